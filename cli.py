@@ -1,0 +1,102 @@
+"""The `gongwen` command. Thin: parse options, call the library, report in Chinese."""
+from __future__ import annotations
+
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import click
+
+from generator.errors import GongwenError, InputError, Problem
+from generator.pipeline import FORMATS, Generated, generate_file
+from generator.validate import load_document
+
+EXIT_INPUT = 2  # bad input: nothing was written
+EXIT_FAILURE = 1  # something else went wrong
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        click.secho(str(problem), fg="red", err=True)
+
+
+def _validate_all(files: tuple[Path, ...]) -> list[Problem]:
+    problems: list[Problem] = []
+    for path in files:
+        try:
+            load_document(path)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    return problems
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="gongwen", message="gongwen %(version)s")
+def main() -> None:
+    """gongwen：把 YAML 写成符合 GB/T 9704-2012 的公文（DOCX 和 PDF）。"""
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(path_type=Path, dir_okay=False))
+def validate(files: tuple[Path, ...]) -> None:
+    """只检查 YAML 输入，不生成文件。有错误时退出码为 2。"""
+    problems = _validate_all(files)
+    bad = {p.file for p in problems}
+    for path in files:
+        if str(path) not in bad:
+            click.echo(f"✓ {path}：通过")
+    if problems:
+        _print_problems(problems)
+        click.secho(f"共发现 {len(problems)} 处问题。", fg="red", err=True)
+        sys.exit(EXIT_INPUT)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", "outdir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("out"), show_default=True, help="输出目录。")
+@click.option("-f", "--format", "fmt", type=click.Choice(["all", *FORMATS]), default="all",
+              show_default=True, help="输出格式：docx、pdf 或两者（all）。")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="并行进程数，默认使用全部 CPU 核心。")
+@click.option("-q", "--quiet", is_flag=True, help="不显示进度条和输出文件列表。")
+def generate(files: tuple[Path, ...], outdir: Path, fmt: str, jobs: int | None,
+             quiet: bool) -> None:
+    """生成公文。先检查全部输入：任何一个文件有错就一个也不生成（退出码 2）。"""
+    problems = _validate_all(files)
+    if problems:
+        _print_problems(problems)
+        click.secho(f"共发现 {len(problems)} 处问题，未生成任何文件。", fg="red", err=True)
+        sys.exit(EXIT_INPUT)
+    formats = FORMATS if fmt == "all" else (fmt,)
+    try:
+        results = _generate_many(files, outdir, formats, jobs, show_progress=not quiet)
+    except GongwenError as exc:
+        click.secho(f"生成失败：{exc}", fg="red", err=True)
+        sys.exit(EXIT_FAILURE)
+    if not quiet:
+        for result in results:
+            for output in result.outputs:
+                click.echo(f"已生成 {output}")
+
+
+def _generate_many(files: tuple[Path, ...], outdir: Path, formats: tuple[str, ...],
+                   jobs: int | None, show_progress: bool) -> list[Generated]:
+    workers = min(jobs or os.cpu_count() or 1, len(files))
+    if workers == 1:
+        return [generate_file(path, outdir, formats) for path in files]
+    results: list[Generated] = []
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(generate_file, path, outdir, formats) for path in files]
+        with click.progressbar(futures, label="生成中", file=sys.stderr,
+                               hidden=not show_progress) as bar:
+            for future in bar:
+                results.append(future.result())
+    return results
+
+
+if __name__ == "__main__":
+    main()

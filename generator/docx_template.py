@@ -1,0 +1,370 @@
+"""Build templates/gongwen.docx: the Word template docxtpl fills.
+
+Every element has a named style (公文正文, 一级标题, 发文机关署名 …) so a unit can restyle it in
+Word; page, grid, faces and sizes come from layout.py. Run `python -m generator.docx_template`
+after changing layout.py or this file."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document as new_document
+from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor, Twips
+
+from . import layout as L
+from .templates import DOCX_TEMPLATE
+
+CHAR = Twips(round(L.CHAR_PITCH_PT * 20))  # one body character, for indents
+
+# style name -> (face, size pt, alignment, first-line indent chars, left chars, right chars)
+PARAGRAPH_STYLES = {
+    "公文正文": (L.BODY_FACE, L.BODY_SIZE_PT, "justify", 2, 0, 0),
+    "公文空行": (L.BODY_FACE, L.BODY_SIZE_PT, "left", 0, 0, 0),
+    "份号密级": (L.HEITI, L.BODY_SIZE_PT, "left", 0, 0, 0),
+    "发文机关标志": (L.MARK_FACE, L.MARK_MAX_SIZE_PT, "center", 0, 0, 0),
+    "发文字号": (L.BODY_FACE, L.BODY_SIZE_PT, "center", 0, 0, 0),
+    "发文字号上行文": (L.BODY_FACE, L.BODY_SIZE_PT, "left", 0, 1, 1),
+    "公文标题": (L.TITLE_FACE, L.TITLE_SIZE_PT, "center", 0, 0, 0),
+    "主送机关": (L.BODY_FACE, L.BODY_SIZE_PT, "left", 0, 0, 0),
+    "一级标题": (L.HEADING_FACES[1], L.BODY_SIZE_PT, "justify", 2, 0, 0),
+    "二级标题": (L.HEADING_FACES[2], L.BODY_SIZE_PT, "justify", 2, 0, 0),
+    "三级标题": (L.HEADING_FACES[3], L.BODY_SIZE_PT, "justify", 2, 0, 0),
+    "四级标题": (L.HEADING_FACES[4], L.BODY_SIZE_PT, "justify", 2, 0, 0),
+    "名单": (L.BODY_FACE, L.BODY_SIZE_PT, "left", -4, 6, 0),
+    "附件说明": (L.BODY_FACE, L.BODY_SIZE_PT, "left", -3, 5, 0),
+    "发文机关署名": (L.BODY_FACE, L.BODY_SIZE_PT, "right", 0, 0, 2),
+    "成文日期": (L.BODY_FACE, L.BODY_SIZE_PT, "right", 0, 0, 2),
+    "附注": (L.BODY_FACE, L.BODY_SIZE_PT, "left", 2, 0, 0),
+    "附件标签": (L.ATTACHMENT_LABEL_FACE, L.BODY_SIZE_PT, "left", 0, 0, 0),
+    "版记": (L.BODY_FACE, L.IMPRINT_SIZE_PT, "left", 0, 0, 0),
+    "页码": (L.PAGE_NUMBER_FACE, L.PAGE_NUMBER_SIZE_PT, "right", 0, 0, 1),
+}
+LEVEL_STYLES = {"h1": "一级标题", "h2": "二级标题", "h3": "三级标题", "h4": "四级标题",
+                "roster": "名单", "body": "公文正文"}
+BODY_CHAR_STYLE = "正文字符"  # the body part of a run-in heading
+SIGNER_CHAR_STYLE = "签发人姓名"
+_ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
+          "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
+
+
+def set_faces(rpr, face: L.Face) -> None:
+    """Name the face for ASCII and East Asian text; python-docx's font.name sets ASCII only."""
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in list(fonts.attrib):
+        del fonts.attrib[attr]  # drop theme fonts (the default theme sends CJK to MS Mincho)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), face.standard)
+    fonts.set(qn("w:hint"), "eastAsia")
+
+
+def _exact_line(pf, pt: float) -> None:
+    pf.line_spacing = Pt(pt)
+    pf.line_spacing_rule = 4  # WD_LINE_SPACING.EXACTLY
+
+
+def _docdefaults(doc) -> None:
+    styles = doc.styles.element
+    rpr = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    set_faces(rpr, L.BODY_FACE)
+    for tag in ("w:sz", "w:szCs"):
+        el = rpr.find(qn(tag))
+        if el is None:
+            el = OxmlElement(tag)
+            rpr.append(el)
+        el.set(qn("w:val"), str(int(L.BODY_SIZE_PT * 2)))
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(L.DOCX_RUN_SPACING_TWENTIETHS))
+    rpr.append(spacing)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(L.BODY_SIZE_PT)
+    set_faces(normal.element.get_or_add_rPr(), L.BODY_FACE)
+    _exact_line(normal.paragraph_format, L.LINE_PITCH_PT)
+    normal.paragraph_format.space_before = Pt(0)
+    normal.paragraph_format.space_after = Pt(0)
+
+
+def _styles(doc) -> None:
+    for name, (face, size, align, first, left, right) in PARAGRAPH_STYLES.items():
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = doc.styles["Normal"]
+        style.quick_style = True
+        style.font.size = Pt(size)
+        style.font.bold = False
+        set_faces(style.element.get_or_add_rPr(), face)
+        pf = style.paragraph_format
+        pf.alignment = _ALIGN[align]
+        pf.first_line_indent = CHAR * first if first else Twips(0)
+        pf.left_indent = CHAR * left if left else Twips(0)
+        pf.right_indent = CHAR * right if right else Twips(0)
+        pf.space_before = Pt(0)
+        pf.space_after = Pt(0)
+        pf.widow_control = False
+        _exact_line(pf, L.LINE_PITCH_PT)
+    doc.styles["发文机关标志"].font.color.rgb = RGBColor.from_string(L.RED)
+    _exact_line(doc.styles["发文机关标志"].paragraph_format, L.MARK_MAX_SIZE_PT)
+    doc.styles["发文字号上行文"].paragraph_format.tab_stops.add_tab_stop(
+        Twips(round(L.mm_to_pt(L.TEXT_WIDTH_MM) * 20)) - CHAR * 2, WD_TAB_ALIGNMENT.RIGHT)
+    for name in ("发文字号", "发文字号上行文"):
+        _red_rule_below(doc.styles[name].element)
+    doc.styles["附件标签"].paragraph_format.page_break_before = True
+    doc.styles["发文机关署名"].paragraph_format.keep_with_next = True
+    _exact_line(doc.styles["版记"].paragraph_format, L.LINE_PITCH_PT)
+    _exact_line(doc.styles["页码"].paragraph_format, L.PAGE_NUMBER_SIZE_PT)
+    for name, face in ((BODY_CHAR_STYLE, L.BODY_FACE), (SIGNER_CHAR_STYLE, L.KAITI)):
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
+        set_faces(style.element.get_or_add_rPr(), face)
+
+
+def _red_rule_below(style_el) -> None:
+    """The red separator line: a bottom border 4 mm below the 发文字号 line."""
+    ppr = style_el.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    bottom.set(qn("w:val"), "single")
+    bottom.set(qn("w:sz"), str(round(L.mm_to_pt(L.RED_LINE_WIDTH_MM) * 8)))
+    bottom.set(qn("w:space"), str(round(L.mm_to_pt(L.RED_LINE_GAP_MM))))
+    bottom.set(qn("w:color"), L.RED)
+    borders.append(bottom)
+    ppr.append(borders)
+
+
+def _page(doc) -> None:
+    section = doc.sections[0]
+    section.start_type = WD_SECTION.NEW_PAGE
+    section.page_width, section.page_height = Mm(L.PAGE_WIDTH_MM), Mm(L.PAGE_HEIGHT_MM)
+    section.top_margin, section.bottom_margin = Mm(L.MARGIN_TOP_MM), Mm(L.MARGIN_BOTTOM_MM)
+    section.left_margin, section.right_margin = Mm(L.MARGIN_LEFT_MM), Mm(L.MARGIN_RIGHT_MM)
+    section.gutter = Twips(0)
+    section.header_distance = Mm(15)
+    # Footer distance puts the number line's top 7 mm below the text block.
+    section.footer_distance = Mm(L.MARGIN_BOTTOM_MM - L.PAGE_NUMBER_GAP_MM) - Pt(
+        L.PAGE_NUMBER_SIZE_PT)
+    grid = section._sectPr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        section._sectPr.append(grid)
+    # A line grid: LibreOffice 7.4 lays out "linesAndChars" grids wrongly (first lines of
+    # indented paragraphs break after ~12 characters, measured); 28 characters per line come
+    # from the run spacing instead, in Word and LibreOffice alike.
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(L.LINE_PITCH_TWIPS))
+    grid.set(qn("w:charSpace"), str(L.DOCX_CHAR_SPACE))
+    doc.settings.odd_and_even_pages_header_footer = True
+    _page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
+    _page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
+
+
+def _page_number(paragraph, align) -> None:
+    """"— N —": odd pages right, even pages left, one character in."""
+    paragraph.style = "页码"
+    pf = paragraph.paragraph_format
+    pf.alignment = align
+    one = Pt(L.PAGE_NUMBER_SIZE_PT)
+    pf.right_indent = one if align == WD_ALIGN_PARAGRAPH.RIGHT else Twips(0)
+    pf.left_indent = one if align == WD_ALIGN_PARAGRAPH.LEFT else Twips(0)
+    paragraph.add_run("— ")
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"),
+                       ("end", None)):
+        run = paragraph.add_run()
+        if kind:
+            fld = OxmlElement("w:fldChar")
+            fld.set(qn("w:fldCharType"), kind)
+            run._r.append(fld)
+        elif text.strip() == "PAGE":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+        else:
+            run.text = text
+    paragraph.add_run(" —")
+
+
+class _Writer:
+    """Appends template paragraphs (text with docxtpl tags) to the document body."""
+
+    def __init__(self, doc):
+        self.doc = doc
+
+    def tag(self, text: str) -> None:
+        """A docxtpl control paragraph ({%p …%}); docxtpl removes it when rendering."""
+        self.doc.add_paragraph(text, style="公文空行")
+
+    def para(self, style: str, *runs: tuple[str, str | None]) -> object:
+        paragraph = self.doc.add_paragraph(style=style)
+        for text, char_style in runs:
+            run = paragraph.add_run(text)
+            if char_style:
+                run.style = self.doc.styles[char_style]
+        return paragraph
+
+    def blank(self) -> None:
+        self.doc.add_paragraph(style="公文空行")
+
+    def body_loop(self, items: str) -> None:
+        self.tag(f"{{%p for p in {items} %}}")
+        first = True
+        for kind, style in LEVEL_STYLES.items():
+            self.tag(f"{{%p {'if' if first else 'elif'} p.style.value == '{kind}' %}}")
+            if kind == "body":
+                self.para(style, ("{{ p.text }}", None))
+            else:
+                self.para(style, ("{{ p.lead }}", None), ("{{ p.text }}", BODY_CHAR_STYLE))
+            first = False
+        self.tag("{%p endif %}")
+        self.tag("{%p endfor %}")
+
+
+def _body(doc) -> None:
+    w = _Writer(doc)
+    # 版头
+    w.tag("{%p if doc.masthead %}")
+    w.tag("{%p for line in masthead_lines %}")
+    w.para("份号密级", ("{{ line }}", None))
+    w.tag("{%p endfor %}")
+    w.para("发文机关标志", ("{{ doc.masthead.mark }}", None))
+    w.blank()
+    w.blank()
+    w.tag("{%p if doc.masthead.signer %}")
+    w.para("发文字号上行文", ("{{ doc.masthead.doc_number or '' }}", None), ("\t签发人：", None),
+           ("{{ doc.masthead.signer }}", SIGNER_CHAR_STYLE))
+    w.tag("{%p else %}")
+    w.para("发文字号", ("{{ doc.masthead.doc_number or '' }}", None))
+    w.tag("{%p endif %}")
+    w.blank()
+    w.blank()
+    w.tag("{%p elif doc.doc_number %}")
+    w.para("发文字号", ("{{ doc.doc_number }}", None))
+    w.tag("{%p endif %}")
+    # 标题, 主送
+    w.tag("{%p for line in doc.title_lines %}")
+    w.para("公文标题", ("{{ line }}", None))
+    w.tag("{%p endfor %}")
+    w.blank()
+    w.tag("{%p if doc.recipients %}")
+    w.para("主送机关", ("{{ doc.recipients }}", None))
+    w.tag("{%p endif %}")
+    # 正文
+    w.body_loop("doc.body")
+    # 附件说明, 署名, 成文日期, 附注
+    w.tag("{%p for line in doc.attachment_note %}")
+    w.tag("{%p if loop.first %}")
+    w.blank()
+    w.para("附件说明", ("附件：{{ line.number }}{{ line.title }}", None))
+    w.tag("{%p else %}")
+    w.para("附件说明", ("{{ line.number }}{{ line.title }}", None))
+    w.tag("{%p endif %}")
+    w.tag("{%p endfor %}")
+    w.blank()
+    w.para("发文机关署名", ("{{ doc.signature.organ }}", None))
+    w.para("成文日期", ("{{ doc.signature.date }}", None))
+    w.tag("{%p if doc.note %}")
+    w.para("附注", ("{{ doc.note }}", None))
+    w.tag("{%p endif %}")
+    # 附件 pages
+    w.tag("{%p for att in doc.attachments %}")
+    w.para("附件标签", ("{{ att.label }}", None))
+    w.blank()
+    w.tag("{%p for line in att.title_lines %}")
+    w.para("公文标题", ("{{ line }}", None))
+    w.tag("{%p endfor %}")
+    w.blank()
+    w.body_loop("att.body")
+    w.tag("{%p endfor %}")
+    # 版记
+    w.tag("{%p if doc.imprint %}")
+    _imprint_table(doc)
+    w.tag("{%p endif %}")
+
+
+def _imprint_table(doc) -> None:
+    """版记: a table floated to the foot of the page it lands on (the last page)."""
+    table = doc.add_table(rows=4, cols=1)
+    tbl = table._tbl
+    tblpr = tbl.tblPr
+    float_pr = OxmlElement("w:tblpPr")
+    for attr, value in (("w:vertAnchor", "margin"), ("w:tblpYSpec", "bottom"),
+                        ("w:horzAnchor", "margin"), ("w:tblpXSpec", "center"),
+                        ("w:leftFromText", "0"), ("w:rightFromText", "0"),
+                        ("w:topFromText", "0"), ("w:bottomFromText", "0")):
+        float_pr.set(qn(attr), value)
+    tblpr.insert(0, float_pr)
+    overlap = OxmlElement("w:tblOverlap")
+    overlap.set(qn("w:val"), "never")
+    tblpr.append(overlap)
+    width = OxmlElement("w:tblW")
+    width.set(qn("w:w"), str(L.mm_to_twips(L.TEXT_WIDTH_MM)))
+    width.set(qn("w:type"), "dxa")
+    for old in tblpr.findall(qn("w:tblW")):
+        tblpr.remove(old)
+    tblpr.append(width)
+    borders = OxmlElement("w:tblBorders")
+    for edge, mm in (("top", L.IMPRINT_THICK_MM), ("bottom", L.IMPRINT_THICK_MM),
+                     ("insideH", L.IMPRINT_THIN_MM)):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "single")
+        el.set(qn("w:sz"), str(round(L.mm_to_pt(mm) * 8)))
+        el.set(qn("w:space"), "0")
+        el.set(qn("w:color"), "000000")
+        borders.append(el)
+    for edge in ("left", "right", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    tblpr.append(borders)
+    margins = OxmlElement("w:tblCellMar")
+    for edge in ("left", "right"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), str(round(L.IMPRINT_SIZE_PT * 20)))
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    tblpr.append(margins)
+    rows = table.rows
+    texts = ["{%tr if doc.imprint.cc %}", None, "{%tr endif %}", None]
+    for row, text in zip(rows, texts):
+        row.cells[0].paragraphs[0].style = doc.styles["版记"]
+        if text:
+            row.cells[0].paragraphs[0].add_run(text)
+    rows[1].cells[0].paragraphs[0].add_run("抄送：{{ doc.imprint.cc }}")
+    printed = rows[3].cells[0].paragraphs[0]
+    printed.paragraph_format.tab_stops.add_tab_stop(
+        Twips(L.mm_to_twips(L.TEXT_WIDTH_MM) - 2 * round(L.IMPRINT_SIZE_PT * 20)),
+        WD_TAB_ALIGNMENT.RIGHT)
+    printed.add_run("{{ doc.imprint.printer }}\t{{ doc.imprint.print_date }}")
+    # Word wants a paragraph after a table; keep it one point high.
+    tail = doc.add_paragraph(style="公文空行")
+    _exact_line(tail.paragraph_format, 1)
+
+
+def build_template(target: Path = DOCX_TEMPLATE) -> Path:
+    doc = new_document()
+    body = doc.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    _docdefaults(doc)
+    _styles(doc)
+    _page(doc)
+    _body(doc)
+    doc.core_properties.title = "gongwen GB/T 9704-2012 template"
+    doc.core_properties.author = "gongwen"
+    doc.save(target)
+    return target
+
+
+if __name__ == "__main__":
+    print(build_template(Path(sys.argv[1]) if len(sys.argv) > 1 else DOCX_TEMPLATE))

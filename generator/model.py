@@ -1,0 +1,86 @@
+"""The document model: what both renderers draw. Content and numbering are final here."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Style(str, Enum):
+    """Paragraph roles; each maps to one named Word style and one CSS class."""
+
+    BODY = "body"
+    H1 = "h1"  # 一、 黑体
+    H2 = "h2"  # （一） 楷体
+    H3 = "h3"  # 1. 仿宋
+    H4 = "h4"  # （1） 仿宋
+    ROSTER = "roster"  # "组　长：王某某　职务", continuation lines aligned under the name
+
+
+@dataclass(frozen=True)
+class Para:
+    """One paragraph. `lead` takes the heading face of its style; `text` the body face.
+    A run-in heading has both: lead "（一）加强领导。" + text "成立……"."""
+
+    style: Style
+    lead: str = ""
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Masthead:
+    """版头: present when a 发文机关标志 is given."""
+
+    mark: str
+    mark_size_pt: float
+    copy_number: str | None = None
+    secrecy: str | None = None
+    urgency: str | None = None
+    doc_number: str | None = None
+    signer: str | None = None  # 上行文: 发文字号 moves left, 签发人 right
+
+
+@dataclass(frozen=True)
+class AttachmentNoteLine:
+    number: str  # "1." or "" for a single attachment
+    title: str
+
+
+@dataclass(frozen=True)
+class Signature:
+    organ: str
+    date: str
+    organ_right_chars: float
+    date_right_chars: float
+
+
+@dataclass(frozen=True)
+class Imprint:
+    """版记 at the foot of the last page."""
+
+    cc: str | None  # "A，B。" (without "抄送：")
+    printer: str
+    print_date: str  # "2020年2月19日印发"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """An attachment page: label "附件1", its title, and its own body."""
+
+    label: str
+    title_lines: list[str]
+    body: list[Para]
+
+
+@dataclass(frozen=True)
+class Document:
+    kind: str
+    title_lines: list[str]
+    body: list[Para]
+    signature: Signature
+    masthead: Masthead | None = None
+    doc_number: str | None = None  # shown above the title when there is no masthead
+    recipients: str | None = None  # "各乡镇人民政府，县直各单位："
+    attachment_note: list[AttachmentNoteLine] = field(default_factory=list)
+    note: str | None = None  # 附注, with its brackets
+    attachments: list[Attachment] = field(default_factory=list)
+    imprint: Imprint | None = None

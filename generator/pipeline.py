@@ -1,0 +1,57 @@
+"""YAML file -> DOCX and/or PDF files, written atomically."""
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .build import build_document
+from .errors import RenderError
+from .model import Document
+from .render_docx import render_docx
+from .render_pdf import render_pdf
+from .validate import load_document
+
+FORMATS = ("docx", "pdf")
+_RENDERERS = {"docx": render_docx, "pdf": render_pdf}
+
+
+@dataclass(frozen=True)
+class Generated:
+    source: Path
+    outputs: tuple[Path, ...]
+    seconds: dict[str, float]  # per format
+
+
+def generate_file(source: Path, outdir: Path, formats: tuple[str, ...] = FORMATS) -> Generated:
+    """Validate, build and render one YAML file. Raises InputError before writing anything."""
+    doc = build_document(load_document(source))
+    return write_outputs(doc, source, outdir, formats)
+
+
+def write_outputs(doc: Document, source: Path, outdir: Path,
+                  formats: tuple[str, ...]) -> Generated:
+    """Render every format to a temporary name first; rename only when all succeeded."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    pending: list[tuple[Path, Path]] = []
+    seconds: dict[str, float] = {}
+    try:
+        for fmt in formats:
+            fd, tmp_name = tempfile.mkstemp(dir=outdir, prefix=f".{source.stem}.", suffix=f".{fmt}.tmp")
+            os.close(fd)
+            tmp = Path(tmp_name)
+            pending.append((tmp, outdir / f"{source.stem}.{fmt}"))
+            start = time.perf_counter()
+            try:
+                _RENDERERS[fmt](doc, tmp)
+            except OSError as exc:
+                raise RenderError(f"写入 {fmt.upper()} 失败：{exc}") from exc
+            seconds[fmt] = time.perf_counter() - start
+        for tmp, final in pending:
+            os.replace(tmp, final)
+    finally:
+        for tmp, _ in pending:
+            tmp.unlink(missing_ok=True)
+    return Generated(source, tuple(final for _, final in pending), seconds)

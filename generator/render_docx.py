@@ -1,0 +1,72 @@
+"""Document model -> DOCX through docxtpl and templates/gongwen.docx."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx.shared import Mm, Pt, Twips
+from docxtpl import DocxTemplate
+
+from . import layout as L
+from .model import Document
+from .templates import DOCX_TEMPLATE
+
+CHAR_TWIPS = round(L.CHAR_PITCH_PT * 20)
+
+
+def render_docx(doc: Document, target: Path, template: Path = DOCX_TEMPLATE) -> None:
+    """Fill the template, then set the measures that depend on the text (署名 and 日期
+    indents, 附件说明 hanging indents, the size of the 发文机关标志)."""
+    tpl = DocxTemplate(template)
+    masthead_lines = []
+    if doc.masthead:
+        m = doc.masthead
+        masthead_lines = [x for x in (m.copy_number, m.secrecy, m.urgency) if x]
+    # autoescape: & < > in users' text must not corrupt the XML (docxtpl issue #557)
+    tpl.render({"doc": doc, "masthead_lines": masthead_lines}, autoescape=True)
+    word = tpl.docx
+    _place_measured(word, doc, len(masthead_lines))
+    word.save(target)
+
+
+def _by_style(word, name: str) -> list:
+    return [p for p in word.paragraphs if p.style is not None and p.style.name == name]
+
+
+def _chars(n: float) -> Twips:
+    return Twips(round(n * CHAR_TWIPS))
+
+
+def _place_measured(word, doc: Document, masthead_lines: int) -> None:
+    for paragraph in _by_style(word, "发文机关署名")[:1]:
+        paragraph.paragraph_format.right_indent = _chars(doc.signature.organ_right_chars)
+    for paragraph in _by_style(word, "成文日期")[:1]:
+        paragraph.paragraph_format.right_indent = _chars(doc.signature.date_right_chars)
+    for paragraph, line in zip(_by_style(word, "附件说明"), doc.attachment_note):
+        hang = L.text_width_chars(line.number)
+        first = paragraph is _by_style(word, "附件说明")[0]
+        pf = paragraph.paragraph_format
+        pf.left_indent = _chars(5 + hang)
+        pf.first_line_indent = _chars(-(3 + hang) if first else -hang)
+    if doc.masthead:
+        size = doc.masthead.mark_size_pt
+        for paragraph in _by_style(word, "发文机关标志")[:1]:
+            for run in paragraph.runs:
+                run.font.size = Pt(size)
+            pf = paragraph.paragraph_format
+            pf.line_spacing = Pt(size)
+            pf.space_before = Mm(L.MARK_TOP_MM) - Pt(L.LINE_PITCH_PT * masthead_lines)
+    _keep_closing_together(word)
+
+
+def _keep_closing_together(word) -> None:
+    """No signature on a page of its own: bind the last body paragraph to it."""
+    paragraphs = word.paragraphs
+    signs = [i for i, p in enumerate(paragraphs) if p.style.name == "发文机关署名"]
+    if not signs:
+        return
+    i = signs[0] - 1
+    while i >= 0 and paragraphs[i].style.name in ("公文空行", "附件说明"):
+        paragraphs[i].paragraph_format.keep_with_next = True
+        i -= 1
+    if i >= 0:
+        paragraphs[i].paragraph_format.keep_with_next = True

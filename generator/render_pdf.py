@@ -1,0 +1,29 @@
+"""Document model -> HTML (templates/gongwen.html + .css) -> PDF through WeasyPrint."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from .model import Document
+from .templates import TEMPLATE_DIR, html_environment
+
+
+def render_html(doc: Document) -> str:
+    env = html_environment()
+    css = env.get_template("gongwen.css").render()
+    masthead_lines = 0
+    if doc.masthead:
+        m = doc.masthead
+        masthead_lines = sum(1 for x in (m.copy_number, m.secrecy, m.urgency) if x)
+    return env.get_template("gongwen.html").render(
+        doc=doc, css=css, masthead_lines=masthead_lines)
+
+
+def render_pdf(doc: Document, target: Path) -> None:
+    """Write the PDF to `target` (the caller picks a temporary name and renames it)."""
+    import weasyprint  # ~0.5 s to import: only when a PDF is wanted
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    html = weasyprint.HTML(string=render_html(doc), base_url=str(TEMPLATE_DIR))
+    html.write_pdf(target)

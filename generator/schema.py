@@ -1,0 +1,238 @@
+"""The YAML input, as validated models. Keys are Chinese (aliases); English names also work."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, field_validator,
+    model_validator,
+)
+
+from .dates import parse_date
+
+Text = Annotated[str, Field(min_length=1)]
+Date = Annotated[dt.date, BeforeValidator(parse_date)]
+
+
+def _number_as_text(value: object) -> object:
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+Phone = Annotated[str, BeforeValidator(_number_as_text)]
+
+
+def _one_or_many(value: object) -> object:
+    return [value] if isinstance(value, str) else value
+
+
+TextList = Annotated[list[Text], BeforeValidator(_one_or_many)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", populate_by_name=True, str_strip_whitespace=True, frozen=True,
+    )
+
+
+class Person(Model):
+    """One roster entry: defined once, referred to by name everywhere else."""
+
+    name: Text = Field(alias="姓名")
+    post: str = Field("", alias="职务")
+    phone: Phone | None = Field(None, alias="电话")
+
+
+class Role(Model):
+    """A role or group standing where a person would ("各学校校长", "全体工作人员")."""
+
+    role: Text = Field(alias="角色")
+
+
+def _person_ref_tag(value: Any) -> str:
+    return "tag:role" if isinstance(value, dict) else "tag:name"
+
+
+PersonRef = Annotated[
+    Union[Annotated[Text, Tag("tag:name")], Annotated[Role, Tag("tag:role")]],
+    Discriminator(_person_ref_tag),
+]
+PersonRefs = Annotated[list[PersonRef], BeforeValidator(_one_or_many)]
+
+
+class Office(Model):
+    """领导小组办公室: where it sits and who heads it."""
+
+    location: Text = Field(alias="设在")
+    head: PersonRef | None = Field(None, alias="主任")
+    phone: Phone | None = Field(None, alias="电话")
+    duties: TextList = Field(default_factory=list, alias="职责")
+
+
+class LeadingGroup(Model):
+    name: Text = Field(alias="名称")
+    leader: PersonRef = Field(alias="组长")
+    deputies: PersonRefs = Field(default_factory=list, alias="副组长")
+    members: PersonRefs = Field(default_factory=list, alias="成员")
+    duties: TextList = Field(default_factory=list, alias="职责")
+    office: Office | None = Field(None, alias="办公室")
+
+
+class WorkingGroup(Model):
+    """A 工作组: led by persons, or by a department instead (负责部门)."""
+
+    name: Text = Field(alias="名称")
+    leader: PersonRef | None = Field(None, alias="组长")
+    deputies: PersonRefs = Field(default_factory=list, alias="副组长")
+    members: PersonRefs = Field(default_factory=list, alias="组员")
+    department: Text | None = Field(None, alias="负责部门")
+    duties: Annotated[TextList, Field(min_length=1)] = Field(alias="职责")
+    id: str | None = Field(None, alias="编号")
+
+    @model_validator(mode="after")
+    def _led_by_someone(self) -> "WorkingGroup":
+        if self.leader is None and self.department is None:
+            raise ValueError("工作组须有“组长”或“负责部门”")
+        return self
+
+
+class Measure(Model):
+    """A 工作措施 with who answers for it."""
+
+    title: Text = Field(alias="标题")
+    content: TextList = Field(alias="内容")
+    leader: PersonRef = Field(alias="责任领导")
+    doers: Annotated[PersonRefs, Field(min_length=1)] = Field(alias="责任人")
+    deadline: str | None = Field(None, alias="完成时限")
+    id: str | None = Field(None, alias="编号")
+
+    @field_validator("deadline", mode="before")
+    @classmethod
+    def _deadline_text(cls, value: object) -> object:
+        if isinstance(value, (dt.date, int)):
+            return str(value)
+        return value
+
+
+class LeadingGroupItem(Model):
+    leading_group: LeadingGroup = Field(alias="领导小组")
+
+
+class WorkingGroupsItem(Model):
+    working_groups: Annotated[list[WorkingGroup], Field(min_length=1)] = Field(alias="工作组")
+
+
+class MeasuresItem(Model):
+    measures: Annotated[list[Measure], Field(min_length=1)] = Field(alias="工作措施")
+
+
+def _content_tag(value: Any) -> str:
+    return "tag:text" if isinstance(value, str) else "tag:list"
+
+
+class Section(Model):
+    """A numbered section. 内容 as one text makes a run-in heading ("（一）标题。正文")."""
+
+    title: Text = Field(alias="标题")
+    content: Annotated[
+        Union[Annotated[Text, Tag("tag:text")], Annotated[list["Item"], Tag("tag:list")]],
+        Discriminator(_content_tag),
+    ] = Field(default_factory=list, alias="内容")
+    id: str | None = Field(None, alias="编号")
+
+
+_BLOCK_TAGS = {"领导小组": "tag:leading_group", "leading_group": "tag:leading_group",
+               "工作组": "tag:working_groups", "working_groups": "tag:working_groups",
+               "工作措施": "tag:measures", "measures": "tag:measures"}
+
+
+def _item_tag(value: Any) -> str:
+    if isinstance(value, dict):
+        for key in value:
+            if key in _BLOCK_TAGS:
+                return _BLOCK_TAGS[key]
+        return "tag:section"
+    return "tag:text"
+
+
+
+
+Item = Annotated[
+    Union[
+        Annotated[Text, Tag("tag:text")],
+        Annotated[Section, Tag("tag:section")],
+        Annotated[LeadingGroupItem, Tag("tag:leading_group")],
+        Annotated[WorkingGroupsItem, Tag("tag:working_groups")],
+        Annotated[MeasuresItem, Tag("tag:measures")],
+    ],
+    Discriminator(_item_tag),
+]
+Section.model_rebuild()
+
+UNION_TAG_PREFIX = "tag:"
+
+
+class AttachmentSpec(Model):
+    """An attachment: a title only, or another gongwen YAML rendered after the main text."""
+
+    title: str | None = Field(None, alias="标题")
+    document: str | None = Field(None, alias="文档")
+
+    @model_validator(mode="after")
+    def _title_or_document(self) -> "AttachmentSpec":
+        if not self.title and not self.document:
+            raise ValueError("附件须有“标题”或“文档”")
+        return self
+
+
+def _attachment(value: object) -> object:
+    return {"标题": value} if isinstance(value, str) else value
+
+
+DOC_NUMBER = re.compile(r"^\S+〔\d{4}〕[1-9]\d*号$")
+
+
+class DocumentSpec(Model):
+    """One document: 方案, 制度 or 通知."""
+
+    kind: Literal["方案", "制度", "通知"] = Field(alias="文种")
+    title: Text = Field(alias="标题")
+    organ: Text = Field(alias="发文机关")
+    date: Date = Field(alias="成文日期")
+    mark: str | None = Field(None, alias="发文机关标志")
+    doc_number: str | None = Field(None, alias="发文字号")
+    copy_number: str | None = Field(None, alias="份号")
+    secrecy: str | None = Field(None, alias="密级")
+    urgency: str | None = Field(None, alias="紧急程度")
+    signer: str | None = Field(None, alias="签发人")
+    recipients: TextList = Field(default_factory=list, alias="主送机关")
+    note: str | None = Field(None, alias="附注")
+    cc: TextList = Field(default_factory=list, alias="抄送")
+    printer: str | None = Field(None, alias="印发机关")
+    print_date: Date | None = Field(None, alias="印发日期")
+    people: list[Person] = Field(default_factory=list, alias="人员")
+    sections: Annotated[list[Item], Field(min_length=1)] = Field(alias="正文")
+    attachments: list[Annotated[AttachmentSpec, BeforeValidator(_attachment)]] = Field(
+        default_factory=list, alias="附件")
+
+    @field_validator("doc_number")
+    @classmethod
+    def _doc_number_form(cls, value: str | None) -> str | None:
+        if value is not None and not DOC_NUMBER.match(value):
+            raise ValueError("发文字号应写作 代字〔四位年份〕序号号，如 某民发〔2020〕12号"
+                             "（六角括号〔〕，不加“第”，序号不编虚位）")
+        return value
+
+    @field_validator("copy_number", mode="before")
+    @classmethod
+    def _copy_number_form(cls, value: object) -> object:
+        if value is not None and not re.fullmatch(r"\d{6}", str(value)):
+            raise ValueError("份号应为6位阿拉伯数字，并加引号，如 \"000123\"")
+        return value
+
+    @model_validator(mode="after")
+    def _imprint_complete(self) -> "DocumentSpec":
+        if (self.printer is None) != (self.print_date is None):
+            raise ValueError("“印发机关”和“印发日期”须同时填写")
+        return self

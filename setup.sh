@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# gongwen set-up for a fresh Debian 12 machine (run as root), then one job:
+#   bash setup.sh samples   set up, then generate every sample into out/
+#   bash setup.sh test      set up (with LibreOffice), then run the whole test suite
+#   bash setup.sh env       set up only
+# Each step checks first and skips what is already done, so repeated runs are fast.
+set -euo pipefail
+cd "$(dirname "$0")"
+here=$(pwd)
+mode=${1:-samples}
+shift || true
+
+venv=.venv
+font_dir=/usr/local/share/fonts/gongwen
+fontconf_src=templates/fonts/65-gongwen.conf
+fontconf_dst=/etc/fonts/conf.d/65-gongwen.conf
+fandol_files=(FandolFang-Regular.otf FandolSong-Regular.otf FandolSong-Bold.otf FandolHei-Regular.otf FandolKai-Regular.otf)
+
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+apt_ready=0
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "安装系统软件包: ${missing[*]}"
+  if [ $apt_ready -eq 0 ]; then apt-get update -qq; apt_ready=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+pick_python() {
+  for py in python3.11 python3; do
+    if command -v "$py" >/dev/null && "$py" -c 'import sys; sys.exit(sys.version_info[:2] < (3, 11))'; then
+      echo "$py"; return 0
+    fi
+  done
+  echo "需要 Python 3.11 或更高版本" >&2; exit 1
+}
+
+system_packages() {
+  # WeasyPrint needs Pango and HarfBuzz's subsetter (without it subsetting CJK fonts takes seconds).
+  apt_install fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 ca-certificates
+  if [ "$mode" = test ]; then
+    # A second, independent client that opens our DOCX files.
+    apt_install libreoffice-writer-nogui
+  fi
+}
+
+fonts() {
+  local missing=0
+  for f in "${fandol_files[@]}"; do [ -f "$font_dir/$f" ] || missing=1; done
+  if [ $missing -eq 1 ]; then
+    # The Fandol faces ship in texlive-lang-chinese; take the .otf files without installing TeX.
+    say "安装 Fandol 中文字体 (仿宋/宋体/黑体/楷体)"
+    local tmp; tmp=$(mktemp -d); chmod 0755 "$tmp"  # apt-get download runs as _apt
+    if [ $apt_ready -eq 0 ]; then apt-get update -qq; apt_ready=1; fi
+    (cd "$tmp" && chmod 0777 . && apt-get download -qq texlive-lang-chinese >/dev/null && dpkg-deb -x texlive-lang-chinese_*.deb root)
+    mkdir -p "$font_dir"
+    for f in "${fandol_files[@]}"; do
+      install -m 0644 "$(find "$tmp/root" -name "$f" | head -n 1)" "$font_dir/$f"
+    done
+    rm -rf "$tmp"
+  fi
+  if ! cmp -s "$fontconf_src" "$fontconf_dst"; then
+    say "安装字体别名 (仿宋_GB2312, 方正小标宋简体 等 -> Fandol)"
+    install -m 0644 "$fontconf_src" "$fontconf_dst"
+    missing=1
+  fi
+  if [ $missing -eq 1 ]; then fc-cache -f >/dev/null; fi
+}
+
+python_env() {
+  local py; py=$(pick_python)
+  if [ ! -x "$venv/bin/python" ]; then
+    if ! "$py" -c 'import ensurepip, venv' 2>/dev/null; then
+      apt_install python3-venv python3-pip
+    fi
+    say "创建虚拟环境 $venv"
+    "$py" -m venv "$venv"
+  fi
+  local stamp="$venv/.gongwen-installed"
+  local want; want=$(sha256sum pyproject.toml | cut -c1-16)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    say "安装 Python 依赖 (见 pyproject.toml)"
+    "$venv/bin/python" -m pip install -q --upgrade pip
+    "$venv/bin/python" -m pip install -q -e ".[test]"
+    echo "$want" > "$stamp"
+  fi
+}
+
+system_packages
+fonts
+python_env
+
+case "$mode" in
+  env) say "环境就绪: $here/$venv/bin/gongwen" ;;
+  samples)
+    say "生成 samples/ 中的全部公文到 out/"
+    "$venv/bin/gongwen" generate samples/*.yaml -o out/ "$@"
+    ;;
+  test)
+    say "运行全部测试"
+    exec "$venv/bin/python" -m pytest "$@"
+    ;;
+  *) echo "用法: bash setup.sh [samples|test|env]" >&2; exit 2 ;;
+esac
