@@ -212,11 +212,19 @@ class _Writer:
                 run.style = self.doc.styles[char_style]
         return paragraph
 
+    def imprint(self, condition: str) -> None:
+        """版记, floated to the foot of the page; anchored before a last-page paragraph."""
+        self.tag(f"{{%p if doc.imprint and {condition} %}}")
+        _imprint_table(self.doc)
+        self.tag("{%p endif %}")
+
     def blank(self) -> None:
         self.doc.add_paragraph(style="公文空行")
 
-    def body_loop(self, items: str) -> None:
+    def body_loop(self, items: str, imprint_when: str | None = None) -> None:
         self.tag(f"{{%p for p in {items} %}}")
+        if imprint_when:
+            self.imprint(imprint_when)
         first = True
         for kind, style in LEVEL_STYLES.items():
             self.tag(f"{{%p {'if' if first else 'elif'} p.style.value == '{kind}' %}}")
@@ -270,6 +278,7 @@ def _body(doc) -> None:
     w.tag("{%p endif %}")
     w.tag("{%p endfor %}")
     w.blank()
+    w.imprint("not doc.attachments")
     w.para("发文机关署名", ("{{ doc.signature.organ }}", None))
     w.para("成文日期", ("{{ doc.signature.date }}", None))
     w.tag("{%p if doc.note %}")
@@ -277,18 +286,15 @@ def _body(doc) -> None:
     w.tag("{%p endif %}")
     # 附件 pages
     w.tag("{%p for att in doc.attachments %}")
+    w.tag("{%p set last_attachment = loop.last %}")
     w.para("附件标签", ("{{ att.label }}", None))
     w.blank()
     w.tag("{%p for line in att.title_lines %}")
     w.para("公文标题", ("{{ line }}", None))
     w.tag("{%p endfor %}")
     w.blank()
-    w.body_loop("att.body")
+    w.body_loop("att.body", imprint_when="last_attachment and loop.last")
     w.tag("{%p endfor %}")
-    # 版记
-    w.tag("{%p if doc.imprint %}")
-    _imprint_table(doc)
-    w.tag("{%p endif %}")
 
 
 def _imprint_table(doc) -> None:
@@ -297,7 +303,9 @@ def _imprint_table(doc) -> None:
     tbl = table._tbl
     tblpr = tbl.tblPr
     float_pr = OxmlElement("w:tblpPr")
-    for attr, value in (("w:vertAnchor", "margin"), ("w:tblpYSpec", "bottom"),
+    # Absolute vertical position (LibreOffice ignores tblpYSpec="bottom"): the renderer sets
+    # tblpY so the table's last rule sits on the text block's bottom edge.
+    for attr, value in (("w:vertAnchor", "page"), ("w:tblpY", str(imprint_top_twips(2))),
                         ("w:horzAnchor", "margin"), ("w:tblpXSpec", "center"),
                         ("w:leftFromText", "0"), ("w:rightFromText", "0"),
                         ("w:topFromText", "0"), ("w:bottomFromText", "0")):
@@ -334,6 +342,11 @@ def _imprint_table(doc) -> None:
         margins.append(el)
     tblpr.append(margins)
     rows = table.rows
+    for row in rows:
+        height = OxmlElement("w:trHeight")
+        height.set(qn("w:val"), str(L.LINE_PITCH_TWIPS))
+        height.set(qn("w:hRule"), "exact")
+        row._tr.get_or_add_trPr().append(height)
     texts = ["{%tr if doc.imprint.cc %}", None, "{%tr endif %}", None]
     for row, text in zip(rows, texts):
         row.cells[0].paragraphs[0].style = doc.styles["版记"]
@@ -345,9 +358,11 @@ def _imprint_table(doc) -> None:
         Twips(L.mm_to_twips(L.TEXT_WIDTH_MM) - 2 * round(L.IMPRINT_SIZE_PT * 20)),
         WD_TAB_ALIGNMENT.RIGHT)
     printed.add_run("{{ doc.imprint.printer }}\t{{ doc.imprint.print_date }}")
-    # Word wants a paragraph after a table; keep it one point high.
-    tail = doc.add_paragraph(style="公文空行")
-    _exact_line(tail.paragraph_format, 1)
+
+
+def imprint_top_twips(rows: int) -> int:
+    """Page-relative top of a 版记 table of `rows` lines ending at the text block's foot."""
+    return L.mm_to_twips(L.PAGE_HEIGHT_MM - L.MARGIN_BOTTOM_MM) - rows * L.LINE_PITCH_TWIPS
 
 
 def build_template(target: Path = DOCX_TEMPLATE) -> Path:

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 from docxtpl import DocxTemplate
 
 from . import layout as L
 from .model import Document
+from .docx_template import imprint_top_twips
 from .templates import DOCX_TEMPLATE
 
 CHAR_TWIPS = round(L.CHAR_PITCH_PT * 20)
@@ -41,9 +43,10 @@ def _place_measured(word, doc: Document, masthead_lines: int) -> None:
         paragraph.paragraph_format.right_indent = _chars(doc.signature.organ_right_chars)
     for paragraph in _by_style(word, "成文日期")[:1]:
         paragraph.paragraph_format.right_indent = _chars(doc.signature.date_right_chars)
-    for paragraph, line in zip(_by_style(word, "附件说明"), doc.attachment_note):
+    for index, (paragraph, line) in enumerate(zip(_by_style(word, "附件说明"),
+                                                  doc.attachment_note)):
         hang = L.text_width_chars(line.number)
-        first = paragraph is _by_style(word, "附件说明")[0]
+        first = index == 0
         pf = paragraph.paragraph_format
         pf.left_indent = _chars(5 + hang)
         pf.first_line_indent = _chars(-(3 + hang) if first else -hang)
@@ -56,6 +59,15 @@ def _place_measured(word, doc: Document, masthead_lines: int) -> None:
             pf.line_spacing = Pt(size)
             pf.space_before = Mm(L.MARK_TOP_MM) - Pt(L.LINE_PITCH_PT * masthead_lines)
     _keep_closing_together(word)
+    if doc.imprint is not None:
+        _place_imprint(word, rows=2 if doc.imprint.cc else 1)
+
+
+def _place_imprint(word, rows: int) -> None:
+    for table in word.tables:
+        float_pr = table._tbl.tblPr.find(qn("w:tblpPr"))
+        if float_pr is not None:
+            float_pr.set(qn("w:tblpY"), str(imprint_top_twips(rows)))
 
 
 def _keep_closing_together(word) -> None:
