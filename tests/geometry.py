@@ -48,8 +48,9 @@ def check_characters_per_line(pdf: Path) -> None:
     counts = []
     for page in read_pages(pdf):
         for line in page.body_lines():
-            if line.x1 > RIGHT - 1.0 and line.x0 < LEFT + 1.0 and line.text.isascii() is False:
-                counts.append(cjk_count(_core(line.text)) + (len(line.text) - len(_core(line.text))))
+            if line.x1 > RIGHT - 1.0 and line.x0 < LEFT + 1.0 and not line.text.isascii():
+                hanging = len(line.text) - len(_core(line.text))
+                counts.append(cjk_count(_core(line.text)) + hanging)
     assert counts
     common = Counter(counts).most_common(1)[0][0]
     assert common == L.CHARS_PER_LINE, Counter(counts)
