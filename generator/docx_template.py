@@ -241,7 +241,7 @@ def _body(doc) -> None:
     w = _Writer(doc)
     # 版头
     w.tag("{%p if doc.masthead %}")
-    w.tag("{%p for line in masthead_lines %}")
+    w.tag("{%p for line in doc.masthead.lines_above_mark %}")
     w.para("份号密级", ("{{ line }}", None))
     w.tag("{%p endfor %}")
     w.para("发文机关标志", ("{{ doc.masthead.mark }}", None))

@@ -38,6 +38,11 @@ class Masthead:
     doc_number: str | None = None
     signer: str | None = None  # 上行文: 发文字号 moves left, 签发人 right
 
+    @property
+    def lines_above_mark(self) -> list[str]:
+        """份号, 密级, 紧急程度 as given: flush-left lines above the 发文机关标志."""
+        return [x for x in (self.copy_number, self.secrecy, self.urgency) if x]
+
 
 @dataclass(frozen=True)
 class AttachmentNoteLine:

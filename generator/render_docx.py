@@ -19,14 +19,10 @@ def render_docx(doc: Document, target: Path, template: Path = DOCX_TEMPLATE) -> 
     """Fill the template, then set the measures that depend on the text (署名 and 日期
     indents, 附件说明 hanging indents, the size of the 发文机关标志)."""
     tpl = DocxTemplate(template)
-    masthead_lines = []
-    if doc.masthead:
-        m = doc.masthead
-        masthead_lines = [x for x in (m.copy_number, m.secrecy, m.urgency) if x]
     # autoescape: & < > in users' text must not corrupt the XML (docxtpl issue #557)
-    tpl.render({"doc": doc, "masthead_lines": masthead_lines}, autoescape=True)
+    tpl.render({"doc": doc}, autoescape=True)
     word = tpl.docx
-    _place_measured(word, doc, len(masthead_lines))
+    _place_measured(word, doc)
     word.save(target)
 
 
@@ -38,7 +34,7 @@ def _chars(n: float) -> Twips:
     return Twips(round(n * CHAR_TWIPS))
 
 
-def _place_measured(word, doc: Document, masthead_lines: int) -> None:
+def _place_measured(word, doc: Document) -> None:
     for paragraph in _by_style(word, "发文机关署名")[:1]:
         paragraph.paragraph_format.right_indent = _chars(doc.signature.organ_right_chars)
     for paragraph in _by_style(word, "成文日期")[:1]:
@@ -57,7 +53,8 @@ def _place_measured(word, doc: Document, masthead_lines: int) -> None:
                 run.font.size = Pt(size)
             pf = paragraph.paragraph_format
             pf.line_spacing = Pt(size)
-            pf.space_before = Mm(L.MARK_TOP_MM) - Pt(L.LINE_PITCH_PT * masthead_lines)
+            above = len(doc.masthead.lines_above_mark)
+            pf.space_before = Mm(L.MARK_TOP_MM) - Pt(L.LINE_PITCH_PT * above)
     _keep_closing_together(word)
     if doc.imprint is not None:
         _place_imprint(word, rows=2 if doc.imprint.cc else 1)

@@ -11,12 +11,7 @@ from .templates import TEMPLATE_DIR, html_environment
 def render_html(doc: Document) -> str:
     env = html_environment()
     css = env.get_template("gongwen.css").render()
-    masthead_lines = 0
-    if doc.masthead:
-        m = doc.masthead
-        masthead_lines = sum(1 for x in (m.copy_number, m.secrecy, m.urgency) if x)
-    return env.get_template("gongwen.html").render(
-        doc=doc, css=css, masthead_lines=masthead_lines)
+    return env.get_template("gongwen.html").render(doc=doc, css=css)
 
 
 def render_pdf(doc: Document, target: Path) -> None:
