@@ -8,9 +8,13 @@ from pathlib import Path
 
 import click
 
+from archive.commands import (
+    archive_dir_option, archive_group, open_archive, report_outcomes, update_index,
+)
 from generator.errors import GongwenError, InputError, Problem
 from generator.pipeline import FORMATS, Generated, generate_file
 from generator.validate import load_document
+from search.commands import index_group, search_command, who_command
 
 EXIT_INPUT = 2  # bad input: nothing was written
 EXIT_FAILURE = 1  # something else went wrong
@@ -63,13 +67,20 @@ def validate(files: tuple[Path, ...]) -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="并行进程数，默认使用全部 CPU 核心。")
 @click.option("-q", "--quiet", is_flag=True, help="不显示进度条和输出文件列表。")
+@click.option("--archive", "to_archive", is_flag=True,
+              help="生成后连同 YAML 源文件一并归档（见 gongwen archive）。")
+@click.option("--supersedes", type=int, help="与 --archive 同用：新文件取代的记录编号。")
+@archive_dir_option
 def generate(files: tuple[Path, ...], outdir: Path, fmt: str, jobs: int | None,
-             quiet: bool) -> None:
+             quiet: bool, to_archive: bool, supersedes: int | None, archive_dir: Path) -> None:
     """生成公文。先检查全部输入：任何一个文件有错就一个也不生成（退出码 2）。"""
     problems = _validate_all(files)
     if problems:
         _print_problems(problems)
         click.secho(f"共发现 {len(problems)} 处问题，未生成任何文件。", fg="red", err=True)
+        sys.exit(EXIT_INPUT)
+    if supersedes is not None and (not to_archive or len(files) != 1):
+        click.secho("--supersedes 只能与 --archive 和一个 YAML 文件一起使用", fg="red", err=True)
         sys.exit(EXIT_INPUT)
     formats = FORMATS if fmt == "all" else (fmt,)
     try:
@@ -81,6 +92,29 @@ def generate(files: tuple[Path, ...], outdir: Path, fmt: str, jobs: int | None,
         for result in results:
             for output in result.outputs:
                 click.echo(f"已生成 {output}")
+    if to_archive:
+        _archive_generated(results, archive_dir, supersedes, quiet)
+
+
+def _archive_generated(results: list[Generated], archive_dir: Path, supersedes: int | None,
+                       quiet: bool) -> None:
+    from archive.core import ArchiveError, Outcome
+    from archive.from_spec import incoming_generated
+    from generator.build import build_document
+
+    outcomes = []
+    with open_archive(archive_dir, create=True) as archive:
+        for result in results:
+            loaded = load_document(result.source)
+            incoming = incoming_generated(loaded, build_document(loaded), result.outputs)
+            try:
+                outcomes.append(archive.add(incoming, supersedes))
+            except ArchiveError as exc:
+                outcomes.append(Outcome(str(result.source), "failed", message=str(exc)))
+        report_outcomes(outcomes, quiet)
+        update_index(archive, quiet)
+    if any(o.status == "failed" for o in outcomes):
+        sys.exit(EXIT_FAILURE)
 
 
 def _generate_many(files: tuple[Path, ...], outdir: Path, formats: tuple[str, ...],
@@ -97,6 +131,11 @@ def _generate_many(files: tuple[Path, ...], outdir: Path, formats: tuple[str, ..
                 results.append(future.result())
     return results
 
+
+main.add_command(archive_group)
+main.add_command(index_group)
+main.add_command(search_command)
+main.add_command(who_command)
 
 if __name__ == "__main__":
     main()

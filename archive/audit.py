@@ -1,0 +1,79 @@
+"""The append-only audit log: every entry carries the hash of the one before it."""
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+GENESIS = "0" * 64
+ACTIONS = {"add": "归档", "supersede": "取代", "edit": "修改元数据", "delete": "删除",
+           "export": "导出", "rebuild-index": "重建索引"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    seq: int
+    at: str
+    user: str
+    action: str
+    record_id: int | None
+    detail: dict
+    prev_hash: str
+    hash: str
+
+
+def entry_hash(prev_hash: str, seq: int, at: str, user: str, action: str,
+               record_id: int | None, detail: dict) -> str:
+    body = json.dumps([seq, at, user, action, record_id, detail], ensure_ascii=False,
+                      sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+def os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def append(conn: sqlite3.Connection, action: str, record_id: int | None, detail: dict) -> Entry:
+    """Append one entry; call inside the transaction that makes the change it records."""
+    row = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    seq, prev = (row[0] + 1, row[1]) if row else (1, GENESIS)
+    at, user = now(), os_user()
+    digest = entry_hash(prev, seq, at, user, action, record_id, detail)
+    conn.execute(
+        "INSERT INTO audit(seq, at, user, action, record_id, detail, prev_hash, hash)"
+        " VALUES (?,?,?,?,?,?,?,?)",
+        (seq, at, user, action, record_id, json.dumps(detail, ensure_ascii=False), prev, digest))
+    return Entry(seq, at, user, action, record_id, detail, prev, digest)
+
+
+def entries(conn: sqlite3.Connection) -> list[Entry]:
+    rows = conn.execute("SELECT seq, at, user, action, record_id, detail, prev_hash, hash"
+                        " FROM audit ORDER BY seq").fetchall()
+    return [Entry(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6], r[7]) for r in rows]
+
+
+def chain_breaks(log: list[Entry]) -> list[str]:
+    """Every place where the chain does not hold, in Chinese; empty when intact."""
+    problems = []
+    prev = GENESIS
+    for expected_seq, entry in enumerate(log, start=1):
+        if entry.seq != expected_seq:
+            problems.append(f"审计日志第 {expected_seq} 条缺失（下一条序号为 {entry.seq}）")
+        if entry.prev_hash != prev:
+            problems.append(f"审计日志第 {entry.seq} 条的前序哈希与上一条不符（链条断裂）")
+        recomputed = entry_hash(entry.prev_hash, entry.seq, entry.at, entry.user, entry.action,
+                                entry.record_id, entry.detail)
+        if recomputed != entry.hash:
+            problems.append(f"审计日志第 {entry.seq} 条内容与其哈希不符（记录被改动）")
+        prev = entry.hash
+    return problems

@@ -1,0 +1,244 @@
+"""The catalog: one SQLite file (WAL) holding records, their files, text, people, measures and
+the audit log. Every change is one IMMEDIATE transaction, so concurrent writers queue."""
+from __future__ import annotations
+
+import sqlite3
+import zlib
+from contextlib import contextmanager
+from dataclasses import fields
+from pathlib import Path
+from typing import Iterator
+
+from .records import PERIODS, MeasureEntry, Mention, Metadata, Record, StoredFile
+
+SCHEMA_VERSION = "1"
+BUSY_TIMEOUT_S = 120
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS records(
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL, origin TEXT NOT NULL, name TEXT NOT NULL, media_type TEXT NOT NULL,
+    size INTEGER NOT NULL, added_at TEXT NOT NULL, added_by TEXT NOT NULL,
+    kind TEXT, title TEXT, organ TEXT, doc_number TEXT, date TEXT, recipients TEXT, cc TEXT,
+    secrecy TEXT, period TEXT, org TEXT, note TEXT,
+    year INTEGER NOT NULL, item_no INTEGER NOT NULL, archival_code TEXT NOT NULL UNIQUE,
+    pages INTEGER,
+    supersedes INTEGER UNIQUE REFERENCES records(id),
+    deleted_at TEXT, delete_reason TEXT,
+    revision INTEGER NOT NULL DEFAULT 1,
+    indexed_revision INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS records_sha ON records(sha256);
+CREATE TABLE IF NOT EXISTS files(
+    record_id INTEGER NOT NULL REFERENCES records(id), role TEXT NOT NULL,
+    sha256 TEXT NOT NULL, size INTEGER NOT NULL, name TEXT NOT NULL, media_type TEXT NOT NULL,
+    PRIMARY KEY(record_id, role));
+CREATE INDEX IF NOT EXISTS files_sha ON files(sha256);
+CREATE TABLE IF NOT EXISTS texts(record_id INTEGER PRIMARY KEY REFERENCES records(id),
+    body BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS people(record_id INTEGER NOT NULL REFERENCES records(id),
+    name TEXT NOT NULL, role TEXT NOT NULL, post TEXT NOT NULL, grp TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS people_record ON people(record_id);
+CREATE TABLE IF NOT EXISTS measures(record_id INTEGER NOT NULL REFERENCES records(id),
+    seq INTEGER NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL, leaders TEXT NOT NULL,
+    doers TEXT NOT NULL, deadline TEXT NOT NULL, PRIMARY KEY(record_id, seq));
+CREATE TABLE IF NOT EXISTS audit(seq INTEGER PRIMARY KEY, at TEXT NOT NULL, user TEXT NOT NULL,
+    action TEXT NOT NULL, record_id INTEGER, detail TEXT NOT NULL,
+    prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+"""
+
+_META_COLUMNS = [f.name for f in fields(Metadata)]
+NAME_SEP = "、"
+
+
+class Catalog:
+    def __init__(self, path: Path):
+        self.path = path
+        self.conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=FULL")
+        self.conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+        self._create()
+
+    def _create(self) -> None:
+        if self.conn.execute("SELECT 1 FROM sqlite_master WHERE name='audit'").fetchone():
+            return
+        with self.transaction() as conn:
+            for statement in _SCHEMA.split(";\n"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
+                         (SCHEMA_VERSION,))
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE: take the write lock up front (waits for other writers)."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- meta
+
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else default
+
+    @staticmethod
+    def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
+        conn.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=?",
+                     (key, value, value))
+
+    # -- writes (inside a transaction)
+
+    @staticmethod
+    def next_item_no(conn: sqlite3.Connection, year: int, period: str, org: str) -> int:
+        row = conn.execute("SELECT MAX(item_no) FROM records WHERE year=? AND period=? AND org=?",
+                           (year, period, org)).fetchone()
+        return (row[0] or 0) + 1
+
+    @staticmethod
+    def insert_record(conn: sqlite3.Connection, *, main: StoredFile, origin: str, added_at: str,
+                      added_by: str, metadata: Metadata, year: int, fonds: str,
+                      pages: int | None, supersedes: int | None) -> tuple[int, str]:
+        item_no = Catalog.next_item_no(conn, year, metadata.period, metadata.org)
+        code = archival_code(fonds, year, metadata.period, metadata.org, item_no)
+        values = metadata.as_dict()
+        cursor = conn.execute(
+            "INSERT INTO records(sha256, origin, name, media_type, size, added_at, added_by, "
+            + ", ".join(_META_COLUMNS) + ", year, item_no, archival_code, pages, supersedes)"
+            " VALUES (" + ", ".join("?" * (7 + len(_META_COLUMNS) + 5)) + ")",
+            (main.sha256, origin, main.name, main.media_type, main.size, added_at, added_by,
+             *[values[c] for c in _META_COLUMNS], year, item_no, code, pages, supersedes))
+        return cursor.lastrowid, code
+
+    @staticmethod
+    def insert_content(conn: sqlite3.Connection, record_id: int, files: list[StoredFile],
+                       text: str, people: list[Mention], measures: list[MeasureEntry]) -> None:
+        conn.executemany("INSERT INTO files VALUES (?,?,?,?,?,?)",
+                         [(record_id, f.role, f.sha256, f.size, f.name, f.media_type)
+                          for f in files])
+        conn.execute("INSERT INTO texts VALUES (?, ?)",
+                     (record_id, zlib.compress(text.encode("utf-8"), 6)))
+        conn.executemany("INSERT INTO people VALUES (?,?,?,?,?)",
+                         [(record_id, p.name, p.role, p.post, p.group) for p in people])
+        conn.executemany("INSERT INTO measures VALUES (?,?,?,?,?,?,?)",
+                         [(record_id, n, m.title, m.text, NAME_SEP.join(m.leaders),
+                           NAME_SEP.join(m.doers), m.deadline)
+                          for n, m in enumerate(measures, start=1)])
+
+    @staticmethod
+    def touch(conn: sqlite3.Connection, record_id: int) -> None:
+        """Mark a record changed so the index picks it up again."""
+        conn.execute("UPDATE records SET revision = revision + 1 WHERE id=?", (record_id,))
+
+    # -- reads
+
+    def find_file(self, sha: str, main_only: bool = False) -> tuple[int, str] | None:
+        """(record id, role) of a live record that holds this content (as its main file)."""
+        main = " AND r.sha256 = f.sha256" if main_only else ""
+        row = self.conn.execute(
+            "SELECT f.record_id, f.role FROM files f JOIN records r ON r.id = f.record_id"
+            " WHERE f.sha256=? AND r.deleted_at IS NULL" + main +
+            " ORDER BY f.record_id LIMIT 1", (sha,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def record(self, record_id: int) -> Record | None:
+        rows = self._records("WHERE r.id=?", (record_id,))
+        return rows[0] if rows else None
+
+    def records(self, include_deleted: bool = False, ids: list[int] | None = None) -> list[Record]:
+        where, params = [], []
+        if not include_deleted:
+            where.append("r.deleted_at IS NULL")
+        if ids is not None:
+            where.append(f"r.id IN ({','.join('?' * len(ids))})")
+            params += ids
+        return self._records(("WHERE " + " AND ".join(where)) if where else "", tuple(params))
+
+    def _records(self, where: str, params: tuple) -> list[Record]:
+        rows = self.conn.execute(
+            "SELECT r.id, r.sha256, r.origin, r.name, r.media_type, r.size, r.added_at,"
+            " r.added_by, " + ", ".join(f"r.{c}" for c in _META_COLUMNS) + ","
+            " r.year, r.item_no, r.archival_code, r.pages, r.supersedes,"
+            " (SELECT s.id FROM records s WHERE s.supersedes = r.id), r.deleted_at,"
+            " r.delete_reason FROM records r " + where + " ORDER BY r.id", params).fetchall()
+        files = self._files([r[0] for r in rows])
+        out = []
+        n = len(_META_COLUMNS)
+        for r in rows:
+            metadata = Metadata(*[v or "" for v in r[8:8 + n]])
+            rest = r[8 + n:]
+            out.append(Record(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], metadata, *rest,
+                              files=tuple(files.get(r[0], ()))))
+        return out
+
+    def _files(self, ids: list[int]) -> dict[int, list[StoredFile]]:
+        out: dict[int, list[StoredFile]] = {}
+        for chunk in _chunks(ids, 500):
+            for row in self.conn.execute(
+                    f"SELECT record_id, role, sha256, size, name, media_type FROM files"
+                    f" WHERE record_id IN ({','.join('?' * len(chunk))}) ORDER BY rowid", chunk):
+                out.setdefault(row[0], []).append(StoredFile(*row[1:]))
+        return out
+
+    def text(self, record_id: int) -> str:
+        row = self.conn.execute("SELECT body FROM texts WHERE record_id=?",
+                                (record_id,)).fetchone()
+        return zlib.decompress(row[0]).decode("utf-8") if row else ""
+
+    def people(self, record_id: int) -> list[Mention]:
+        return [Mention(*row) for row in self.conn.execute(
+            "SELECT name, role, post, grp FROM people WHERE record_id=? ORDER BY rowid",
+            (record_id,))]
+
+    def measures(self, record_id: int) -> list[MeasureEntry]:
+        return [MeasureEntry(t, b, _names(l), _names(d), dl) for t, b, l, d, dl in
+                self.conn.execute("SELECT title, body, leaders, doers, deadline FROM measures"
+                                  " WHERE record_id=? ORDER BY seq", (record_id,))]
+
+    def measure(self, record_id: int, seq: int) -> MeasureEntry | None:
+        rows = self.measures(record_id)
+        return rows[seq - 1] if 0 < seq <= len(rows) else None
+
+    def pending_index(self) -> list[tuple[int, int]]:
+        """(record id, revision) of every record whose index entry is missing or stale."""
+        return self.conn.execute("SELECT id, revision FROM records"
+                                 " WHERE indexed_revision != revision ORDER BY id").fetchall()
+
+    def all_revisions(self) -> list[tuple[int, int]]:
+        return self.conn.execute("SELECT id, revision FROM records ORDER BY id").fetchall()
+
+    def mark_indexed(self, done: list[tuple[int, int]]) -> None:
+        with self.transaction() as conn:
+            conn.executemany("UPDATE records SET indexed_revision=? WHERE id=?",
+                             [(rev, rid) for rid, rev in done])
+
+
+def archival_code(fonds: str, year: int, period: str, org: str, item_no: int) -> str:
+    """档号 per DA/T 22-2015: 全宗号-WS·年度-保管期限-机构（问题）-件号."""
+    parts = [fonds, f"WS·{year}", PERIODS[period]]
+    if org:
+        parts.append(org)
+    parts.append(f"{item_no:04d}")
+    return "-".join(parts)
+
+
+def _names(joined: str) -> tuple[str, ...]:
+    return tuple(n for n in joined.split(NAME_SEP) if n)
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]

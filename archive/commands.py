@@ -1,0 +1,333 @@
+"""`gongwen archive ...`: add, list, show, edit, delete, log, verify, export."""
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from generator.errors import GongwenError, InputError
+
+from .core import Archive, ArchiveError, Outcome, default_archive_dir
+from .extract import RECEIVABLE
+from .overrides import from_pairs, is_sidecar
+from .records import LABELS, PERIODS, Metadata, Record
+
+EXIT_INPUT = 2
+EXIT_FAILURE = 1
+
+archive_dir_option = click.option(
+    "-A", "--archive-dir", type=click.Path(path_type=Path, file_okay=False),
+    default=default_archive_dir, envvar="GONGWEN_ARCHIVE", show_default="gongwen-archive",
+    help="档案库目录（也可用环境变量 GONGWEN_ARCHIVE 指定）。")
+
+
+def open_archive(path: Path, create: bool = False) -> Archive:
+    try:
+        return Archive(path, create=create)
+    except ArchiveError as exc:
+        fail(str(exc))
+
+
+def fail(message: str, code: int = EXIT_FAILURE) -> None:
+    click.secho(message, fg="red", err=True)
+    sys.exit(code)
+
+
+def emit_json(value) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+@click.group("archive")
+def archive_group() -> None:
+    """档案库：归档、查看、校验、导出已发和收到的文件。"""
+
+
+def collect_files(paths: tuple[Path, ...]) -> tuple[list[Path], list[Outcome]]:
+    """Files to archive, folders walked recursively; named files of other types are reported."""
+    files, skipped = [], []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*")
+                            if p.is_file() and p.suffix.lower() in RECEIVABLE
+                            and not p.name.startswith("."))
+        elif not path.exists():
+            skipped.append(Outcome(str(path), "failed", message="文件不存在"))
+        elif is_sidecar(path):
+            continue
+        elif path.suffix.lower() in (".yaml", ".yml"):
+            skipped.append(Outcome(str(path), "failed", message=(
+                "YAML 源文件请用 gongwen generate --archive 生成并归档")))
+        else:
+            files.append(path)
+    return files, skipped
+
+
+def metadata_options(func):
+    options = [
+        click.option("--type", "kind", help="文种（如 方案、通知、报告），覆盖自动识别。"),
+        click.option("--title", help="题名（标题），覆盖自动识别。"),
+        click.option("--unit", "organ", help="发文机关（责任者），覆盖自动识别。"),
+        click.option("--docno", "doc_number", help="发文字号，如 某政发〔2020〕3号。"),
+        click.option("--date", help="成文日期，如 2020-02-19。"),
+        click.option("--period", type=click.Choice(list(PERIODS)),
+                     help="保管期限；默认按文种确定。"),
+        click.option("--org", help="机构（问题）代码，写入档号。"),
+        click.option("--secrecy", help="密级：绝密、机密、秘密。"),
+        click.option("--note", help="备注。"),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def stated_metadata(**values: str | None) -> Metadata:
+    pairs = {LABELS[name]: value for name, value in values.items() if value}
+    return from_pairs(pairs, "命令行参数")
+
+
+@archive_group.command("add")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@metadata_options
+@click.option("--supersedes", type=int, help="新文件取代的记录编号（旧记录保留）。")
+@click.option("--fonds", help="全宗号，只在新建档案库时设定（默认 Z001）。")
+@archive_dir_option
+@click.option("-q", "--quiet", is_flag=True, help="只报告问题。")
+def add_command(paths, supersedes, fonds, archive_dir, quiet, **meta) -> None:
+    """归档文件或目录（递归）：DOCX、PDF、TXT、Markdown。
+
+    自动识别标题、发文字号、日期、发文机关、文种、人员和工作措施；同名的
+    “文件名.yaml”（如 报告.docx.yaml）或命令行参数可改写识别结果。内容相同的文件
+    不会重复归档。"""
+    try:
+        overrides = stated_metadata(**meta)
+    except InputError as exc:
+        fail(str(exc), EXIT_INPUT)
+    files, outcomes = collect_files(paths)
+    if supersedes is not None and len(files) != 1:
+        fail("--supersedes 只能与一个文件一起使用", EXIT_INPUT)
+    with open_archive(archive_dir, create=True) as archive:
+        if fonds and not archive.catalog.records(include_deleted=True):
+            archive.set_fonds(fonds)
+        archive.clean_interrupted_writes()
+        with click.progressbar(files, label="归档中", file=sys.stderr,
+                               hidden=quiet or len(files) < 2) as bar:
+            for path in bar:
+                try:
+                    outcomes.append(archive.add_received(path, overrides, supersedes))
+                except ArchiveError as exc:
+                    outcomes.append(Outcome(str(path), "failed", message=str(exc)))
+        report_outcomes(outcomes, quiet)
+        update_index(archive, quiet)
+    if any(o.status == "failed" for o in outcomes):
+        sys.exit(EXIT_FAILURE)
+
+
+def report_outcomes(outcomes: list[Outcome], quiet: bool) -> None:
+    counts = {"added": 0, "duplicate": 0, "failed": 0}
+    for o in outcomes:
+        counts[o.status] += 1
+        if o.status == "added" and not quiet:
+            click.echo(f"已归档 {o.path} → 记录 {o.record_id}（档号 {o.archival_code}）")
+        elif o.status == "duplicate" and not quiet:
+            click.echo(f"已存在 {o.path}：{o.message}")
+        elif o.status == "failed":
+            click.secho(f"未归档 {o.path}：{o.message}", fg="red", err=True)
+        for warning in o.warnings:
+            click.secho(f"注意 {o.path}：{warning}", fg="yellow", err=True)
+    if not quiet or counts["failed"]:
+        click.echo(f"新归档 {counts['added']} 份，已存在 {counts['duplicate']} 份，"
+                   f"失败 {counts['failed']} 份。", err=bool(counts["failed"]))
+
+
+def update_index(archive: Archive, quiet: bool) -> None:
+    from search.index import sync
+
+    pending = len(archive.catalog.pending_index())
+    try:
+        if quiet or pending < 20:
+            sync(archive)
+            return
+        with click.progressbar(length=pending, label="更新检索索引", file=sys.stderr) as bar:
+            sync(archive, progress=bar.update)
+    except GongwenError as exc:
+        fail(f"文件已归档，但检索索引未能更新：{exc}")
+
+
+def record_dict(record: Record) -> dict:
+    data = asdict(record)
+    data["metadata"] = {LABELS[k]: v for k, v in record.metadata.as_dict().items()}
+    return data
+
+
+@archive_group.command("list")
+@click.option("--all", "include_deleted", is_flag=True, help="包括已删除的记录。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+@archive_dir_option
+def list_command(include_deleted, as_json, archive_dir) -> None:
+    """列出档案库中的记录。"""
+    with open_archive(archive_dir) as archive:
+        records = archive.catalog.records(include_deleted=include_deleted)
+    if as_json:
+        emit_json([record_dict(r) for r in records])
+        return
+    for r in records:
+        status = _status(r)
+        click.echo(f"{r.id:>5}  {r.archival_code}  {r.metadata.date or '—':10}  "
+                   f"{r.metadata.kind or '—'}  {r.metadata.title}{status}")
+    click.echo(f"共 {len(records)} 条记录。")
+
+
+def _status(r: Record) -> str:
+    if not r.live:
+        return f"  [已删除 {r.deleted_at}]"
+    if r.superseded_by:
+        return f"  [已被记录 {r.superseded_by} 取代]"
+    return ""
+
+
+@archive_group.command("show")
+@click.argument("record_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+@archive_dir_option
+def show_command(record_id, as_json, archive_dir) -> None:
+    """显示一条记录：元数据、文件、人员、工作措施。"""
+    with open_archive(archive_dir) as archive:
+        try:
+            record = archive.get(record_id)
+        except ArchiveError as exc:
+            fail(str(exc))
+        people = archive.catalog.people(record_id)
+        measures = archive.catalog.measures(record_id)
+    if as_json:
+        emit_json(record_dict(record) | {"people": [asdict(p) for p in people],
+                                         "measures": [asdict(m) for m in measures]})
+        return
+    click.echo(f"记录 {record.id}  档号 {record.archival_code}{_status(record)}")
+    for name, value in record.metadata.as_dict().items():
+        if value:
+            click.echo(f"  {LABELS[name]}：{value}")
+    click.echo(f"  年度：{record.year}　页数：{record.pages or '—'}　来源："
+               f"{'本系统生成' if record.origin == 'generated' else '收文/外部文件'}")
+    click.echo(f"  归档：{record.added_at}　{record.added_by}")
+    if record.supersedes:
+        click.echo(f"  取代记录：{record.supersedes}")
+    if record.delete_reason:
+        click.echo(f"  删除理由：{record.delete_reason}")
+    for f in record.files:
+        click.echo(f"  文件[{f.role}]：{f.name}　{f.size} 字节　sha256 {f.sha256}")
+    for p in people:
+        post = f"（{p.post}）" if p.post else ""
+        click.echo(f"  人员：{p.name}{post}　{p.role}　{p.group}")
+    for n, m in enumerate(measures, start=1):
+        click.echo(f"  措施 {n}：{m.title}　责任领导：{'、'.join(m.leaders) or '—'}"
+                   f"　责任人：{'、'.join(m.doers) or '—'}")
+
+
+@archive_group.command("edit")
+@click.argument("record_id", type=int)
+@click.argument("changes", nargs=-1, required=True)
+@archive_dir_option
+def edit_command(record_id, changes, archive_dir) -> None:
+    """修改元数据，如：gongwen archive edit 3 密级=秘密 保管期限=永久。
+
+    文件本身和档号不会改变；每次修改记入审计日志。"""
+    pairs = {}
+    for change in changes:
+        label, sep, value = change.partition("=")
+        if not sep:
+            fail(f"“{change}”应写作 字段=值（如 密级=秘密）", EXIT_INPUT)
+        pairs[label.strip()] = value
+    with open_archive(archive_dir) as archive:
+        try:
+            record = archive.edit(record_id, pairs)
+        except ArchiveError as exc:
+            fail(str(exc), EXIT_INPUT)
+        click.echo(f"已修改记录 {record.id}（档号 {record.archival_code} 不变）。")
+        update_index(archive, quiet=True)
+
+
+@archive_group.command("delete")
+@click.argument("record_id", type=int)
+@click.option("--reason", required=True, help="删除理由（记入审计日志）。")
+@click.option("--yes", is_flag=True, help="不再确认。")
+@archive_dir_option
+def delete_command(record_id, reason, yes, archive_dir) -> None:
+    """删除一条记录的文件；目录信息和审计日志保留。"""
+    with open_archive(archive_dir) as archive:
+        try:
+            record = archive.get(record_id)
+        except ArchiveError as exc:
+            fail(str(exc))
+        if not yes:
+            click.confirm(f"确定删除记录 {record.id}“{record.metadata.title}”的文件？", abort=True)
+        try:
+            archive.delete(record_id, reason)
+        except ArchiveError as exc:
+            fail(str(exc))
+        click.echo(f"已删除记录 {record_id} 的文件；目录信息与审计日志保留。")
+        update_index(archive, quiet=True)
+
+
+@archive_group.command("log")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+@archive_dir_option
+def log_command(as_json, archive_dir) -> None:
+    """显示审计日志（追加写入、哈希链接）。"""
+    from .audit import ACTIONS
+
+    with open_archive(archive_dir) as archive:
+        log = archive.log()
+    if as_json:
+        emit_json([asdict(e) for e in log])
+        return
+    for e in log:
+        target = f" 记录 {e.record_id}" if e.record_id else ""
+        click.echo(f"{e.seq:>5}  {e.at}  {e.user}  {ACTIONS.get(e.action, e.action)}{target}  "
+                   f"{json.dumps(e.detail, ensure_ascii=False)}  {e.hash[:12]}")
+
+
+@archive_group.command("verify")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+@archive_dir_option
+def verify_command(as_json, archive_dir) -> None:
+    """重新计算每个文件的哈希，校验审计日志链条和检索索引；有问题时退出码为 1。"""
+    from search.index import index_findings
+
+    from .verify import Finding, verify
+
+    with open_archive(archive_dir) as archive:
+        report = verify(archive)
+        findings = report.findings + [Finding("index", s, m) for s, m in index_findings(archive)]
+    if as_json:
+        emit_json(asdict(report) | {"findings": [asdict(f) for f in findings],
+                                    "ok": not findings})
+    else:
+        for finding in findings:
+            click.secho(str(finding), fg="red")
+        click.echo(f"校验 {report.records} 条在档记录、{report.files_checked} 个文件、"
+                   f"{report.audit_entries} 条审计日志；日志链头 {report.audit_head}")
+        if findings:
+            click.secho(f"发现 {len(findings)} 处问题。", fg="red")
+        else:
+            click.secho("档案库完好。", fg="green")
+    if findings:
+        sys.exit(EXIT_FAILURE)
+
+
+@archive_group.command("export")
+@click.argument("dest", type=click.Path(path_type=Path, file_okay=False))
+@archive_dir_option
+def export_command(dest, archive_dir) -> None:
+    """导出归档包：文件、归档文件目录（CSV 和 JSON）、SHA256SUMS、审计日志。"""
+    from .export import export
+
+    with open_archive(archive_dir) as archive:
+        try:
+            result = export(archive, dest)
+        except ArchiveError as exc:
+            fail(str(exc))
+    click.echo(f"已导出 {result.records} 条记录、{result.files} 个文件到 {result.dest}；"
+               f"可用 sha256sum -c SHA256SUMS 校验。")

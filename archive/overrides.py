@@ -1,0 +1,82 @@
+"""Metadata a person states (flags, `archive edit`, a sidecar YAML) instead of our guesses."""
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+from generator.dates import parse_date
+from generator.errors import InputError, Problem
+from generator.source import read_source
+
+from .records import BY_LABEL, LABELS, PERIODS, Metadata
+
+SECRECY_LEVELS = ("绝密", "机密", "秘密")
+
+
+def sidecar_path(path: Path) -> Path:
+    """报告.docx -> 报告.docx.yaml"""
+    return path.with_name(path.name + ".yaml")
+
+
+def is_sidecar(path: Path) -> bool:
+    return path.suffix.lower() in (".yaml", ".yml") and "." in path.stem
+
+
+def check_value(name: str, value: str) -> str:
+    """The stored form of one metadata value; ValueError (Chinese) when it cannot be."""
+    value = str(value).strip()
+    if name == "date" and value:
+        return parse_date(value).isoformat()
+    if name == "period" and value and value not in PERIODS:
+        raise ValueError("保管期限应为 " + "、".join(PERIODS))
+    if name == "secrecy" and value and value not in SECRECY_LEVELS:
+        raise ValueError("密级应为 " + "、".join(SECRECY_LEVELS) + "，或留空")
+    return value
+
+
+def field_name(label: str) -> str:
+    """Chinese label (or attribute name) -> attribute name; ValueError with a suggestion."""
+    if label in BY_LABEL:
+        return BY_LABEL[label]
+    if label in LABELS:
+        return label
+    close = difflib.get_close_matches(label, list(BY_LABEL), n=1)
+    hint = f"，是否应为“{close[0]}”？" if close else ""
+    raise ValueError(f"未知字段“{label}”{hint}可用字段：" + "、".join(LABELS.values()))
+
+
+def from_pairs(pairs: dict[str, str], origin: str) -> Metadata:
+    """Metadata from {label: value}; every bad pair is reported at once."""
+    meta = Metadata()
+    problems = []
+    for label, value in pairs.items():
+        try:
+            name = field_name(label)
+            setattr(meta, name, check_value(name, value))
+        except ValueError as exc:
+            problems.append(Problem(origin, None, None, label, str(exc)))
+    if problems:
+        raise InputError(problems)
+    return meta
+
+
+def read_sidecar(path: Path) -> Metadata:
+    source, problems = read_source(path)
+    if source is None:
+        raise InputError(problems)
+    meta = Metadata()
+    for key, value in source.data.items():
+        try:
+            name = field_name(str(key))
+            if isinstance(value, list):
+                value = "，".join(map(str, value))
+            elif isinstance(value, dict):
+                raise ValueError("应为一个文字值")
+            setattr(meta, name, check_value(name, "" if value is None else value))
+        except ValueError as exc:
+            line, col = (source.key_position((key,)) if "未知字段" in str(exc)
+                         else source.position((key,)))
+            problems.append(Problem(str(path), line, col, str(key), str(exc)))
+    if problems:
+        raise InputError(problems)
+    return meta

@@ -1,0 +1,136 @@
+"""`gongwen search`, `gongwen who`, `gongwen index rebuild`."""
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from archive.commands import EXIT_INPUT, archive_dir_option, emit_json, fail, open_archive
+from archive.core import ArchiveError
+
+from .query import MARK_CLOSE, MARK_OPEN, Filters, QueryError
+
+
+def _marked(snippet: str, html: bool) -> str:
+    if html:
+        return snippet.replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
+    out, bold = [], False
+    for part in snippet.replace(MARK_CLOSE, MARK_OPEN).split(MARK_OPEN):
+        out.append(click.style(part, fg="red", bold=True) if bold else part)
+        bold = not bold
+    return "".join(out).replace("\n", " ")
+
+
+def filter_options(func):
+    options = [
+        click.option("--unit", default="", help="发文机关（包含该名称即可）。"),
+        click.option("--type", "kind", default="", help="文种，如 方案、制度、通知、报告。"),
+        click.option("--person", default="", help="文中列名的人员（组长、责任人等）。"),
+        click.option("--docno", default="", help="发文字号。"),
+        click.option("--period", default="", help="保管期限：永久、定期30年、定期10年。"),
+        click.option("--from", "date_from", default="", help="成文日期起，如 2020-01。"),
+        click.option("--to", "date_to", default="", help="成文日期止（含），如 2020-06。"),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@click.command("search")
+@click.argument("words", nargs=-1)
+@filter_options
+@click.option("--current", is_flag=True, help="不列出已被取代的旧版本。")
+@click.option("--facets", is_flag=True, help="按发文机关、文种、年度统计命中数。")
+@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True, help="第几页。")
+@click.option("--per-page", type=click.IntRange(1, 1000), default=10, show_default=True,
+              help="每页条数。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（命中处用 <mark> 标出）。")
+@archive_dir_option
+def search_command(words, unit, kind, person, docno, period, date_from, date_to, current,
+                   facets, page, per_page, as_json, archive_dir) -> None:
+    """检索档案库。词语之间默认为“且”；支持 "短语"、AND、OR、NOT、-排除词。
+
+    \b
+    例：gongwen search 消毒 返岗
+        gongwen search '"领导小组" 组长' --unit 民政局 --type 方案 --from 2020-01 --to 2020-06
+        gongwen search --facets 疫情防控"""
+    from .query import search
+
+    filters = Filters(unit, kind, person, docno, period, date_from, date_to, current)
+    with open_archive(archive_dir) as archive:
+        try:
+            results = search(archive, " ".join(words), filters, page, per_page, facets)
+        except QueryError as exc:
+            fail(str(exc), EXIT_INPUT)
+        except ArchiveError as exc:
+            fail(str(exc))
+    if as_json:
+        data = asdict(results)
+        for hit in data["hits"]:
+            hit["snippet"] = _marked(hit["snippet"], html=True)
+        emit_json(data)
+        return
+    for n, hit in enumerate(results.hits, start=(page - 1) * per_page + 1):
+        old = f"  [已被记录 {hit.superseded_by} 取代]" if hit.superseded_by else ""
+        click.echo(click.style(f"{n}. {hit.title}", bold=True) + old)
+        details = "　".join(x for x in (hit.unit, hit.doc_number, hit.date, hit.kind) if x)
+        click.echo(f"   记录 {hit.record_id}　{hit.archival_code}　{details}")
+        if hit.snippet:
+            click.echo("   " + _marked(hit.snippet, html=False))
+    click.echo(f"共 {results.total} 条，第 {results.page}/{results.pages} 页。")
+    for name, counts in results.facets.items():
+        click.echo(f"{name}：" + "，".join(f"{k} {v}" for k, v in counts.items()))
+
+
+@click.command("who")
+@click.argument("words", nargs=-1, required=True)
+@filter_options
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+@archive_dir_option
+def who_command(words, unit, kind, person, docno, period, date_from, date_to, limit, as_json,
+                archive_dir) -> None:
+    """谁负责：列出内容相符的工作措施、其责任领导和责任人，以及出自哪份文件。"""
+    from .query import who
+
+    filters = Filters(unit, kind, person, docno, period, date_from, date_to)
+    with open_archive(archive_dir) as archive:
+        try:
+            hits = who(archive, " ".join(words), filters, limit)
+        except QueryError as exc:
+            fail(str(exc), EXIT_INPUT)
+        except ArchiveError as exc:
+            fail(str(exc))
+    if as_json:
+        emit_json([asdict(h) | {"snippet": _marked(h.snippet, html=True)} for h in hits])
+        return
+    for hit in hits:
+        click.echo(click.style(hit.title, bold=True))
+        for source in hit.sources:
+            click.echo(f"   出自 记录 {source.record_id}　{source.archival_code}　{source.title}")
+        click.echo(f"   责任领导：{'、'.join(hit.leaders) or '—'}　责任人：{'、'.join(hit.doers) or '—'}"
+                   + (f"　完成时限：{hit.deadline}" if hit.deadline else ""))
+        click.echo("   " + _marked(hit.snippet, html=False))
+    click.echo(f"共 {len(hits)} 项措施。")
+
+
+@click.group("index")
+def index_group() -> None:
+    """检索索引。"""
+
+
+@index_group.command("rebuild")
+@archive_dir_option
+def rebuild_command(archive_dir: Path) -> None:
+    """从档案库重建检索索引（在旁边建好新索引后再切换，检索不中断）。"""
+    from .index import rebuild
+
+    with open_archive(archive_dir) as archive:
+        total = len(archive.catalog.all_revisions())
+        with click.progressbar(length=total, label="重建索引", file=sys.stderr,
+                               hidden=total < 20) as bar:
+            result = rebuild(archive, progress=bar.update)
+        archive.record_audit("rebuild-index", {"记录数": result.indexed})
+    click.echo(f"已重建检索索引：{result.indexed} 条记录。")

@@ -1,0 +1,184 @@
+"""The Whoosh index of the archive: built from the catalog, rebuilt from it at any time.
+
+One Whoosh document per archived record (kind=doc) and one per measure (kind=measure, for
+`who`). The catalog says which index folder is current (meta index_dir) and each record's
+indexed revision, so a crashed or concurrent writer leaves at worst some records pending,
+which the next sync picks up. Writers hold the archive's index lock.
+"""
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Iterator
+
+from whoosh import fields, index
+from whoosh.columns import VarBytesColumn
+
+from archive.core import Archive, ArchiveError
+from archive.records import Record
+
+from .analysis import ANALYSIS_VERSION, analyzer
+from .normalize import normalize_key
+
+INDEX_FORMAT = f"{ANALYSIS_VERSION}/schema-1"
+TITLE_BOOST = 3.0
+BATCH = 500
+
+
+def schema() -> fields.Schema:
+    text = analyzer()
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        kind=fields.ID(),
+        record=fields.NUMERIC(int, stored=True, signed=False),
+        seq=fields.NUMERIC(int, stored=True, signed=False),
+        title=fields.TEXT(analyzer=text, field_boost=TITLE_BOOST, multitoken_query="phrase"),
+        content=fields.TEXT(analyzer=text, multitoken_query="phrase"),
+        unit=fields.ID(),  # normal form, for filters
+        unit_name=fields.ID(sortable=VarBytesColumn()),  # as written, for facets
+        type=fields.ID(sortable=VarBytesColumn()),
+        year=fields.ID(sortable=VarBytesColumn()),
+        person=fields.KEYWORD(commas=True, lowercase=False),
+        docno=fields.ID(),
+        period=fields.ID(),
+        date=fields.DATETIME(),
+        superseded=fields.BOOLEAN(),
+    )
+
+
+class IndexUnavailable(ArchiveError):
+    """The index is missing or was built by another version of the analysis."""
+
+
+def index_dir(archive: Archive) -> Path | None:
+    name = archive.catalog.get_meta("index_dir")
+    return archive.root / name if name else None
+
+
+def open_index(archive: Archive) -> index.Index:
+    """The current index, for reading. Refuses an index built with different analysis."""
+    path = index_dir(archive)
+    if path is None or not index.exists_in(str(path)):
+        raise IndexUnavailable("档案库还没有检索索引（或索引目录丢失）；请运行 gongwen index rebuild")
+    built = archive.catalog.get_meta("index_format")
+    if built != INDEX_FORMAT:
+        raise IndexUnavailable(f"检索索引由另一版本的分词规则建立（{built}，当前 {INDEX_FORMAT}）；"
+                          "请运行 gongwen index rebuild")
+    return index.open_dir(str(path))
+
+
+def documents(archive: Archive, record: Record) -> Iterator[dict]:
+    """The Whoosh documents of one live record."""
+    meta = record.metadata
+    people = archive.catalog.people(record.id)
+    common = dict(
+        record=record.id, unit=normalize_key(meta.organ), unit_name=meta.organ, type=meta.kind,
+        year=str(record.year), docno=normalize_key(meta.doc_number), period=meta.period,
+        superseded=record.superseded_by is not None,
+    )
+    if meta.date:
+        common["date"] = datetime.fromisoformat(meta.date)
+    common = {k: v for k, v in common.items() if v != ""}
+    yield dict(common, id=f"d{record.id}", kind="doc", seq=0, title=meta.title,
+               content=archive.catalog.text(record.id),
+               person=",".join(sorted({normalize_key(p.name) for p in people})))
+    for seq, measure in enumerate(archive.catalog.measures(record.id), start=1):
+        names = {normalize_key(n) for n in measure.leaders + measure.doers}
+        yield dict(common, id=f"m{record.id}-{seq}", kind="measure", seq=seq,
+                   title=measure.title, content=measure.text, person=",".join(sorted(names)))
+
+
+@dataclass(frozen=True)
+class Synced:
+    indexed: int  # records (re)indexed
+    removed: int  # deleted records taken out
+
+
+def sync(archive: Archive, progress: Callable[[int], None] | None = None) -> Synced:
+    """Bring the index up to date with the catalog (creating it on first use)."""
+    with archive.index_lock():
+        path = index_dir(archive)
+        if path is None:
+            return _build(archive, progress)
+        ix = open_index(archive)
+        pending = archive.catalog.pending_index()
+        if not pending:
+            return Synced(0, 0)
+        return _write(archive, ix, pending, progress, fresh=False)
+
+
+def rebuild(archive: Archive, progress: Callable[[int], None] | None = None) -> Synced:
+    """Build a new index from the catalog beside the old one, then switch to it."""
+    with archive.index_lock():
+        return _build(archive, progress)
+
+
+def _build(archive: Archive, progress) -> Synced:
+    old = index_dir(archive)
+    generation = int(archive.catalog.get_meta("index_generation", "0")) + 1
+    name = f"index-{generation}"
+    path = archive.root / name
+    shutil.rmtree(path, ignore_errors=True)  # a half-built folder from an interrupted rebuild
+    path.mkdir()
+    ix = index.create_in(str(path), schema())
+    result = _write(archive, ix, archive.catalog.all_revisions(), progress, fresh=True,
+                    switch_to=(name, generation))
+    if old is not None and old != path:
+        shutil.rmtree(old, ignore_errors=True)
+    return result
+
+
+def _write(archive: Archive, ix: index.Index, pending: list[tuple[int, int]], progress,
+           fresh: bool, switch_to: tuple[str, int] | None = None) -> Synced:
+    writer = ix.writer(limitmb=256)
+    indexed = removed = 0
+    try:
+        for start in range(0, len(pending), BATCH):
+            chunk = pending[start:start + BATCH]
+            records = {r.id: r for r in archive.catalog.records(
+                include_deleted=True, ids=[rid for rid, _ in chunk])}
+            for rid, _ in chunk:
+                if not fresh:
+                    writer.delete_by_term("record", rid)
+                record = records[rid]
+                if record.live:
+                    for doc in documents(archive, record):
+                        writer.add_document(**doc)
+                    indexed += 1
+                else:
+                    removed += 1
+                if progress:
+                    progress(1)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit(optimize=fresh)
+    with archive.catalog.transaction() as conn:
+        if switch_to:
+            archive.catalog.set_meta(conn, "index_dir", switch_to[0])
+            archive.catalog.set_meta(conn, "index_generation", str(switch_to[1]))
+            archive.catalog.set_meta(conn, "index_format", INDEX_FORMAT)
+        conn.executemany("UPDATE records SET indexed_revision=? WHERE id=?",
+                         [(rev, rid) for rid, rev in pending])
+    return Synced(indexed, removed)
+
+
+def index_findings(archive: Archive) -> list[tuple[str, str]]:
+    """(subject, message) for whatever the index lacks compared with the catalog."""
+    try:
+        ix = open_index(archive)
+    except IndexUnavailable as exc:
+        return [("检索索引", str(exc))]
+    out = [(f"记录 {rid}", "尚未编入检索索引（下次归档或 gongwen index rebuild 会补上）")
+           for rid, _ in archive.catalog.pending_index()]
+    live = {r.id for r in archive.catalog.records()}
+    with ix.searcher() as searcher:
+        in_index = {fields_["record"] for fields_ in searcher.documents(kind="doc")}
+    for rid in sorted(live - in_index):
+        if not any(s == f"记录 {rid}" for s, _ in out):
+            out.append((f"记录 {rid}", "不在检索索引中"))
+    for rid in sorted(in_index - live):
+        out.append((f"记录 {rid}", "已删除或不存在，但仍在检索索引中"))
+    return out

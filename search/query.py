@@ -1,0 +1,218 @@
+"""Queries over the archive index: ranked search with filters, snippets, facets; `who`."""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from whoosh import highlight, query, sorting
+from whoosh.qparser import MultifieldParser, PlusMinusPlugin, AndGroup
+from whoosh.qparser.plugins import FieldsPlugin, WildcardPlugin
+
+from archive.core import Archive, ArchiveError
+from archive.records import PERIODS
+
+from .index import open_index
+from .normalize import normalize_key
+
+FACETS = {"unit_name": "发文机关", "type": "文种", "year": "年度"}
+MARK_OPEN, MARK_CLOSE = "\x02", "\x03"  # hit markers in snippets; the CLI renders them
+
+
+@dataclass(frozen=True)
+class Filters:
+    unit: str = ""
+    type: str = ""
+    person: str = ""
+    docno: str = ""
+    period: str = ""
+    date_from: str = ""  # 2020, 2020-01 or 2020-01-15
+    date_to: str = ""
+    current_only: bool = False  # leave out superseded records
+
+
+@dataclass(frozen=True)
+class Hit:
+    record_id: int
+    score: float
+    archival_code: str
+    title: str
+    unit: str
+    kind: str
+    date: str
+    doc_number: str
+    snippet: str
+    superseded_by: int | None
+
+
+@dataclass(frozen=True)
+class Source:
+    record_id: int
+    seq: int  # the measure's place in that document
+    title: str
+    archival_code: str
+
+
+@dataclass
+class MeasureHit:
+    """One measure; the same measure in several documents (a plan and the notice that
+    issues it) is one hit with several sources."""
+
+    score: float
+    title: str
+    text: str
+    leaders: tuple[str, ...]
+    doers: tuple[str, ...]
+    deadline: str
+    snippet: str
+    sources: list[Source] = field(default_factory=list)
+
+
+@dataclass
+class Results:
+    total: int
+    page: int
+    pages: int
+    hits: list = field(default_factory=list)
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+class QueryError(ArchiveError):
+    """The search words or filters cannot be understood."""
+
+
+def _parser(schema) -> MultifieldParser:
+    parser = MultifieldParser(["title", "content"], schema, group=AndGroup)
+    parser.remove_plugin_class(FieldsPlugin)  # "组长:陈某" is text, not a field name
+    parser.remove_plugin_class(WildcardPlugin)
+    parser.add_plugin(PlusMinusPlugin())
+    return parser
+
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "＂": '"', "　": " "})
+
+
+def parse(schema, text: str) -> query.Query:
+    text = text.translate(_QUOTES).strip()
+    if not text:
+        return query.Every()
+    text = re.sub(r"\b(and|or|not)\b", lambda m: m.group(1).upper(), text)
+    q = _parser(schema).parse(text)
+    if q is query.NullQuery:
+        raise QueryError(f"无法理解检索词“{text}”")
+    return q
+
+
+def _day(text: str, end: bool) -> datetime:
+    """2020 / 2020-01 / 2020-01-15 (or 2020年1月) -> first (or last) moment of that span."""
+    m = re.fullmatch(r"(\d{4})(?:[-/.年](\d{1,2})(?:[-/.月](\d{1,2})日?)?月?)?", text.strip())
+    if not m:
+        raise QueryError(f"日期“{text}”应写作 2020、2020-01 或 2020-01-15")
+    year, month, day = int(m.group(1)), m.group(2), m.group(3)
+    try:
+        if day:
+            start = date(year, int(month), int(day))
+            last = start
+        elif month:
+            start = date(year, int(month), 1)
+            last = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        else:
+            start, last = date(year, 1, 1), date(year, 12, 31)
+    except ValueError:
+        raise QueryError(f"日期“{text}”无效") from None
+    chosen = last if end else start
+    return datetime.combine(chosen, datetime.max.time() if end else datetime.min.time())
+
+
+def filter_query(filters: Filters, kind: str) -> query.Query:
+    parts: list[query.Query] = [query.Term("kind", kind)]
+    if filters.unit:
+        key = normalize_key(filters.unit)
+        parts.append(query.Or([query.Term("unit", key), query.Wildcard("unit", f"*{key}*")]))
+    if filters.type:
+        parts.append(query.Term("type", filters.type.strip()))
+    if filters.person:
+        parts.append(query.Term("person", normalize_key(filters.person)))
+    if filters.docno:
+        parts.append(query.Term("docno", normalize_key(filters.docno)))
+    if filters.period:
+        if filters.period not in PERIODS:
+            raise QueryError("保管期限应为 " + "、".join(PERIODS))
+        parts.append(query.Term("period", filters.period))
+    if filters.date_from or filters.date_to:
+        start = _day(filters.date_from, end=False) if filters.date_from else None
+        end = _day(filters.date_to, end=True) if filters.date_to else None
+        parts.append(query.DateRange("date", start, end))
+    if filters.current_only:
+        parts.append(query.Not(query.Term("superseded", True)))
+    return query.And(parts)
+
+
+class _Marker(highlight.Formatter):
+    between = "…"
+
+    def format_token(self, text, token, replace=False):
+        return MARK_OPEN + highlight.get_text(text, token, replace) + MARK_CLOSE
+
+
+def _highlighter_settings(hits) -> None:
+    hits.formatter = _Marker()
+    hits.fragmenter = highlight.ContextFragmenter(maxchars=120, surround=24)
+
+
+def search(archive: Archive, text: str, filters: Filters = Filters(), page: int = 1,
+           per_page: int = 10, facets: bool = False) -> Results:
+    ix = open_index(archive)
+    with ix.searcher() as searcher:
+        q = parse(ix.schema, text)
+        groupedby = {name: sorting.FieldFacet(name, maptype=sorting.Count)
+                     for name in FACETS} if facets else None
+        hits = searcher.search(q, filter=filter_query(filters, "doc"), limit=page * per_page,
+                               groupedby=groupedby, terms=True)
+        _highlighter_settings(hits)
+        total = len(hits)
+        shown = list(hits)[(page - 1) * per_page:page * per_page]
+        records = {r.id: r for r in archive.catalog.records(
+            ids=[h["record"] for h in shown])}
+        out = []
+        for hit in shown:
+            record = records[hit["record"]]
+            snippet = hit.highlights("content", text=archive.catalog.text(record.id), top=2)
+            out.append(Hit(record.id, hit.score or 0.0, record.archival_code,
+                           record.metadata.title, record.metadata.organ, record.metadata.kind,
+                           record.metadata.date, record.metadata.doc_number,
+                           snippet, record.superseded_by))
+        facet_counts = {}
+        if facets:
+            facet_counts = {FACETS[name]: _facet(hits, name) for name in FACETS}
+        return Results(total, page, max(1, math.ceil(total / per_page)), out, facet_counts)
+
+
+def _facet(hits, name: str) -> dict[str, int]:
+    counts = hits.groups(name)
+    return dict(sorted(((k or "（未知）", v) for k, v in counts.items()),
+                       key=lambda kv: (-kv[1], kv[0])))
+
+
+def who(archive: Archive, text: str, filters: Filters = Filters(), limit: int = 20) -> list[MeasureHit]:
+    """Measures whose text matches, with who answers for them and where they come from."""
+    ix = open_index(archive)
+    with ix.searcher() as searcher:
+        hits = searcher.search(parse(ix.schema, text), filter=filter_query(filters, "measure"),
+                               limit=limit, terms=True)
+        _highlighter_settings(hits)
+        out: dict[tuple, MeasureHit] = {}
+        for hit in hits:
+            record = archive.catalog.record(hit["record"])
+            measure = archive.catalog.measure(record.id, hit["seq"])
+            if measure is None:
+                continue
+            key = (measure.title, measure.text, measure.leaders, measure.doers, measure.deadline)
+            if key not in out:
+                snippet = hit.highlights("content", text=measure.text, top=2) or measure.text[:80]
+                out[key] = MeasureHit(hit.score or 0.0, measure.title, measure.text,
+                                      measure.leaders, measure.doers, measure.deadline, snippet)
+            out[key].sources.append(Source(record.id, hit["seq"], record.metadata.title,
+                                           record.archival_code))
+        return list(out.values())
