@@ -73,8 +73,11 @@ def _doc_number(lines: list[tuple[str, str]]) -> str:
 def _title(lines: list[tuple[str, str]]) -> tuple[int, str]:
     """The title: the first lines (up to three) that name a 文种 or start with 关于, skipping
     the masthead, 份号, 密级 and 发文字号."""
-    for i, (original, plain) in enumerate(lines[:12]):
-        if _MASTHEAD.search(plain) or _DOC_NUMBER.search(plain) or _SECRECY.match(plain):
+    head = lines[:12]
+    numbered = [i for i, (_, plain) in enumerate(head) if _DOC_NUMBER.search(plain)]
+    first = numbered[0] + 1 if numbered else 0  # above the 发文字号 is the masthead
+    for i, (original, plain) in enumerate(head):
+        if i < first or _MASTHEAD.search(plain) or _DOC_NUMBER.search(plain) or _SECRECY.match(plain):
             continue
         if len(plain) > 60 or plain.endswith(("：", ":", "。")):
             continue
@@ -82,7 +85,7 @@ def _title(lines: list[tuple[str, str]]) -> tuple[int, str]:
         j = i
         while not _ends_with_kind(joined_plain) and j + 1 < min(len(lines), i + 3):
             nxt_o, nxt_p = lines[j + 1]
-            if nxt_p.endswith(("：", ":", "。")) or len(nxt_p) > 40:
+            if nxt_p.endswith(("：", ":", "。")) or len(nxt_p) > 40 or _DOC_NUMBER.search(nxt_p):
                 break
             joined_plain, joined, j = joined_plain + nxt_p, joined + nxt_o, j + 1
         if _ends_with_kind(joined_plain) or "关于" in joined_plain:
@@ -163,24 +166,25 @@ def _people_and_measures(lines: list[tuple[str, str]]) -> tuple[list[Mention], l
             group = _heading_title(original).removeprefix("成立") if found else group
             role = ""
         elif "成立" in plain and (found := _GROUP_NAME.search(plain)):
-            group = plain[plain.index("成立") + 2:found.end()]
-        role_line = _ROLE_LINE.match(original)
-        answer = _ANSWER.search(original)
+            group = original[plain.index("成立") + 2:found.end()]
+        role_line = _ROLE_LINE.match(plain)
+        answer = _ANSWER.search(plain)
         if role_line:
             role = re.sub(r"\s", "", role_line.group(1))
-            people += _roster_entries(role_line.group(2), role, group)
+            people += _roster_entries(original[role_line.start(2):role_line.end(2)], role, group)
         elif role and _looks_like_roster_line(original):
             people += _roster_entries(original, role, group)
         else:
             role = ""
         if answer:
-            leaders = _names(answer.group("leaders") or "")
-            doers = _names(answer.group("doers") or "")
+            def part(name: str) -> str:
+                return original[answer.start(name):answer.end(name)] if answer.group(name) else ""
+
+            leaders, doers = _names(part("leaders")), _names(part("doers"))
             body = [o for o, _ in lines[heading_at:i]]
             title = _heading_title(body[0]) if body else ""
-            text = "".join(body)
-            measures.append(MeasureEntry(title, text, leaders, doers,
-                                         (answer.group("deadline") or "").strip()))
+            measures.append(MeasureEntry(title, "".join(body), leaders, doers,
+                                         part("deadline").strip()))
             people += [Mention(n, "责任领导", group=title) for n in leaders]
             people += [Mention(n, "责任人", group=title) for n in doers]
             heading_at = i + 1

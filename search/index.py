@@ -20,7 +20,7 @@ from archive.core import Archive, ArchiveError
 from archive.records import Record
 
 from .analysis import ANALYSIS_VERSION, analyzer
-from .normalize import normalize_key
+from .normalize import docno_key, normalize_key
 
 INDEX_FORMAT = f"{ANALYSIS_VERSION}/schema-1"
 TITLE_BOOST = 3.0
@@ -75,7 +75,7 @@ def documents(archive: Archive, record: Record) -> Iterator[dict]:
     people = archive.catalog.people(record.id)
     common = dict(
         record=record.id, unit=normalize_key(meta.organ), unit_name=meta.organ, type=meta.kind,
-        year=str(record.year), docno=normalize_key(meta.doc_number), period=meta.period,
+        year=str(record.year), docno=docno_key(meta.doc_number), period=meta.period,
         superseded=record.superseded_by is not None,
     )
     if meta.date:

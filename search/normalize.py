@@ -81,3 +81,12 @@ def _drop_inner_space(chars: list[str], origin: list[int]) -> tuple[list[str], l
 def normalize_key(text: str) -> str:
     """Normal form of a filter value (unit, person, type): no offsets, no spaces."""
     return "".join(normalize(text).text.split())
+
+
+_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "(": "〔", ")": "〕", "【": "〔", "】": "〕"})
+
+
+def docno_key(text: str) -> str:
+    """Normal form of a 发文字号: every bracket form as 〔〕, no 第 before the number
+    (the usual typing slips)."""
+    return normalize_key(text).translate(_BRACKETS).replace("〕第", "〕")

@@ -14,7 +14,7 @@ from archive.core import Archive, ArchiveError
 from archive.records import PERIODS
 
 from .index import open_index
-from .normalize import normalize_key
+from .normalize import docno_key, normalize_key
 
 FACETS = {"unit_name": "发文机关", "type": "文种", "year": "年度"}
 MARK_OPEN, MARK_CLOSE = "\x02", "\x03"  # hit markers in snippets; the CLI renders them
@@ -135,7 +135,7 @@ def filter_query(filters: Filters, kind: str) -> query.Query:
     if filters.person:
         parts.append(query.Term("person", normalize_key(filters.person)))
     if filters.docno:
-        parts.append(query.Term("docno", normalize_key(filters.docno)))
+        parts.append(query.Term("docno", docno_key(filters.docno)))
     if filters.period:
         if filters.period not in PERIODS:
             raise QueryError("保管期限应为 " + "、".join(PERIODS))
@@ -168,10 +168,13 @@ def search(archive: Archive, text: str, filters: Filters = Filters(), page: int 
         q = parse(ix.schema, text)
         groupedby = {name: sorting.FieldFacet(name, maptype=sorting.Count)
                      for name in FACETS} if facets else None
-        hits = searcher.search(q, filter=filter_query(filters, "doc"), limit=page * per_page,
-                               groupedby=groupedby, terms=True)
+        allowed = filter_query(filters, "doc")
+        hits = searcher.search(q, filter=allowed, limit=page * per_page, groupedby=groupedby,
+                               terms=True)
         _highlighter_settings(hits)
-        total = len(hits)
+        # len(hits) re-runs the query without the filter when the results are limited
+        scored = hits.scored_length()
+        total = scored if scored < page * per_page else _count(searcher, q, allowed)
         shown = list(hits)[(page - 1) * per_page:page * per_page]
         records = {r.id: r for r in archive.catalog.records(
             ids=[h["record"] for h in shown])}
@@ -187,6 +190,10 @@ def search(archive: Archive, text: str, filters: Filters = Filters(), page: int 
         if facets:
             facet_counts = {FACETS[name]: _facet(hits, name) for name in FACETS}
         return Results(total, page, max(1, math.ceil(total / per_page)), out, facet_counts)
+
+
+def _count(searcher, q: query.Query, allowed: query.Query) -> int:
+    return sum(1 for _ in query.And([q, allowed]).docs(searcher))
 
 
 def _facet(hits, name: str) -> dict[str, int]:

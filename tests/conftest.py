@@ -47,3 +47,49 @@ def libreoffice_pdfs(rendered, tmp_path_factory) -> dict[str, Path]:
         check=True, capture_output=True, timeout=600,
     )
     return {stem: out / f"{stem}.pdf" for stem in rendered}
+
+
+@pytest.fixture(scope="session")
+def received_files(tmp_path_factory) -> dict[str, Path]:
+    """Hand-written documents not made by gongwen: DOCX, PDF and a traditional-character TXT."""
+    from .received import TRADITIONAL_TXT, write_docx, write_pdf
+
+    folder = tmp_path_factory.mktemp("received")
+    shutil.copy(TRADITIONAL_TXT, folder / TRADITIONAL_TXT.name)
+    return {
+        "docx": write_docx(folder / "河西镇复工复产防控情况报告.docx"),
+        "pdf": write_pdf(folder / "北岭街道爱国卫生运动通知.pdf"),
+        "txt": folder / TRADITIONAL_TXT.name,
+    }
+
+
+def run_cli(*args: str, expect: int | None = 0):
+    """Run `gongwen ARGS` in-process; assert the exit code unless expect is None."""
+    from click.testing import CliRunner
+
+    from cli import main
+
+    result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    if expect is not None:
+        assert result.exit_code == expect, result.output + (result.stderr or "")
+    return result
+
+
+@pytest.fixture(scope="session")
+def built_archive(tmp_path_factory, received_files) -> Path:
+    """An archive holding every sample (generated and archived in one step) and the three
+    received documents. Read-only: tests that change an archive take `archive_copy`."""
+    work = tmp_path_factory.mktemp("archive")
+    root = work / "arc"
+    run_cli("generate", *SAMPLES, "-o", work / "out", "--archive", "-A", root, "-q")
+    run_cli("archive", "add", received_files["docx"].parent, "-A", root, "-q")
+    return root
+
+
+@pytest.fixture
+def archive_copy(built_archive, tmp_path) -> Path:
+    target = tmp_path / "arc"
+    shutil.copytree(built_archive, target)
+    for path in target.rglob("*"):  # stored objects are read-only; let pytest clean up
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return target
