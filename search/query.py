@@ -14,7 +14,7 @@ from archive.core import Archive, ArchiveError
 from archive.records import PERIODS
 
 from .index import open_index
-from .normalize import docno_key, normalize_key
+from .normalize import docno_key, normalize_key, to_simplified
 
 FACETS = {"unit_name": "发文机关", "type": "文种", "year": "年度"}
 MARK_OPEN, MARK_CLOSE = "\x02", "\x03"  # hit markers in snippets; the CLI renders them
@@ -156,6 +156,35 @@ class _Marker(highlight.Formatter):
         return MARK_OPEN + highlight.get_text(text, token, replace) + MARK_CLOSE
 
 
+SNIPPET_RADIUS = 80  # characters of context on each side of a hit
+SNIPPET_WINDOWS = 3
+
+
+def snippet_source(text: str, words: list[str]) -> str:
+    """Only the parts of a long text around the first occurrences of the query's words:
+    highlighting re-analyses what it is given, so it gets a few hundred characters, not
+    the whole document."""
+    folded = to_simplified(text).lower()
+    if len(folded) != len(text):
+        folded = text
+    starts = sorted(p for w in words if (p := folded.find(w)) >= 0)[:SNIPPET_WINDOWS]
+    if not starts:
+        return text[:2 * SNIPPET_RADIUS]
+    spans: list[list[int]] = []
+    for start in starts:
+        lo, hi = max(0, start - SNIPPET_RADIUS), start + SNIPPET_RADIUS
+        if spans and lo <= spans[-1][1]:
+            spans[-1][1] = hi
+        else:
+            spans.append([lo, hi])
+    return "\n".join(text[lo:hi] for lo, hi in spans)
+
+
+def _content_words(q: query.Query) -> list[str]:
+    return [text.decode("utf-8") if isinstance(text, bytes) else text
+            for field_, text in q.all_terms() if field_ in ("content", "title")]
+
+
 def _highlighter_settings(hits) -> None:
     hits.formatter = _Marker()
     hits.fragmenter = highlight.ContextFragmenter(maxchars=120, surround=24)
@@ -178,10 +207,12 @@ def search(archive: Archive, text: str, filters: Filters = Filters(), page: int 
         shown = list(hits)[(page - 1) * per_page:page * per_page]
         records = {r.id: r for r in archive.catalog.records(
             ids=[h["record"] for h in shown])}
+        words = _content_words(q)
         out = []
         for hit in shown:
             record = records[hit["record"]]
-            snippet = hit.highlights("content", text=archive.catalog.text(record.id), top=2)
+            source = snippet_source(archive.catalog.text(record.id), words)
+            snippet = hit.highlights("content", text=source, top=2)
             out.append(Hit(record.id, hit.score or 0.0, record.archival_code,
                            record.metadata.title, record.metadata.organ, record.metadata.kind,
                            record.metadata.date, record.metadata.doc_number,

@@ -1,0 +1,121 @@
+"""Several processes at once, and a process killed mid-add: real `gongwen` processes."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+GONGWEN = [sys.executable, "-c", "from cli import main; main()"]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def gongwen(*args, **kw) -> subprocess.Popen:
+    return subprocess.Popen([*GONGWEN, *map(str, args)], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, **kw)
+
+
+def finish(process: subprocess.Popen, timeout: float = 300) -> tuple[int, str, str]:
+    out, err = process.communicate(timeout=timeout)
+    return process.returncode, out, err
+
+
+def write_batch(folder: Path, prefix: str, count: int) -> list[Path]:
+    """Small notices, each with a token found in no other file (批次<prefix><n>)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n in range(count):
+        path = folder / f"{prefix}{n:04d}.txt"
+        path.write_text(
+            f"关于第{n + 1}批次物资调拨的通知\n各社区：\n现将批次{prefix}{n:04d}防护物资调拨至各社区，"
+            f"请于三日内签收并做好消毒登记。\n城西街道办事处\n2020年3月{n % 28 + 1}日\n",
+            encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def catalog_count(root: Path) -> int:
+    try:
+        conn = sqlite3.connect(f"file:{root / 'catalog.sqlite'}?mode=ro", uri=True, timeout=30)
+        try:
+            return conn.execute("SELECT COUNT(*) FROM records").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.OperationalError:
+        return 0
+
+
+def verify(root: Path) -> tuple[int, dict]:
+    code, out, _ = finish(gongwen("archive", "verify", "--json", "-A", root))
+    return code, json.loads(out)
+
+
+def search_total(root: Path, words: str) -> int:
+    code, out, err = finish(gongwen("search", words, "--json", "-A", root))
+    assert code == 0, err
+    return json.loads(out)["total"]
+
+
+def test_two_processes_adding_at_once(tmp_path):
+    root = tmp_path / "arc"
+    a = write_batch(tmp_path / "a", "甲", 30)
+    b = write_batch(tmp_path / "b", "乙", 30)
+    shared = a[:5]  # both processes try these: one archives, the other finds them there
+    first = gongwen("archive", "add", *a, "-q", "-A", root)
+    second = gongwen("archive", "add", *b, *shared, "-q", "-A", root)
+    for process in (first, second):
+        code, _out, err = finish(process)
+        assert code == 0, err
+    assert catalog_count(root) == 60
+    code, report = verify(root)
+    assert code == 0, report["findings"]
+    assert report["audit_entries"] == 60
+    assert search_total(root, "物资调拨") == 60
+    assert search_total(root, "批次乙0029") == 1
+
+
+def test_killed_add_is_completed_by_running_it_again(tmp_path):
+    root = tmp_path / "arc"
+    files = write_batch(tmp_path / "in", "丙", 400)
+    process = gongwen("archive", "add", tmp_path / "in", "-q", "-A", root)
+    deadline = time.monotonic() + 120
+    while catalog_count(root) < 40 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    interrupted_at = catalog_count(root)
+    assert 0 < interrupted_at < len(files), "the add was not interrupted midway"
+
+    code, report = verify(root)
+    allowed = {"extra", "incomplete", "index"}  # what an interrupted add may leave
+    assert {f["kind"] for f in report["findings"]} <= allowed, report["findings"]
+    assert not any(f["kind"] in ("missing", "altered", "chain", "unlogged")
+                   for f in report["findings"])
+
+    code, _out, err = finish(gongwen("archive", "add", tmp_path / "in", "-q", "-A", root))
+    assert code == 0, err
+    assert catalog_count(root) == len(files)
+    code, report = verify(root)
+    assert code == 0, report["findings"]
+    assert search_total(root, "物资调拨") == len(files)
+
+
+def test_search_works_while_an_add_is_running(tmp_path):
+    root = tmp_path / "arc"
+    write_batch(tmp_path / "first", "丁", 5)
+    code, _out, err = finish(gongwen("archive", "add", tmp_path / "first", "-q", "-A", root))
+    assert code == 0, err
+    write_batch(tmp_path / "more", "戊", 300)
+    adding = gongwen("archive", "add", tmp_path / "more", "-q", "-A", root)
+    totals = []
+    while adding.poll() is None and len(totals) < 6:
+        totals.append(search_total(root, "物资调拨"))
+    code, _out, err = finish(adding)
+    assert code == 0, err
+    assert totals and all(5 <= t <= 305 for t in totals)
+    assert totals == sorted(totals)
+    assert search_total(root, "物资调拨") == 305
