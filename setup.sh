@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # gongwen set-up for a fresh Debian 12 machine (run as root), then one job:
-#   bash setup.sh samples   set up, then generate every sample into out/
+#   bash setup.sh samples   set up, then generate every sample into out/ and archive it
+#                           in gongwen-archive/
 #   bash setup.sh test      set up (with LibreOffice), then run the whole test suite
 #   bash setup.sh env       set up only
 # Each step checks first and skips what is already done, so repeated runs are fast.
@@ -97,8 +98,9 @@ python_env
 case "$mode" in
   env) say "环境就绪: $here/$venv/bin/gongwen" ;;
   samples)
-    say "生成 samples/ 中的全部公文到 out/"
-    "$venv/bin/gongwen" generate samples/*.yaml -o out/ "$@"
+    say "生成 samples/ 中的全部公文到 out/，并归档到 gongwen-archive/"
+    "$venv/bin/gongwen" generate samples/*.yaml -o out/ --archive -A gongwen-archive "$@"
+    say "试试检索：.venv/bin/gongwen search 消毒；.venv/bin/gongwen who 消毒"
     ;;
   test)
     say "运行全部测试"
