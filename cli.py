@@ -9,7 +9,11 @@ from pathlib import Path
 import click
 
 from archive.commands import (
-    archive_dir_option, archive_group, open_archive, report_outcomes, update_index,
+    archive_dir_option,
+    archive_group,
+    open_archive,
+    report_outcomes,
+    update_index,
 )
 from generator.errors import GongwenError, InputError, Problem
 from generator.pipeline import FORMATS, Generated, generate_file

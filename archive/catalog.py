@@ -204,7 +204,7 @@ class Catalog:
             (record_id,))]
 
     def measures(self, record_id: int) -> list[MeasureEntry]:
-        return [MeasureEntry(t, b, _names(l), _names(d), dl) for t, b, l, d, dl in
+        return [MeasureEntry(t, b, _names(lead), _names(d), dl) for t, b, lead, d, dl in
                 self.conn.execute("SELECT title, body, leaders, doers, deadline FROM measures"
                                   " WHERE record_id=? ORDER BY seq", (record_id,))]
 

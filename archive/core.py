@@ -10,7 +10,7 @@ from __future__ import annotations
 import fcntl
 import os
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Iterator
@@ -22,7 +22,7 @@ from .catalog import Catalog
 from .extract import ExtractError, extract, media_type
 from .guess import guess
 from .overrides import check_value, field_name, read_sidecar, sidecar_path
-from .records import Content, LABELS, Metadata, Record, StoredFile, default_period
+from .records import LABELS, Content, Metadata, Record, StoredFile, default_period
 from .store import ObjectStore, sha256_bytes
 
 DEFAULT_FONDS = "Z001"

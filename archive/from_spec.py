@@ -6,7 +6,12 @@ from typing import Iterator
 
 from generator.model import Document, Para
 from generator.schema import (
-    DocumentSpec, LeadingGroupItem, MeasuresItem, Role, Section, WorkingGroupsItem,
+    DocumentSpec,
+    LeadingGroupItem,
+    MeasuresItem,
+    Role,
+    Section,
+    WorkingGroupsItem,
 )
 from generator.validate import Loaded
 

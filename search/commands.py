@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from archive.commands import EXIT_INPUT, archive_dir_option, emit_json, fail, open_archive
+from archive.commands import (
+    EXIT_INPUT,
+    archive_dir_option,
+    emit_json,
+    fail,
+    open_archive,
+)
 from archive.core import ArchiveError
 
 from .query import MARK_CLOSE, MARK_OPEN, Filters, QueryError
@@ -87,7 +93,8 @@ def search_command(words, unit, kind, person, docno, period, date_from, date_to,
 @click.command("who")
 @click.argument("words", nargs=-1, required=True)
 @filter_options
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
+              help="最多列出多少项措施。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
 @archive_dir_option
 def who_command(words, unit, kind, person, docno, period, date_from, date_to, limit, as_json,

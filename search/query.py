@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from whoosh import highlight, query, sorting
-from whoosh.qparser import MultifieldParser, PlusMinusPlugin, AndGroup
+from whoosh.qparser import AndGroup, MultifieldParser, PlusMinusPlugin
 from whoosh.qparser.plugins import FieldsPlugin, WildcardPlugin
 
 from archive.core import Archive, ArchiveError

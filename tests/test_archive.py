@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import sqlite3
 import subprocess
 
@@ -234,3 +235,61 @@ def test_export_package(archive_copy, tmp_path):
 def test_commands_on_a_missing_archive_say_so(tmp_path):
     result = run_cli("search", "疫情", "-A", tmp_path / "nowhere", expect=1)
     assert "档案库" in result.stderr and "不存在" in result.stderr
+
+
+def test_list_show_and_log(built_archive):
+    listing = run_cli("archive", "list", "-A", built_archive).stdout
+    assert PLAN in listing and f"共 {len(records(built_archive))} 条记录" in listing
+    plan = record_titled(built_archive, PLAN)
+    shown = run_cli("archive", "show", plan.id, "-A", built_archive).stdout
+    assert plan.archival_code in shown and "人员：周明远（校长）　组长" in shown
+    assert "责任领导：陈志刚" in shown
+    data = json.loads(run_cli("archive", "show", plan.id, "--json", "-A", built_archive).stdout)
+    assert data["metadata"]["发文机关"] == "青山县第二实验小学" and len(data["measures"]) == 10
+    log = run_cli("archive", "log", "-A", built_archive).stdout
+    assert log.count("归档") == len(records(built_archive))
+
+
+def test_index_rebuild_after_the_index_is_lost(archive_copy):
+    before = json.loads(run_cli("search", "疫情", "--json", "--per-page", "50", "-A",
+                                archive_copy).stdout)
+    for folder in archive_copy.glob("index-*"):
+        shutil.rmtree(folder)
+    lost = run_cli("search", "疫情", "-A", archive_copy, expect=1)
+    assert "gongwen index rebuild" in lost.stderr
+    verify = run_cli("archive", "verify", "-A", archive_copy, expect=1)
+    assert "检索索引" in verify.stdout
+    run_cli("index", "rebuild", "-A", archive_copy)
+    after = json.loads(run_cli("search", "疫情", "--json", "--per-page", "50", "-A",
+                               archive_copy).stdout)
+    assert [h["record_id"] for h in after["hits"]] == [h["record_id"] for h in before["hits"]]
+    run_cli("archive", "verify", "-A", archive_copy)
+
+
+def test_index_built_by_other_analysis_is_refused(archive_copy):
+    conn = sqlite3.connect(archive_copy / "catalog.sqlite")
+    conn.execute("UPDATE meta SET value='gongwen-jieba-0/schema-1' WHERE key='index_format'")
+    conn.commit()
+    conn.close()
+    result = run_cli("search", "疫情", "-A", archive_copy, expect=1)
+    assert "另一版本的分词规则" in result.stderr and "index rebuild" in result.stderr
+    run_cli("index", "rebuild", "-A", archive_copy)
+    run_cli("search", "疫情", "-A", archive_copy)
+
+
+def test_every_command_has_chinese_help():
+    import click
+
+    from cli import main
+
+    def walk(command, path):
+        yield path, command
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                yield from walk(sub, path + [name])
+
+    for path, command in walk(main, []):
+        assert command.help and any("\u4e00" <= ch <= "\u9fff" for ch in command.help), path
+        for param in command.params:
+            if isinstance(param, click.Option) and param.name != "help":
+                assert param.help, (path, param.name)
