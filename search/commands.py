@@ -19,6 +19,9 @@ from archive.core import ArchiveError
 from .query import MARK_CLOSE, MARK_OPEN, Filters, QueryError
 
 
+FACETS_SHOWN = 10
+
+
 def _marked(snippet: str, html: bool) -> str:
     if html:
         return snippet.replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
@@ -87,7 +90,9 @@ def search_command(words, unit, kind, person, docno, period, date_from, date_to,
             click.echo("   " + _marked(hit.snippet, html=False))
     click.echo(f"共 {results.total} 条，第 {results.page}/{results.pages} 页。")
     for name, counts in results.facets.items():
-        click.echo(f"{name}：" + "，".join(f"{k} {v}" for k, v in counts.items()))
+        shown = "，".join(f"{k} {v}" for k, v in list(counts.items())[:FACETS_SHOWN])
+        more = f"……共 {len(counts)} 项（--json 列出全部）" if len(counts) > FACETS_SHOWN else ""
+        click.echo(f"{name}：{shown}{more}")
 
 
 @click.command("who")
