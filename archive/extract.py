@@ -81,10 +81,9 @@ def _docx(data: bytes) -> Extracted:
 def _paragraph_text(p) -> str:
     from docx.oxml.ns import qn
 
-    out = []
-    for node in p.iter(qn("w:t"), qn("w:tab"), qn("w:br")):
-        out.append(node.text or "" if node.tag == qn("w:t") else ("\t" if node.tag == qn("w:tab") else "\n"))
-    return "".join(out)
+    breaks = {qn("w:tab"): "\t", qn("w:br"): "\n"}
+    return "".join(breaks.get(node.tag) or node.text or ""
+                   for node in p.iter(qn("w:t"), qn("w:tab"), qn("w:br")))
 
 
 def _docx_pages(data: bytes) -> int | None:
