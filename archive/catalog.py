@@ -58,7 +58,6 @@ NAME_SEP = "、"
 
 class Catalog:
     def __init__(self, path: Path):
-        self.path = path
         self.conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=FULL")
@@ -203,14 +202,17 @@ class Catalog:
             "SELECT name, role, post, grp FROM people WHERE record_id=? ORDER BY rowid",
             (record_id,))]
 
+    _MEASURE_COLUMNS = "SELECT title, body, leaders, doers, deadline FROM measures"
+
     def measures(self, record_id: int) -> list[MeasureEntry]:
-        return [MeasureEntry(t, b, _names(lead), _names(d), dl) for t, b, lead, d, dl in
-                self.conn.execute("SELECT title, body, leaders, doers, deadline FROM measures"
-                                  " WHERE record_id=? ORDER BY seq", (record_id,))]
+        rows = self.conn.execute(self._MEASURE_COLUMNS + " WHERE record_id=? ORDER BY seq",
+                                 (record_id,))
+        return [_measure(row) for row in rows]
 
     def measure(self, record_id: int, seq: int) -> MeasureEntry | None:
-        rows = self.measures(record_id)
-        return rows[seq - 1] if 0 < seq <= len(rows) else None
+        row = self.conn.execute(self._MEASURE_COLUMNS + " WHERE record_id=? AND seq=?",
+                                (record_id, seq)).fetchone()
+        return _measure(row) if row else None
 
     def pending_index(self) -> list[tuple[int, int]]:
         """(record id, revision) of every record whose index entry is missing or stale."""
@@ -220,10 +222,11 @@ class Catalog:
     def all_revisions(self) -> list[tuple[int, int]]:
         return self.conn.execute("SELECT id, revision FROM records ORDER BY id").fetchall()
 
-    def mark_indexed(self, done: list[tuple[int, int]]) -> None:
-        with self.transaction() as conn:
-            conn.executemany("UPDATE records SET indexed_revision=? WHERE id=?",
-                             [(rev, rid) for rid, rev in done])
+    @staticmethod
+    def mark_indexed(conn: sqlite3.Connection, done: list[tuple[int, int]]) -> None:
+        """Record which revision of each record the index now holds."""
+        conn.executemany("UPDATE records SET indexed_revision=? WHERE id=?",
+                         [(rev, rid) for rid, rev in done])
 
 
 def archival_code(fonds: str, year: int, period: str, org: str, item_no: int) -> str:
@@ -233,6 +236,11 @@ def archival_code(fonds: str, year: int, period: str, org: str, item_no: int) ->
         parts.append(org)
     parts.append(f"{item_no:04d}")
     return "-".join(parts)
+
+
+def _measure(row: tuple) -> MeasureEntry:
+    title, body, leaders, doers, deadline = row
+    return MeasureEntry(title, body, _names(leaders), _names(doers), deadline)
 
 
 def _names(joined: str) -> tuple[str, ...]:

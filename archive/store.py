@@ -29,9 +29,6 @@ class ObjectStore:
     def path(self, sha: str) -> Path:
         return self.root / sha[:2] / sha
 
-    def has(self, sha: str) -> bool:
-        return self.path(sha).is_file()
-
     def put(self, data: bytes, sha: str | None = None) -> str:
         """Store `data` (durably, atomically) and return its SHA-256. Idempotent: an object
         already present with the right content is kept; a damaged one is replaced."""

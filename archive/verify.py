@@ -26,10 +26,6 @@ class Report:
     audit_head: str
     findings: list[Finding]
 
-    @property
-    def ok(self) -> bool:
-        return not self.findings
-
 
 def verify(archive: Archive) -> Report:
     findings: list[Finding] = []

@@ -160,8 +160,7 @@ def _write(archive: Archive, ix: index.Index, pending: list[tuple[int, int]], pr
             archive.catalog.set_meta(conn, "index_dir", switch_to[0])
             archive.catalog.set_meta(conn, "index_generation", str(switch_to[1]))
             archive.catalog.set_meta(conn, "index_format", INDEX_FORMAT)
-        conn.executemany("UPDATE records SET indexed_revision=? WHERE id=?",
-                         [(rev, rid) for rid, rev in pending])
+        archive.catalog.mark_indexed(conn, pending)
     return Synced(indexed, removed)
 
 
@@ -171,14 +170,14 @@ def index_findings(archive: Archive) -> list[tuple[str, str]]:
         ix = open_index(archive)
     except IndexUnavailable as exc:
         return [("检索索引", str(exc))]
+    pending = {rid for rid, _ in archive.catalog.pending_index()}
     out = [(f"记录 {rid}", "尚未编入检索索引（下次归档或 gongwen index rebuild 会补上）")
-           for rid, _ in archive.catalog.pending_index()]
+           for rid in sorted(pending)]
     live = {r.id for r in archive.catalog.records()}
     with ix.searcher() as searcher:
         in_index = {fields_["record"] for fields_ in searcher.documents(kind="doc")}
-    for rid in sorted(live - in_index):
-        if not any(s == f"记录 {rid}" for s, _ in out):
-            out.append((f"记录 {rid}", "不在检索索引中"))
+    for rid in sorted(live - in_index - pending):
+        out.append((f"记录 {rid}", "不在检索索引中"))
     for rid in sorted(in_index - live):
         out.append((f"记录 {rid}", "已删除或不存在，但仍在检索索引中"))
     return out

@@ -11,7 +11,7 @@ from whoosh.qparser import AndGroup, MultifieldParser, PlusMinusPlugin
 from whoosh.qparser.plugins import FieldsPlugin, WildcardPlugin
 
 from archive.core import Archive, ArchiveError
-from archive.records import PERIODS
+from archive.records import PERIODS, MeasureEntry
 
 from .index import open_index
 from .normalize import docno_key, normalize_key, to_simplified
@@ -240,17 +240,16 @@ def who(archive: Archive, text: str, filters: Filters = Filters(), limit: int = 
         hits = searcher.search(parse(ix.schema, text), filter=filter_query(filters, "measure"),
                                limit=limit, terms=True)
         _highlighter_settings(hits)
-        out: dict[tuple, MeasureHit] = {}
+        out: dict[MeasureEntry, MeasureHit] = {}
         for hit in hits:
             record = archive.catalog.record(hit["record"])
             measure = archive.catalog.measure(record.id, hit["seq"])
             if measure is None:
                 continue
-            key = (measure.title, measure.text, measure.leaders, measure.doers, measure.deadline)
-            if key not in out:
+            if measure not in out:
                 snippet = hit.highlights("content", text=measure.text, top=2) or measure.text[:80]
-                out[key] = MeasureHit(hit.score or 0.0, measure.title, measure.text,
+                out[measure] = MeasureHit(hit.score or 0.0, measure.title, measure.text,
                                       measure.leaders, measure.doers, measure.deadline, snippet)
-            out[key].sources.append(Source(record.id, hit["seq"], record.metadata.title,
+            out[measure].sources.append(Source(record.id, hit["seq"], record.metadata.title,
                                            record.archival_code))
         return list(out.values())
