@@ -9,19 +9,17 @@ from pathlib import Path
 import click
 
 from archive.commands import (
+    EXIT_FAILURE,
+    EXIT_INPUT,
     archive_dir_option,
     archive_group,
+    finish_adds,
     open_archive,
-    report_outcomes,
-    update_index,
 )
 from generator.errors import GongwenError, InputError, Problem
 from generator.pipeline import FORMATS, Generated, generate_file
 from generator.validate import load_document
 from search.commands import index_group, search_command, who_command
-
-EXIT_INPUT = 2  # bad input: nothing was written
-EXIT_FAILURE = 1  # something else went wrong
 
 
 def _print_problems(problems: list[Problem]) -> None:
@@ -102,23 +100,16 @@ def generate(files: tuple[Path, ...], outdir: Path, fmt: str, jobs: int | None,
 
 def _archive_generated(results: list[Generated], archive_dir: Path, supersedes: int | None,
                        quiet: bool) -> None:
-    from archive.core import ArchiveError, Outcome
     from archive.from_spec import incoming_generated
     from generator.build import build_document
 
-    outcomes = []
     with open_archive(archive_dir, create=True) as archive:
+        outcomes = []
         for result in results:
             loaded = load_document(result.source)
             incoming = incoming_generated(loaded, build_document(loaded), result.outputs)
-            try:
-                outcomes.append(archive.add(incoming, supersedes))
-            except ArchiveError as exc:
-                outcomes.append(Outcome(str(result.source), "failed", message=str(exc)))
-        report_outcomes(outcomes, quiet)
-        update_index(archive, quiet)
-    if any(o.status == "failed" for o in outcomes):
-        sys.exit(EXIT_FAILURE)
+            outcomes.append(archive.add(incoming, supersedes))
+        finish_adds(archive, outcomes, quiet)
 
 
 def _generate_many(files: tuple[Path, ...], outdir: Path, formats: tuple[str, ...],

@@ -10,17 +10,17 @@ import click
 
 from generator.errors import GongwenError, InputError
 
-from .core import Archive, ArchiveError, Outcome, default_archive_dir
+from .core import DEFAULT_ARCHIVE_DIR, Archive, ArchiveError, Outcome
 from .extract import RECEIVABLE
 from .overrides import from_pairs, is_sidecar
 from .records import LABELS, PERIODS, Metadata, Record
 
-EXIT_INPUT = 2
-EXIT_FAILURE = 1
+EXIT_INPUT = 2  # bad input: nothing was written
+EXIT_FAILURE = 1  # something else went wrong
 
 archive_dir_option = click.option(
     "-A", "--archive-dir", type=click.Path(path_type=Path, file_okay=False),
-    default=default_archive_dir, envvar="GONGWEN_ARCHIVE", show_default="gongwen-archive",
+    default=DEFAULT_ARCHIVE_DIR, envvar="GONGWEN_ARCHIVE", show_default=True,
     help="档案库目录（也可用环境变量 GONGWEN_ARCHIVE 指定）。")
 
 
@@ -65,22 +65,27 @@ def collect_files(paths: tuple[Path, ...]) -> tuple[list[Path], list[Outcome]]:
     return files, skipped
 
 
-def metadata_options(func):
-    options = [
-        click.option("--type", "kind", help="文种（如 方案、通知、报告），覆盖自动识别。"),
-        click.option("--title", help="题名（标题），覆盖自动识别。"),
-        click.option("--unit", "organ", help="发文机关（责任者），覆盖自动识别。"),
-        click.option("--docno", "doc_number", help="发文字号，如 某政发〔2020〕3号。"),
-        click.option("--date", help="成文日期，如 2020-02-19。"),
-        click.option("--period", type=click.Choice(list(PERIODS)),
-                     help="保管期限；默认按文种确定。"),
-        click.option("--org", help="机构（问题）代码，写入档号。"),
-        click.option("--secrecy", help="密级：绝密、机密、秘密。"),
-        click.option("--note", help="备注。"),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+def option_group(*options):
+    """Several click options as one decorator, in the order given."""
+    def decorate(func):
+        for option in reversed(options):
+            func = option(func)
+        return func
+    return decorate
+
+
+metadata_options = option_group(
+    click.option("--type", "kind", help="文种（如 方案、通知、报告），覆盖自动识别。"),
+    click.option("--title", help="题名（标题），覆盖自动识别。"),
+    click.option("--unit", "organ", help="发文机关（责任者），覆盖自动识别。"),
+    click.option("--docno", "doc_number", help="发文字号，如 某政发〔2020〕3号。"),
+    click.option("--date", help="成文日期，如 2020-02-19。"),
+    click.option("--period", type=click.Choice(list(PERIODS)),
+                 help="保管期限；默认按文种确定。"),
+    click.option("--org", help="机构（问题）代码，写入档号。"),
+    click.option("--secrecy", help="密级：绝密、机密、秘密。"),
+    click.option("--note", help="备注。"),
+)
 
 
 def stated_metadata(**values: str | None) -> Metadata:
@@ -115,12 +120,14 @@ def add_command(paths, supersedes, fonds, archive_dir, quiet, **meta) -> None:
         with click.progressbar(files, label="归档中", file=sys.stderr,
                                hidden=quiet or len(files) < 2) as bar:
             for path in bar:
-                try:
-                    outcomes.append(archive.add_received(path, overrides, supersedes))
-                except ArchiveError as exc:
-                    outcomes.append(Outcome(str(path), "failed", message=str(exc)))
-        report_outcomes(outcomes, quiet)
-        update_index(archive, quiet)
+                outcomes.append(archive.add_received(path, overrides, supersedes))
+        finish_adds(archive, outcomes, quiet)
+
+
+def finish_adds(archive: Archive, outcomes: list[Outcome], quiet: bool) -> None:
+    """Report every outcome, bring the index up to date; exit 1 if any input failed."""
+    report_outcomes(outcomes, quiet)
+    update_index(archive, quiet)
     if any(o.status == "failed" for o in outcomes):
         sys.exit(EXIT_FAILURE)
 

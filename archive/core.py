@@ -8,7 +8,6 @@ with (the next add or `index rebuild` catches up); never a half-written record.
 from __future__ import annotations
 
 import fcntl
-import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +25,7 @@ from .records import LABELS, Content, Metadata, Record, StoredFile, default_peri
 from .store import ObjectStore, sha256_bytes
 
 DEFAULT_FONDS = "Z001"
+DEFAULT_ARCHIVE_DIR = Path("gongwen-archive")  # the CLI also reads GONGWEN_ARCHIVE
 
 
 class ArchiveError(GongwenError):
@@ -120,8 +120,16 @@ class Archive:
         return self.add(Incoming([(main, data)], content, "received", str(path)), supersedes)
 
     def add(self, incoming: Incoming, supersedes: int | None = None) -> Outcome:
+        """Archive one document. Never raises for what the user asked wrongly (a record that
+        cannot be superseded): the outcome says so, and nothing is stored."""
+        try:
+            return self._add(incoming, supersedes)
+        except ArchiveError as exc:
+            return Outcome(incoming.path, "failed", message=str(exc))
+
+    def _add(self, incoming: Incoming, supersedes: int | None) -> Outcome:
         main = incoming.files[0][0]
-        if supersedes is not None:
+        if supersedes is not None:  # before storing anything; again below, under the lock
             self._check_supersedable(supersedes)
         for stored, data in incoming.files:
             self.objects.put(data, stored.sha256)
@@ -235,7 +243,3 @@ class Archive:
     def clean_interrupted_writes(self) -> None:
         """Remove temporary files left by adds whose process died."""
         self.objects.clean_leftovers()
-
-
-def default_archive_dir() -> Path:
-    return Path(os.environ.get("GONGWEN_ARCHIVE", "gongwen-archive"))

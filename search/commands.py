@@ -13,11 +13,11 @@ from archive.commands import (
     emit_json,
     fail,
     open_archive,
+    option_group,
 )
 from archive.core import ArchiveError
 
 from .query import MARK_CLOSE, MARK_OPEN, Filters, QueryError
-
 
 FACETS_SHOWN = 10
 
@@ -32,19 +32,15 @@ def _marked(snippet: str, html: bool) -> str:
     return "".join(out).replace("\n", " ")
 
 
-def filter_options(func):
-    options = [
-        click.option("--unit", default="", help="发文机关（包含该名称即可）。"),
-        click.option("--type", "kind", default="", help="文种，如 方案、制度、通知、报告。"),
-        click.option("--person", default="", help="文中列名的人员（组长、责任人等）。"),
-        click.option("--docno", default="", help="发文字号。"),
-        click.option("--period", default="", help="保管期限：永久、定期30年、定期10年。"),
-        click.option("--from", "date_from", default="", help="成文日期起，如 2020-01。"),
-        click.option("--to", "date_to", default="", help="成文日期止（含），如 2020-06。"),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+filter_options = option_group(
+    click.option("--unit", default="", help="发文机关（包含该名称即可）。"),
+    click.option("--type", "kind", default="", help="文种，如 方案、制度、通知、报告。"),
+    click.option("--person", default="", help="文中列名的人员（组长、责任人等）。"),
+    click.option("--docno", default="", help="发文字号。"),
+    click.option("--period", default="", help="保管期限：永久、定期30年、定期10年。"),
+    click.option("--from", "date_from", default="", help="成文日期起，如 2020-01。"),
+    click.option("--to", "date_to", default="", help="成文日期止（含），如 2020-06。"),
+)
 
 
 @click.command("search")
