@@ -20,7 +20,7 @@ from . import audit
 from .catalog import Catalog
 from .extract import ExtractError, extract, media_type
 from .guess import guess
-from .overrides import check_value, field_name, read_sidecar, sidecar_path
+from .overrides import read_sidecar, sidecar_path, stated
 from .records import LABELS, Content, Metadata, Record, StoredFile, default_period
 from .store import ObjectStore, sha256_bytes
 
@@ -195,10 +195,10 @@ class Archive:
         updates: dict[str, str] = {}
         for label, value in changes.items():
             try:
-                name = field_name(label)
-                updates[name] = check_value(name, value)
+                name, stored = stated(label, value)
             except ValueError as exc:
                 raise ArchiveError(f"{label}：{exc}") from None
+            updates[name] = stored
         before = record.metadata.as_dict()
         diff = {LABELS[k]: [before[k], v] for k, v in updates.items() if before[k] != v}
         if not diff:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
+from generator.build import joined_cc, joined_recipients
 from generator.model import Document, Para
 from generator.schema import (
     DocumentSpec,
@@ -23,8 +24,8 @@ def content_of(loaded: Loaded, document: Document) -> Content:
     metadata = Metadata(
         kind=spec.kind, title="".join(document.title_lines), organ=spec.organ,
         doc_number=spec.doc_number or "", date=spec.date.isoformat(),
-        recipients="，".join(r.rstrip("：:，,") for r in spec.recipients),
-        cc="，".join(c.rstrip("。，,") for c in spec.cc), secrecy=_secrecy(spec.secrecy),
+        recipients=joined_recipients(spec.recipients), cc=joined_cc(spec.cc),
+        secrecy=_secrecy(spec.secrecy),
     )
     people: list[Mention] = []
     measures: list[MeasureEntry] = []

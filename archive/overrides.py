@@ -45,14 +45,19 @@ def field_name(label: str) -> str:
     raise ValueError(f"未知字段“{label}”{hint}可用字段：" + "、".join(LABELS.values()))
 
 
+def stated(label: str, value: str) -> tuple[str, str]:
+    """(attribute name, stored value) of one "label: value" a person wrote; ValueError."""
+    name = field_name(label)
+    return name, check_value(name, value)
+
+
 def from_pairs(pairs: dict[str, str], origin: str) -> Metadata:
     """Metadata from {label: value}; every bad pair is reported at once."""
     meta = Metadata()
     problems = []
     for label, value in pairs.items():
         try:
-            name = field_name(label)
-            setattr(meta, name, check_value(name, value))
+            setattr(meta, *stated(label, value))
         except ValueError as exc:
             problems.append(Problem(origin, None, None, label, str(exc)))
     if problems:
@@ -68,15 +73,17 @@ def read_sidecar(path: Path) -> Metadata:
     for key, value in source.data.items():
         try:
             name = field_name(str(key))
+        except ValueError as exc:
+            problems.append(Problem(str(path), *source.key_position((key,)), str(key), str(exc)))
+            continue
+        try:
+            if isinstance(value, dict):
+                raise ValueError("应为一个文字值")
             if isinstance(value, list):
                 value = "，".join(map(str, value))
-            elif isinstance(value, dict):
-                raise ValueError("应为一个文字值")
             setattr(meta, name, check_value(name, "" if value is None else value))
         except ValueError as exc:
-            line, col = (source.key_position((key,)) if "未知字段" in str(exc)
-                         else source.position((key,)))
-            problems.append(Problem(str(path), line, col, str(key), str(exc)))
+            problems.append(Problem(str(path), *source.position((key,)), str(key), str(exc)))
     if problems:
         raise InputError(problems)
     return meta

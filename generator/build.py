@@ -60,10 +60,18 @@ def _masthead(spec: DocumentSpec) -> Masthead | None:
     )
 
 
+def joined_recipients(recipients: list[str]) -> str:
+    """"A，B" from the 主送机关 list, whatever punctuation writers put after each."""
+    return "，".join(r.rstrip("：:，,") for r in recipients)
+
+
+def joined_cc(cc: list[str]) -> str:
+    """"A，B" from the 抄送 list."""
+    return "，".join(c.rstrip("。，,") for c in cc)
+
+
 def _recipients(recipients: list[str]) -> str | None:
-    if not recipients:
-        return None
-    return "，".join(r.rstrip("：:，,") for r in recipients) + "："
+    return joined_recipients(recipients) + "：" if recipients else None
 
 
 def _attachment_note(loaded: Loaded) -> list[AttachmentNoteLine]:
@@ -86,7 +94,7 @@ def _note(note: str | None) -> str | None:
 def _imprint(spec: DocumentSpec) -> Imprint | None:
     if spec.printer is None or spec.print_date is None:
         return None
-    cc = "，".join(c.rstrip("。，,") for c in spec.cc) + "。" if spec.cc else None
+    cc = joined_cc(spec.cc) + "。" if spec.cc else None
     return Imprint(cc=cc, printer=spec.printer, print_date=format_date(spec.print_date) + "印发")
 
 
