@@ -18,7 +18,7 @@ from archive.commands import (
 )
 from generator.errors import GongwenError, InputError, Problem
 from generator.pipeline import FORMATS, Generated, generate_file
-from generator.validate import load_document
+from generator.validate import Loaded, load_document
 from search.commands import index_group, search_command, who_command
 
 
@@ -27,14 +27,16 @@ def _print_problems(problems: list[Problem]) -> None:
         click.secho(str(problem), fg="red", err=True)
 
 
-def _validate_all(files: tuple[Path, ...]) -> list[Problem]:
+def _validate_all(files: tuple[Path, ...]) -> tuple[dict[Path, Loaded], list[Problem]]:
+    """Every valid document by path, and every problem of the others."""
+    loaded: dict[Path, Loaded] = {}
     problems: list[Problem] = []
     for path in files:
         try:
-            load_document(path)
+            loaded[path] = load_document(path)
         except InputError as exc:
             problems.extend(exc.problems)
-    return problems
+    return loaded, problems
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -48,7 +50,7 @@ def main() -> None:
                 type=click.Path(path_type=Path, dir_okay=False))
 def validate(files: tuple[Path, ...]) -> None:
     """只检查 YAML 输入，不生成文件。有错误时退出码为 2。"""
-    problems = _validate_all(files)
+    _, problems = _validate_all(files)
     bad = {p.file for p in problems}
     for path in files:
         if str(path) not in bad:
@@ -76,7 +78,7 @@ def validate(files: tuple[Path, ...]) -> None:
 def generate(files: tuple[Path, ...], outdir: Path, fmt: str, jobs: int | None,
              quiet: bool, to_archive: bool, supersedes: int | None, archive_dir: Path) -> None:
     """生成公文。先检查全部输入：任何一个文件有错就一个也不生成（退出码 2）。"""
-    problems = _validate_all(files)
+    loaded, problems = _validate_all(files)
     if problems:
         _print_problems(problems)
         click.secho(f"共发现 {len(problems)} 处问题，未生成任何文件。", fg="red", err=True)
@@ -95,19 +97,19 @@ def generate(files: tuple[Path, ...], outdir: Path, fmt: str, jobs: int | None,
             for output in result.outputs:
                 click.echo(f"已生成 {output}")
     if to_archive:
-        _archive_generated(results, archive_dir, supersedes, quiet)
+        _archive_generated(results, loaded, archive_dir, supersedes, quiet)
 
 
-def _archive_generated(results: list[Generated], archive_dir: Path, supersedes: int | None,
-                       quiet: bool) -> None:
+def _archive_generated(results: list[Generated], loaded: dict[Path, Loaded], archive_dir: Path,
+                       supersedes: int | None, quiet: bool) -> None:
     from archive.from_spec import incoming_generated
     from generator.build import build_document
 
     with open_archive(archive_dir, create=True) as archive:
         outcomes = []
         for result in results:
-            loaded = load_document(result.source)
-            incoming = incoming_generated(loaded, build_document(loaded), result.outputs)
+            document = loaded[result.source]  # validated before generating; not read again
+            incoming = incoming_generated(document, build_document(document), result.outputs)
             outcomes.append(archive.add(incoming, supersedes))
         finish_adds(archive, outcomes, quiet)
 
