@@ -42,6 +42,7 @@ class Person(Model):
     name: Text = Field(alias="姓名")
     post: str = Field("", alias="职务")
     phone: Phone | None = Field(None, alias="电话")
+    roles: TextList = Field(default_factory=list, alias="角色")  # district-template roles held
 
 
 class Role(Model):
@@ -215,6 +216,9 @@ class DocumentSpec(Model):
     sections: Annotated[list[Item], Field(min_length=1)] = Field(alias="正文")
     attachments: list[Annotated[AttachmentSpec, BeforeValidator(_attachment)]] = Field(
         default_factory=list, alias="附件")
+    # Items of the district template (by 编号) this unit leaves out, each with its reason.
+    drops: dict[str, Annotated[str, BeforeValidator(lambda v: v or "")]] = Field(
+        default_factory=dict, alias="删除")
 
     @field_validator("doc_number")
     @classmethod

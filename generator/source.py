@@ -27,34 +27,85 @@ def _yaml() -> YAML:
     return yaml
 
 
+# A merged tree (a unit plan over its district template) holds nodes read from several files.
+# A map or list copied from another file carries that file in ORIGIN; a map key whose value came
+# from another file's map names that map in KEYS_FROM, so positions point where the text was written.
+ORIGIN = "_gongwen_origin"
+KEYS_FROM = "_gongwen_keys_from"
+
+
+def adopt(node: Any, path: Path) -> Any:
+    """Mark a map or list (and so everything under it) as written in `path`."""
+    if isinstance(node, (CommentedMap, CommentedSeq)):
+        setattr(node, ORIGIN, path)
+    return node
+
+
+def graft(parent: CommentedMap, key: Any, value: Any, written: CommentedMap, written_key: Any,
+          path: Path) -> None:
+    """parent[key] = value, reporting its position as that of `written[written_key]` in `path`."""
+    parent[key] = adopt(value, path)
+    redirects = getattr(parent, KEYS_FROM, None)
+    if redirects is None:
+        redirects = {}
+        setattr(parent, KEYS_FROM, redirects)
+    redirects[key] = (written, written_key, path)
+
+
 @dataclass(frozen=True)
 class Source:
-    """A parsed YAML file: plain data plus the positions of its nodes."""
+    """A parsed YAML file (or a merged tree): plain data plus the positions of its nodes."""
 
     path: Path
     data: Any
 
     def position(self, loc: tuple) -> tuple[int, int]:
         """(line, column), 1-based, of the deepest node of `loc` that exists."""
+        _, line, col = self.locate(loc)
+        return line, col
+
+    def locate(self, loc: tuple) -> tuple[Path, int, int]:
+        """(file, line, column) of the deepest node of `loc` that exists."""
         node = self.data
-        line, col = node.lc.line, node.lc.col
+        path = getattr(node, ORIGIN, self.path)
+        line, col = node.lc.line or 0, node.lc.col or 0
         for part in loc:
             if isinstance(node, CommentedMap) and part in node:
-                line, col = _value_position(node, part)
+                redirect = getattr(node, KEYS_FROM, {}).get(part)
+                if redirect is not None:
+                    where = _value_position(redirect[0], redirect[1])
+                    path = redirect[2]
+                else:
+                    where = _value_position(node, part)
             elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
-                line, col = node.lc.item(part)
+                where = _item_position(node, part)
             else:
                 break
             node = node[part]
-        return line + 1, col + 1
+            path = getattr(node, ORIGIN, path)
+            if where is not None:
+                line, col = where
+        return path, line + 1, col + 1
 
-    def key_position(self, loc: tuple) -> tuple[int, int]:
+    def locate_key(self, loc: tuple) -> tuple[Path, int, int]:
         """Position of the key named by the last element of `loc` (for unknown keys)."""
         parent = self._node(loc[:-1])
         if isinstance(parent, CommentedMap) and loc and loc[-1] in parent:
-            line, col = parent.lc.key(loc[-1])
-            return line + 1, col + 1
-        return self.position(loc[:-1])
+            path = self.locate(loc[:-1])[0]
+            owner, key = parent, loc[-1]
+            redirect = getattr(parent, KEYS_FROM, {}).get(key)
+            if redirect is not None:
+                owner, key, path = redirect
+            try:
+                line, col = owner.lc.key(key)
+                return path, line + 1, col + 1
+            except (KeyError, TypeError, IndexError):
+                pass
+        return self.locate(loc[:-1])
+
+    def key_position(self, loc: tuple) -> tuple[int, int]:
+        _, line, col = self.locate_key(loc)
+        return line, col
 
     def _node(self, loc: tuple) -> Any:
         node = self.data
@@ -66,11 +117,23 @@ class Source:
         return node
 
 
-def _value_position(node: CommentedMap, key: Any) -> tuple[int, int]:
+def _item_position(node: CommentedSeq, index: int) -> tuple[int, int] | None:
+    child = node[index]
+    if isinstance(child, (CommentedMap, CommentedSeq)) and child.lc.line is not None:
+        return child.lc.line, child.lc.col  # survives items being inserted or removed
     try:
-        return node.lc.value(key)
+        return node.lc.item(index)
     except (KeyError, TypeError, IndexError):
-        return node.lc.key(key)
+        return None
+
+
+def _value_position(node: CommentedMap, key: Any) -> tuple[int, int] | None:
+    for where in (node.lc.value, node.lc.key):
+        try:
+            return where(key)
+        except (KeyError, TypeError, IndexError):
+            continue
+    return None
 
 
 def read_source(path: Path) -> tuple[Source | None, list[Problem]]:

@@ -45,6 +45,10 @@ def _load(path: Path, problems: list[Problem], stack: tuple[Path, ...]) -> Loade
     problems.extend(found)
     if source is None:
         return None
+    source, found = _expand(source)
+    problems.extend(found)
+    if source is None:
+        return None
     found = _roster_problems(source)
     try:
         spec = DocumentSpec.model_validate(source.data)
@@ -60,9 +64,9 @@ def _load(path: Path, problems: list[Problem], stack: tuple[Path, ...]) -> Loade
         loc = ("附件", index, "文档")
         target = (path.parent / attachment.document).resolve()
         if target in stack or target == path.resolve():
-            problems.append(_problem(source, loc, "附件文档引用了自身（循环引用）"))
+            problems.append(problem_at(source, loc, "附件文档引用了自身（循环引用）"))
         elif not target.is_file():
-            problems.append(_problem(source, loc, f"找不到附件文档“{attachment.document}”"
+            problems.append(problem_at(source, loc, f"找不到附件文档“{attachment.document}”"
                                      "（路径相对于本文件所在目录）"))
         else:
             child = _load(target, problems, stack + (path.resolve(),))
@@ -71,9 +75,22 @@ def _load(path: Path, problems: list[Problem], stack: tuple[Path, ...]) -> Loade
     return Loaded(path, spec, attached)
 
 
-def _problem(source: Source, loc: tuple, message: str) -> Problem:
-    line, col = source.position(loc)
-    return Problem(str(source.path), line, col, field_path(loc), message)
+def _expand(source: Source) -> tuple[Source | None, list[Problem]]:
+    """A unit plan (继承) becomes its full tree; a template becomes its preview."""
+    from .district.template import is_template
+    from .district.unit import is_unit_plan, preview_template, resolve_unit
+
+    if is_unit_plan(source.data):
+        return resolve_unit(source)
+    if is_template(source.data):
+        return preview_template(source)
+    return source, []
+
+
+def problem_at(source: Source, loc: tuple, message: str) -> Problem:
+    """A problem at `loc`, located in whichever file wrote that part of the tree."""
+    path, line, col = source.locate(loc)
+    return Problem(str(path), line, col, field_path(loc), message)
 
 
 def field_path(loc: tuple) -> str:
@@ -93,7 +110,7 @@ def _translate(source: Source, error: dict) -> Problem:
     loc = tuple(p for p in error["loc"] if not str(p).startswith(UNION_TAG_PREFIX))
     kind = error["type"]
     if kind == "extra_forbidden":
-        line, col = source.key_position(loc)
+        path, line, col = source.locate_key(loc)
         message = f"未知字段“{loc[-1]}”"
         suggestion = _suggest_key(error["loc"][:-1], str(loc[-1]))
         if suggestion:
@@ -101,11 +118,11 @@ def _translate(source: Source, error: dict) -> Problem:
         else:
             allowed = "、".join(_allowed_keys(error["loc"][:-1])) or "（无）"
             message += f"；此处可用的字段：{allowed}"
-        return Problem(str(source.path), line, col, field_path(loc), message)
-    return _problem(source, loc, _message(error))
+        return Problem(str(path), line, col, field_path(loc), message)
+    return problem_at(source, loc, describe_error(error))
 
 
-def _message(error: dict) -> str:
+def describe_error(error: dict) -> str:
     kind, ctx = error["type"], error.get("ctx") or {}
     got = _describe(error.get("input"))
     if kind == "missing":
@@ -237,7 +254,7 @@ def _roster_problems(source: Source) -> list[Problem]:
         name = person.get("姓名") if isinstance(person, dict) else None
         if isinstance(name, str):
             if name.strip() in names:
-                problems.append(_problem(source, ("人员", index, "姓名"),
+                problems.append(problem_at(source, ("人员", index, "姓名"),
                                          f"“{name}”在人员名单中重复出现"))
             names.append(name.strip())
     for loc, name in _named_people(source.data.get("正文"), ("正文",)):
@@ -247,7 +264,7 @@ def _roster_problems(source: Source) -> list[Problem]:
             if close:
                 message += f"是否应为“{close[0]}”？"
             message += "如为角色或群体（如 各科室负责人），请写作 {角色: …}"
-            problems.append(_problem(source, loc, message))
+            problems.append(problem_at(source, loc, message))
     return problems
 
 
