@@ -28,7 +28,8 @@ def _print_problems(problems: list[Problem]) -> None:
 
 
 def _validate_all(files: tuple[Path, ...]) -> tuple[dict[Path, Loaded], list[Problem]]:
-    """Every valid document by path, and every problem of the others."""
+    """Every valid document by path, and every problem of the others (a problem may lie in a
+    file the document uses: its template, roster or attachment)."""
     loaded: dict[Path, Loaded] = {}
     problems: list[Problem] = []
     for path in files:
@@ -50,10 +51,9 @@ def main() -> None:
                 type=click.Path(path_type=Path, dir_okay=False))
 def validate(files: tuple[Path, ...]) -> None:
     """只检查 YAML 输入，不生成文件。有错误时退出码为 2。"""
-    _, problems = _validate_all(files)
-    bad = {p.file for p in problems}
+    loaded, problems = _validate_all(files)
     for path in files:
-        if str(path) not in bad:
+        if path in loaded:
             click.echo(f"✓ {path}：通过")
     if problems:
         _print_problems(problems)

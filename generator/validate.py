@@ -90,17 +90,25 @@ def _expand(source: Source) -> tuple[Source | None, list[Problem]]:
 def problem_at(source: Source, loc: tuple, message: str) -> Problem:
     """A problem at `loc`, located in whichever file wrote that part of the tree."""
     path, line, col = source.locate(loc)
-    return Problem(str(path), line, col, field_path(loc), message)
+    return Problem(str(path), line, col, field_path(loc, source.data), message)
 
 
-def field_path(loc: tuple) -> str:
-    """("正文", 2, "内容", 0) -> 正文[3].内容[1]: 1-based items, as writers count them."""
+def field_path(loc: tuple, data: Any = None) -> str:
+    """("正文", 2, "内容", 0) -> 正文[3].内容[1]: 1-based items, as writers count them.
+    Given the tree, items with a 编号 show it: 工作措施[2]（M02）."""
     out = ""
+    node = data
     for part in loc:
         if isinstance(part, int):
             out += f"[{part + 1}]"
         else:
             out += ("." if out else "") + str(part)
+        try:
+            node = node[part] if node is not None else None
+        except (KeyError, IndexError, TypeError):
+            node = None
+        if isinstance(part, int) and isinstance(node, dict) and node.get("编号"):
+            out += f"（{node['编号']}）"
     return out
 
 
@@ -118,7 +126,7 @@ def _translate(source: Source, error: dict) -> Problem:
         else:
             allowed = "、".join(_allowed_keys(error["loc"][:-1])) or "（无）"
             message += f"；此处可用的字段：{allowed}"
-        return Problem(str(path), line, col, field_path(loc), message)
+        return Problem(str(path), line, col, field_path(loc, source.data), message)
     return problem_at(source, loc, describe_error(error))
 
 

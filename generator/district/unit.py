@@ -89,7 +89,7 @@ def resolve_unit(source: Source) -> tuple[Source | None, list[Problem]]:
     problems += found
     if roster is None or problems:
         return None, problems
-    problems += _role_problems(template, roster)
+    problems += _role_problems(template, roster) + _unknown_fills(template, header, source)
 
     merged = _document_tree(template)
     for key in data:
@@ -150,6 +150,17 @@ def _roster(source: Source, header: UnitHeader) -> tuple[UnitRoster | None, list
         return None, [problem_at(source, ("花名册",),
                                  f"花名册中没有“{header.unit}”；其中的单位有：{units}")]
     return chosen[0], []
+
+
+def _unknown_fills(template: Template, header: UnitHeader, source: Source) -> list[Problem]:
+    fields = template.header.field_names()
+    problems = []
+    for name in header.fills:
+        if name not in fields:
+            close = difflib.get_close_matches(name, fields, n=1, cutoff=0.5)
+            hint = f"是否应为“{close[0]}”？" if close else f"模板的填写项有：{'、'.join(fields)}"
+            problems.append(problem_at(source, ("填写", name), f"模板没有填写项“{name}”；{hint}"))
+    return problems
 
 
 def _role_problems(template: Template, roster: UnitRoster) -> list[Problem]:
@@ -279,12 +290,7 @@ def _fill(merged: Source, template: Template, header: UnitHeader, roster: UnitRo
     fields = template.header.field_names()
     values: dict[str, str | None] = {f.name: f.default for f in template.header.fields}
     values.update(roster.fills)
-    for name, value in header.fills.items():
-        if name not in fields:
-            close = difflib.get_close_matches(name, fields, n=1, cutoff=0.5)
-            hint = f"是否应为“{close[0]}”？" if close else f"模板的填写项有：{'、'.join(fields)}"
-            problems.append(problem_at(source, ("填写", name), f"模板没有填写项“{name}”；{hint}"))
-        values[name] = value
+    values.update(header.fills)
     values[UNIT_NAME_FIELD] = values.get(UNIT_NAME_FIELD) or header.unit
     holders = {r.name: [p.name for p in roster.holders(r.name)] for r in template.header.roles}
     filling = Filling({name: values.get(name) for name in fields}, holders)
