@@ -1,9 +1,7 @@
 """The `gongwen` command. Thin: parse options, call the library, report in Chinese."""
 from __future__ import annotations
 
-import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import click
@@ -17,14 +15,11 @@ from archive.commands import (
     open_archive,
 )
 from generator.errors import GongwenError, InputError, Problem
-from generator.pipeline import FORMATS, Generated, generate_file
+from generator.district.commands import batch_command, coverage_command, init_command
+from generator.console import generate_with_progress, print_problems
+from generator.pipeline import FORMATS, Generated
 from generator.validate import Loaded, load_document
 from search.commands import index_group, search_command, who_command
-
-
-def _print_problems(problems: list[Problem]) -> None:
-    for problem in problems:
-        click.secho(str(problem), fg="red", err=True)
 
 
 def _validate_all(files: tuple[Path, ...]) -> tuple[dict[Path, Loaded], list[Problem]]:
@@ -56,7 +51,7 @@ def validate(files: tuple[Path, ...]) -> None:
         if path in loaded:
             click.echo(f"✓ {path}：通过")
     if problems:
-        _print_problems(problems)
+        print_problems(problems)
         click.secho(f"共发现 {len(problems)} 处问题。", fg="red", err=True)
         sys.exit(EXIT_INPUT)
 
@@ -80,7 +75,7 @@ def generate(files: tuple[Path, ...], outdir: Path, fmt: str, jobs: int | None,
     """生成公文。先检查全部输入：任何一个文件有错就一个也不生成（退出码 2）。"""
     loaded, problems = _validate_all(files)
     if problems:
-        _print_problems(problems)
+        print_problems(problems)
         click.secho(f"共发现 {len(problems)} 处问题，未生成任何文件。", fg="red", err=True)
         sys.exit(EXIT_INPUT)
     if supersedes is not None and (not to_archive or len(files) != 1):
@@ -88,7 +83,7 @@ def generate(files: tuple[Path, ...], outdir: Path, fmt: str, jobs: int | None,
         sys.exit(EXIT_INPUT)
     formats = FORMATS if fmt == "all" else (fmt,)
     try:
-        results = _generate_many(files, outdir, formats, jobs, show_progress=not quiet)
+        results = generate_with_progress(files, outdir, formats, jobs, show_progress=not quiet)
     except GongwenError as exc:
         click.secho(f"生成失败：{exc}", fg="red", err=True)
         sys.exit(EXIT_FAILURE)
@@ -114,21 +109,9 @@ def _archive_generated(results: list[Generated], loaded: dict[Path, Loaded], arc
         finish_adds(archive, outcomes, quiet)
 
 
-def _generate_many(files: tuple[Path, ...], outdir: Path, formats: tuple[str, ...],
-                   jobs: int | None, show_progress: bool) -> list[Generated]:
-    workers = min(jobs or os.cpu_count() or 1, len(files))
-    if workers == 1:
-        return [generate_file(path, outdir, formats) for path in files]
-    results: list[Generated] = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(generate_file, path, outdir, formats) for path in files]
-        with click.progressbar(futures, label="生成中", file=sys.stderr,
-                               hidden=not show_progress) as bar:
-            for future in bar:
-                results.append(future.result())
-    return results
-
-
+main.add_command(init_command)
+main.add_command(batch_command)
+main.add_command(coverage_command)
 main.add_command(archive_group)
 main.add_command(index_group)
 main.add_command(search_command)

@@ -4,8 +4,10 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from .build import build_document
 from .errors import RenderError
@@ -55,3 +57,27 @@ def write_outputs(doc: Document, source: Path, outdir: Path,
         for tmp, _ in pending:
             tmp.unlink(missing_ok=True)
     return Generated(source, tuple(final for _, final in pending), seconds)
+
+
+def generate_many(files: list[Path], outdir: Path, formats: tuple[str, ...] = FORMATS,
+                  jobs: int | None = None,
+                  on_done: Callable[[Generated], None] | None = None) -> list[Generated]:
+    """Generate every file, across `jobs` processes (default: all cores), in input order.
+    `on_done` is called as each file finishes (for a progress bar)."""
+    workers = min(jobs or os.cpu_count() or 1, len(files))
+    if workers <= 1:
+        results = []
+        for path in files:
+            results.append(generate_file(path, outdir, formats))
+            if on_done:
+                on_done(results[-1])
+        return results
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(generate_file, path, outdir, formats): n
+                   for n, path in enumerate(files)}
+        done: dict[int, Generated] = {}
+        for future in as_completed(futures):
+            done[futures[future]] = future.result()
+            if on_done:
+                on_done(done[futures[future]])
+    return [done[n] for n in range(len(files))]

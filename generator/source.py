@@ -136,11 +136,13 @@ def _value_position(node: CommentedMap, key: Any) -> tuple[int, int] | None:
     return None
 
 
-def read_source(path: Path) -> tuple[Source | None, list[Problem]]:
-    """Parse one YAML file; syntax errors come back as problems, never as exceptions."""
+def read_source(path: Path, text: str | None = None) -> tuple[Source | None, list[Problem]]:
+    """Parse one YAML file (or `text`, as if it were that file); syntax errors come back as
+    problems, never as exceptions."""
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        if text is None:
+            text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None, [Problem(name, None, None, "", "文件不存在")]
     except UnicodeDecodeError:

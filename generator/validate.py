@@ -31,17 +31,19 @@ class Loaded:
     attached: dict[int, "Loaded"] = field(default_factory=dict)  # attachment index -> doc
 
 
-def load_document(path: Path | str) -> Loaded:
-    """Validate `path` and every document it attaches; raise InputError with all problems."""
+def load_document(path: Path | str, text: str | None = None) -> Loaded:
+    """Validate `path` (or `text` as if written there) and every document it attaches;
+    raise InputError with all problems."""
     problems: list[Problem] = []
-    loaded = _load(Path(path), problems, stack=())
+    loaded = _load(Path(path), problems, stack=(), text=text)
     if problems or loaded is None:
         raise InputError(problems)
     return loaded
 
 
-def _load(path: Path, problems: list[Problem], stack: tuple[Path, ...]) -> Loaded | None:
-    source, found = read_source(path)
+def _load(path: Path, problems: list[Problem], stack: tuple[Path, ...],
+          text: str | None = None) -> Loaded | None:
+    source, found = read_source(path, text)
     problems.extend(found)
     if source is None:
         return None

@@ -45,6 +45,7 @@ def _walk(source: Source, node: Any, loc: tuple, filling: Filling) -> None:
                 node[key] = _text(source, value, loc + (key,), filling)
             else:
                 _walk(source, value, loc + (key,), filling)
+        _once_per_group(node)
     elif isinstance(node, CommentedSeq):
         for index, value in enumerate(node):
             if isinstance(value, str):
@@ -105,6 +106,24 @@ def _people(source: Source, value: Any, loc: tuple, key: str, filling: Filling) 
     return value
 
 
+_RANKS = ("组长", "副组长", "成员", "组员")
+
+
+def _once_per_group(group: CommentedMap) -> None:
+    """Roles may put one person in two places of a group (the 副组长 is also the 宣传负责人
+    listed among the members): keep the first, highest place only."""
+    placed: set[str] = set()
+    for key in _RANKS:
+        value = group.get(key)
+        if isinstance(value, str):
+            placed.add(value)
+        elif isinstance(value, CommentedSeq):
+            for index in reversed(range(len(value))):
+                if isinstance(value[index], str) and value[index] in placed:
+                    del value[index]
+            placed.update(v for v in value if isinstance(v, str))
+
+
 def _role_names(source: Source, text: str, loc: tuple, filling: Filling) -> list[str] | None:
     """The holders' names if `text` is one role placeholder, else None."""
     match = PLACEHOLDER.fullmatch(text.strip())
@@ -143,6 +162,8 @@ def _names_seq(items: list, original: CommentedSeq | None) -> CommentedSeq:
                 pass
     if original is not None:
         seq.lc.line, seq.lc.col = original.lc.line, original.lc.col
+        if original.fa.flow_style():
+            seq.fa.set_flow_style()
         origin = getattr(original, ORIGIN, None)
         if origin is not None:
             adopt(seq, origin)

@@ -339,3 +339,16 @@ def _apply_unit_info(rosters: list[UnitRoster],
             by_unit[unit].fills.update(fills)
     return problems
 
+
+
+def pick_roster(rosters: list[UnitRoster], unit: str | None) -> tuple[UnitRoster | None, str]:
+    """The roster for `unit`, or why there is none. A file holding one roster serves any name."""
+    names = "、".join(r.unit for r in rosters)
+    if unit is None:
+        if len(rosters) == 1:
+            return rosters[0], ""
+        return None, f"花名册中有多个单位，请指明是哪一个：{names}"
+    chosen = [r for r in rosters if r.unit == unit] or (rosters if len(rosters) == 1 else [])
+    if not chosen:
+        return None, f"花名册中没有“{unit}”；其中的单位有：{names}"
+    return chosen[0], ""

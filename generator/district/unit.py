@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import os
 from pathlib import Path
 
 from pydantic import ConfigDict, Field, ValidationError
@@ -17,7 +18,7 @@ from ..schema import DocumentSpec, Model, Phone, Text
 from ..source import Source, adopt, graft, read_source
 from ..validate import describe_error, problem_at
 from .fill import Filling, fill_placeholders
-from .roster import UnitRoster, people_from_yaml, read_rosters
+from .roster import UnitRoster, people_from_yaml, pick_roster, read_rosters
 from .template import (
     ITEM_KINDS, UNIT_NAME_FIELD, Slot, Template, is_template, read_template, slots,
     strip_template_marks,
@@ -80,7 +81,7 @@ def resolve_unit(source: Source) -> tuple[Source | None, list[Problem]]:
     except ValidationError as exc:
         return None, [problem_at(source, tuple(e["loc"]), describe_error(e)) for e in exc.errors()]
     problems = _unknown_keys(source)
-    template, found = load_template(source.path.parent / header.inherit)
+    template, found = load_template(beside(source.path, header.inherit))
     if template is None:
         return None, [problem_at(source, (INHERIT_KEY,), p.message) if not p.line else p
                       for p in found]
@@ -104,6 +105,12 @@ def resolve_unit(source: Source) -> tuple[Source | None, list[Problem]]:
     merged_source = Source(source.path, merged)
     problems += _fill(merged_source, template, header, roster, source)
     return (None if problems else merged_source), problems
+
+
+def beside(path: Path, relative: str) -> Path:
+    """`relative` as written in the file at `path` (".." resolved as text: the folders in
+    between need not exist yet)."""
+    return Path(os.path.normpath(path.parent / relative))
 
 
 def load_template(path: Path) -> tuple[Template | None, list[Problem]]:
@@ -139,17 +146,11 @@ def _roster(source: Source, header: UnitHeader) -> tuple[UnitRoster | None, list
         return None, [problem_at(source, (), "须给出“花名册”（花名册文件）或“人员”（名单）其中之一")]
     if has_list:
         return people_from_yaml(source, ("人员",), header.unit)
-    rosters, problems = read_rosters(source.path.parent / header.roster)
+    rosters, problems = read_rosters(beside(source.path, header.roster))
     if problems:
         return None, problems
-    chosen = [r for r in rosters if r.unit == header.unit]
-    if not chosen and len(rosters) == 1:
-        chosen = rosters
-    if not chosen:
-        units = "、".join(r.unit for r in rosters)
-        return None, [problem_at(source, ("花名册",),
-                                 f"花名册中没有“{header.unit}”；其中的单位有：{units}")]
-    return chosen[0], []
+    roster, why = pick_roster(rosters, header.unit)
+    return roster, [problem_at(source, ("花名册",), why)] if why else []
 
 
 def _unknown_fills(template: Template, header: UnitHeader, source: Source) -> list[Problem]:

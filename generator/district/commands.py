@@ -1,0 +1,225 @@
+"""gongwen init | batch | coverage: district templates adapted by every unit, and the audit."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..console import generate_with_progress, print_problems
+from ..errors import GongwenError, InputError, Problem
+from ..pipeline import FORMATS
+from ..source import read_source
+from ..validate import load_document
+from .coverage import CoverageReport, compare
+from .plan import full_plan_text, unit_plan_text, write_atomically
+from .report import as_json, terminal_lines, write_html, write_xlsx
+from .roster import pick_roster, read_rosters
+from .template import Template, is_template
+from .unit import load_template
+
+EXIT_VIOLATION = 1
+EXIT_INPUT = 2
+
+template_option = click.option(
+    "--from", "template_path", required=True,
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="区（县）下发的模板 YAML（含“模板”段）。")
+
+
+def _stop(problems: list[Problem], what: str) -> None:
+    print_problems(problems)
+    click.secho(f"共发现 {len(problems)} 处问题，{what}。", fg="red", err=True)
+    sys.exit(EXIT_INPUT)
+
+
+def _template(path: Path) -> Template:
+    template, problems = load_template(path)
+    if template is None or problems:
+        _stop(problems, "请先修正模板")
+    return template
+
+
+@click.command("init")
+@template_option
+@click.option("--roster", "roster_path", required=True,
+              type=click.Path(path_type=Path, exists=True),
+              help="花名册：.yaml、.csv 或 .xlsx 文件（多单位的用“单位”列或每单位一个工作表），"
+                   "或花名册文件夹（其中的“单位信息”表给出填写项）。")
+@click.option("--unit", help="单位名称；花名册中有多个单位时必填。")
+@click.option("-o", "--output", "output", required=True,
+              type=click.Path(path_type=Path, dir_okay=False), help="写出的单位 YAML。")
+@click.option("--set", "settings", multiple=True, metavar="填写项=内容",
+              help="给出模板的填写项，可多次使用，如 --set 值班电话=0791-1234567。")
+@click.option("--full", is_flag=True,
+              help="写出展开后的全文（而不是只写与模板不同之处的“继承”写法）。")
+@click.option("--force", is_flag=True, help="覆盖已有的输出文件。")
+def init_command(template_path: Path, roster_path: Path, unit: str | None, output: Path,
+                 settings: tuple[str, ...], full: bool, force: bool) -> None:
+    """根据区（县）模板和本单位花名册，生成本单位的 YAML，供修改后生成公文。
+
+    \b
+    例：gongwen init --from 区模板.yaml --roster 花名册.xlsx --unit 某某小学 -o 某某小学制度.yaml
+    """
+    template = _template(template_path)
+    rosters, problems = read_rosters(roster_path)
+    if problems:
+        _stop(problems, "未写出文件")
+    roster, why = pick_roster(rosters, unit)
+    if roster is None:
+        _stop([Problem(str(roster_path), None, None, "", why)], "未写出文件")
+    if output.exists() and not force:
+        click.secho(f"{output} 已存在；如确要覆盖，请加 --force", fg="red", err=True)
+        sys.exit(EXIT_INPUT)
+    for setting in settings:
+        field, sep, value = setting.partition("=")
+        if not sep or not field.strip():
+            click.secho(f"--set 应写作 填写项=内容，实际为“{setting}”", fg="red", err=True)
+            sys.exit(EXIT_INPUT)
+        roster.fills[field.strip()] = value.strip()
+    name = unit or roster.unit
+    text = unit_plan_text(template, roster, name, output)
+    try:
+        load_document(output, text)  # unfilled fields and unheld roles are named here
+        problems = []
+    except InputError as exc:
+        problems = exc.problems
+    if full:
+        if problems:
+            _stop(problems, "未写出文件（展开全文须先补齐）")
+        text = full_plan_text(output, text, template)
+    write_atomically(output, text)
+    if problems:
+        print_problems(problems)
+        click.secho(f"已写出 {output}，还须补齐以上 {len(problems)} 处才能生成公文。",
+                    fg="yellow", err=True)
+        return
+    click.echo(f"已写出 {output}：{name}，{len(roster.people)} 人。"
+               f"下一步：gongwen generate {output}")
+
+
+@click.command("batch")
+@template_option
+@click.option("--rosters", "rosters_path", required=True,
+              type=click.Path(path_type=Path, exists=True),
+              help="各单位花名册：一个文件（每单位一个工作表，或有“单位”列）或一个文件夹"
+                   "（每单位一个文件；“单位信息”表给出各单位的填写项）。")
+@click.option("-o", "--output", "outdir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("out"), show_default=True, help="输出目录。")
+@click.option("-f", "--format", "fmt", type=click.Choice(["all", "yaml", *FORMATS]),
+              default="all", show_default=True, help="输出格式；yaml 只写各单位的 YAML。")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="并行进程数，默认使用全部 CPU 核心。")
+@click.option("-q", "--quiet", is_flag=True, help="不显示进度条和输出文件列表。")
+@click.option("--force", is_flag=True, help="覆盖内容已改动过的单位 YAML。")
+def batch_command(template_path: Path, rosters_path: Path, outdir: Path, fmt: str,
+                  jobs: int | None, quiet: bool, force: bool) -> None:
+    """按模板为花名册中的每个单位各生成一份：单位 YAML 和 DOCX/PDF。
+
+    先检查全部单位：任何一个单位有问题就一个也不写（退出码 2）。
+    """
+    template = _template(template_path)
+    rosters, problems = read_rosters(rosters_path)
+    if problems:
+        _stop(problems, "未生成任何文件")
+    plans: dict[Path, str] = {}
+    for roster in rosters:
+        path = outdir / f"{roster.unit}.yaml"
+        text = unit_plan_text(template, roster, roster.unit, path)
+        try:
+            load_document(path, text)
+        except InputError as exc:
+            problems += exc.problems
+        plans[path] = text
+    if problems:
+        _stop(problems, "未生成任何文件")
+    edited = [p for p, text in plans.items()
+              if p.exists() and p.read_text(encoding="utf-8") != text]
+    if edited and not force:
+        names = "、".join(p.name for p in edited)
+        click.secho(f"以下单位 YAML 已被改动过，未覆盖任何文件：{names}。如确要覆盖，请加 --force",
+                    fg="red", err=True)
+        sys.exit(EXIT_INPUT)
+    for path, text in plans.items():
+        write_atomically(path, text)
+    if fmt != "yaml":
+        formats = FORMATS if fmt == "all" else (fmt,)
+        try:
+            generate_with_progress(list(plans), outdir, formats, jobs, show_progress=not quiet)
+        except GongwenError as exc:
+            click.secho(f"生成失败：{exc}", fg="red", err=True)
+            sys.exit(1)
+    if not quiet:
+        click.echo(f"已为 {len(plans)} 个单位生成 {fmt if fmt != 'all' else 'YAML、DOCX 和 PDF'}，"
+                   f"在 {outdir}/")
+
+
+@click.command("coverage")
+@click.argument("template_path", metavar="模板", type=click.Path(path_type=Path, dir_okay=False,
+                                                                exists=True))
+@click.argument("plans", metavar="单位文件或文件夹...", nargs=-1, required=True,
+                type=click.Path(path_type=Path, exists=True))
+@click.option("--all", "everything", is_flag=True, help="列出全部条目（默认只列与模板不同的）。")
+@click.option("--json", "as_json_output", is_flag=True, help="以 JSON 输出。")
+@click.option("--html", "html_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="另写一份 HTML 报告。")
+@click.option("--xlsx", "xlsx_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="另写一份 Excel 报告（汇总、明细、角色三个工作表）。")
+def coverage_command(template_path: Path, plans: tuple[Path, ...], everything: bool,
+                     as_json_output: bool,
+                     html_path: Path | None, xlsx_path: Path | None) -> None:
+    """对照模板检查各单位的制度（方案）：保留、修改、新增、删除（有无说明）及角色由谁担任。
+
+    按“编号”对照，没有编号的按文字相似度对照。缺少必备内容且未说明理由时退出码为 1。
+    """
+    template = _template(template_path)
+    files = _plan_files(plans, template_path)
+    template_spec = load_document(template_path).spec
+    units = []
+    problems: list[Problem] = []
+    for path in files:
+        try:
+            spec = load_document(path).spec
+        except InputError as exc:
+            problems += exc.problems
+            continue
+        units.append(compare(template, template_spec, spec, path))
+    if problems:
+        _stop(problems, "未生成报告")
+    report = CoverageReport(template_path, template.header.name, template.header.version,
+                            tuple(units))
+    if as_json_output:
+        import json
+
+        click.echo(json.dumps(as_json(report), ensure_ascii=False, indent=2))
+    else:
+        for line in terminal_lines(report, lambda text, colour: click.style(text, fg=colour),
+                                   everything):
+            click.echo(line)
+    for path, write in ((html_path, write_html), (xlsx_path, write_xlsx)):
+        if path is not None:
+            write(report, path)
+            click.echo(f"已写出 {path}", err=as_json_output)
+    if report.violations:
+        sys.exit(EXIT_VIOLATION)
+
+
+def _plan_files(plans: tuple[Path, ...], template_path: Path) -> list[Path]:
+    files: list[Path] = []
+    for path in plans:
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")
+                            and p.resolve() != template_path.resolve() and _is_plan(p))
+        else:
+            files.append(path)
+    if not files:
+        click.secho("没有找到单位文件（.yaml）", fg="red", err=True)
+        sys.exit(EXIT_INPUT)
+    return files
+
+
+def _is_plan(path: Path) -> bool:
+    """A document or unit plan, not a roster or template lying in the same folder."""
+    source, _ = read_source(path)
+    return source is None or (("继承" in source.data or "正文" in source.data)
+                              and not is_template(source.data))

@@ -1,0 +1,111 @@
+"""Write a unit's plan YAML from a template and the unit's roster (gongwen init / batch)."""
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from ..errors import InputError
+from ..source import read_source
+from .roster import UnitRoster
+from .template import Template, slots
+from .unit import resolve_unit
+
+_HOW_TO = """\
+{unit}的制度（方案），依据模板“{name}”{version}，由 gongwen init 生成。
+只写与模板不同之处，其余内容随模板：
+  修改:  {{编号: {{字段: 新内容}}}}      改写模板中的一项，如 M02: {{内容: …}}
+  删除:  {{编号: 理由}}                删去一项；标“必备”的须写明理由
+  新增:  [{{之后: 编号, …}}]            在某项之后（或“之前”）加入本单位的内容
+也可改写 标题、发文字号、成文日期、主送机关 等字段。
+模板中各项的编号：
+{items}"""
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.width = 4096  # keep Chinese paragraphs on one line
+    yaml.allow_unicode = True
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def unit_plan_text(template: Template, roster: UnitRoster, unit: str, out_path: Path) -> str:
+    """The short form: 继承 + 单位 + 填写 + the unit's roster, with a guide in comments."""
+    plan = CommentedMap()
+    plan["继承"] = Path(os.path.relpath(template.path.resolve(),
+                                        out_path.resolve().parent)).as_posix()
+    plan["单位"] = unit
+    fills = CommentedMap()
+    for field in template.header.fields:
+        value = roster.fills.get(field.name)
+        fills[field.name] = value
+        if value is None and field.default is None:
+            fills.yaml_add_eol_comment(f"待填写：{field.description or field.name}", field.name)
+        elif value is None:
+            fills[field.name] = field.default
+            fills.yaml_add_eol_comment("模板默认值，可改", field.name)
+    if fills:
+        plan["填写"] = fills
+    people = CommentedSeq()
+    for person in roster.people:
+        entry = CommentedMap(person.as_yaml())
+        entry.fa.set_flow_style()
+        if "角色" in entry:
+            entry["角色"] = _flow(entry["角色"])
+        people.append(entry)
+    plan["人员"] = people
+    plan.yaml_set_start_comment(_guide(template, unit))
+    return _dump(plan)
+
+
+def full_plan_text(plan_path: Path, text: str, template: Template) -> str:
+    """The whole document with the unit's people and text filled in, for units that would
+    rather edit everything; it keeps the 编号 so coverage still compares item by item."""
+    source, problems = read_source(plan_path, text)
+    if source is None:
+        raise InputError(problems)
+    merged, problems = resolve_unit(source)
+    if merged is None:
+        raise InputError(problems)
+    tree = merged.data
+    version = f"（{template.header.version}）" if template.header.version else ""
+    tree.yaml_set_start_comment(
+        f"{source.data['单位']}：依据模板“{template.header.name}”{version}展开的全文，"
+        "由 gongwen init --full 生成。\n各项“编号”是对照模板的依据，请保留；"
+        "删去模板中的内容时，在“删除”中写明编号和理由。")
+    return _dump(tree)
+
+
+def _guide(template: Template, unit: str) -> str:
+    lines = []
+    for slot in slots(template.source.data):
+        title = slot.node.get("标题") or slot.node.get("名称") or ""
+        mark = "（必备）" if slot.id in template.required else ""
+        lines.append(f"  {slot.id}  {slot.kind}  {title}{mark}")
+    version = f"（{template.header.version}）" if template.header.version else ""
+    return _HOW_TO.format(unit=unit, name=template.header.name, version=version,
+                          items="\n".join(lines))
+
+
+def _flow(items: list) -> CommentedSeq:
+    seq = CommentedSeq(items)
+    seq.fa.set_flow_style()
+    return seq
+
+
+def _dump(tree: CommentedMap) -> str:
+    out = io.StringIO()
+    _yaml().dump(tree, out)
+    return out.getvalue()
+
+
+def write_atomically(path: Path, data: str | bytes) -> None:
+    """Write to a temporary name beside `path`, then rename: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    os.replace(tmp, path)
