@@ -128,7 +128,9 @@ def _item_position(node: CommentedSeq, index: int) -> tuple[int, int] | None:
 
 
 def _value_position(node: CommentedMap, key: Any) -> tuple[int, int] | None:
-    for where in (node.lc.value, node.lc.key):
+    # An empty value has no position of its own (ruamel gives the next token's): use the key's.
+    order = (node.lc.key,) if node.get(key) is None else (node.lc.value, node.lc.key)
+    for where in order:
         try:
             return where(key)
         except (KeyError, TypeError, IndexError):

@@ -89,9 +89,10 @@ def _expand(source: Source) -> tuple[Source | None, list[Problem]]:
     return source, []
 
 
-def problem_at(source: Source, loc: tuple, message: str) -> Problem:
-    """A problem at `loc`, located in whichever file wrote that part of the tree."""
-    path, line, col = source.locate(loc)
+def problem_at(source: Source, loc: tuple, message: str, at_key: bool = False) -> Problem:
+    """A problem at `loc` (its value, or with `at_key` its key), located in whichever file
+    wrote that part of the tree."""
+    path, line, col = source.locate_key(loc) if at_key else source.locate(loc)
     return Problem(str(path), line, col, field_path(loc, source.data), message)
 
 

@@ -5,6 +5,7 @@ their Chinese headers; bad rows are reported by file, sheet and row number."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -348,7 +349,9 @@ def pick_roster(rosters: list[UnitRoster], unit: str | None) -> tuple[UnitRoster
         if len(rosters) == 1:
             return rosters[0], ""
         return None, f"花名册中有多个单位，请指明是哪一个：{names}"
-    chosen = [r for r in rosters if r.unit == unit] or (rosters if len(rosters) == 1 else [])
-    if not chosen:
-        return None, f"花名册中没有“{unit}”；其中的单位有：{names}"
-    return chosen[0], ""
+    chosen = [r for r in rosters if r.unit == unit]
+    if chosen:
+        return chosen[0], ""
+    if len(rosters) == 1:  # a file with no unit column: named after the file, serves `unit`
+        return dataclasses.replace(rosters[0], unit=unit), ""
+    return None, f"花名册中没有“{unit}”；其中的单位有：{names}"

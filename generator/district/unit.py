@@ -160,7 +160,8 @@ def _unknown_fills(template: Template, header: UnitHeader, source: Source) -> li
         if name not in fields:
             close = difflib.get_close_matches(name, fields, n=1, cutoff=0.5)
             hint = f"是否应为“{close[0]}”？" if close else f"模板的填写项有：{'、'.join(fields)}"
-            problems.append(problem_at(source, ("填写", name), f"模板没有填写项“{name}”；{hint}"))
+            problems.append(problem_at(source, ("填写", name), f"模板没有填写项“{name}”；{hint}",
+                                       at_key=True))
     return problems
 
 
@@ -200,7 +201,7 @@ def _no_such_id(source: Source, loc: tuple, ident: str, merged: CommentedMap) ->
     ids = [slot.id for slot in slots(merged)]
     close = difflib.get_close_matches(ident, ids, n=1, cutoff=0.5)
     hint = f"是否应为“{close[0]}”？" if close else f"可用的编号：{'、'.join(ids)}"
-    return problem_at(source, loc, f"模板中没有编号为“{ident}”的内容；{hint}")
+    return problem_at(source, loc, f"模板中没有编号为“{ident}”的内容；{hint}", at_key=True)
 
 
 def _apply_drops(merged: CommentedMap, template: Template, header: UnitHeader,
