@@ -100,6 +100,11 @@ case "$mode" in
   samples)
     say "生成 samples/ 中的全部公文到 out/，并归档到 gongwen-archive/"
     "$venv/bin/gongwen" generate samples/*.yaml -o out/ --archive -A gongwen-archive "$@"
+    say "按区（县）模板为三个单位各生成一份制度到 out/各单位/，并对照检查"
+    "$venv/bin/gongwen" batch --from samples/district/教育系统联防联控制度.yaml \
+      --rosters samples/district/花名册/ -o out/各单位/ --force
+    "$venv/bin/gongwen" coverage samples/district/教育系统联防联控制度.yaml \
+      samples/district/单位/ out/各单位/ --html out/对照检查报告.html
     say "试试检索：.venv/bin/gongwen search 消毒；.venv/bin/gongwen who 消毒"
     ;;
   test)
