@@ -143,6 +143,11 @@ class Archive:
             # a generated document only of the same source
             existing = self.catalog.find_file(main.sha256,
                                               main_only=incoming.origin == "generated")
+            if existing and incoming.origin == "generated":
+                # the same YAML over a changed template, roster or attachment is a new document
+                stored = self.catalog.record(existing[0]).files
+                if _sources(stored) != _sources([f for f, _ in incoming.files]):
+                    existing = None
             if existing:  # another process archived it while we were extracting
                 return self._duplicate(incoming.path, existing)
             if supersedes is not None:
@@ -243,3 +248,9 @@ class Archive:
     def clean_interrupted_writes(self) -> None:
         """Remove temporary files left by adds whose process died."""
         self.objects.clean_leftovers()
+
+
+def _sources(files) -> set[str]:
+    """Hashes of the files a generated document was made from (not its outputs)."""
+    return {f.sha256 for f in files
+            if f.role == "source" or f.role.startswith(("attachment-source", "input-"))}

@@ -144,7 +144,9 @@ def incoming_generated(loaded: Loaded, document: Document, outputs: tuple[Path, 
     files = []
     sources = [loaded.path] + [child.path for child in _attached(loaded)]
     roles = ["source"] + [f"attachment-source-{n}" for n in range(1, len(sources))]
-    for role, path in [*zip(roles, sources), *((p.suffix[1:], p) for p in outputs)]:
+    # a unit plan (继承) is only whole with its district template and roster
+    used = [(f"input-{n}", path) for n, path in enumerate(loaded.inputs, start=1)]
+    for role, path in [*zip(roles, sources), *used, *((p.suffix[1:], p) for p in outputs)]:
         data = path.read_bytes()
         files.append((StoredFile(role, sha256_bytes(data), len(data), path.name,
                                  media_type(path)), data))

@@ -92,7 +92,7 @@ class Content:
 
 @dataclass(frozen=True)
 class StoredFile:
-    role: str  # original | source | docx | pdf | attachment-source
+    role: str  # original | source | docx | pdf | attachment-source-N | input-N (template, roster)
     sha256: str
     size: int
     name: str

@@ -58,6 +58,7 @@ class Source:
 
     path: Path
     data: Any
+    inputs: tuple[Path, ...] = ()  # other files the tree was built from (template, roster)
 
     def position(self, loc: tuple) -> tuple[int, int]:
         """(line, column), 1-based, of the deepest node of `loc` that exists."""

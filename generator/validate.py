@@ -29,6 +29,7 @@ class Loaded:
     path: Path
     spec: DocumentSpec
     attached: dict[int, "Loaded"] = field(default_factory=dict)  # attachment index -> doc
+    inputs: tuple[Path, ...] = ()  # the template and roster files a unit plan was built from
 
 
 def load_document(path: Path | str, text: str | None = None) -> Loaded:
@@ -74,7 +75,7 @@ def _load(path: Path, problems: list[Problem], stack: tuple[Path, ...],
             child = _load(target, problems, stack + (path.resolve(),))
             if child is not None:
                 attached[index] = child
-    return Loaded(path, spec, attached)
+    return Loaded(path, spec, attached, source.inputs)
 
 
 def _expand(source: Source) -> tuple[Source | None, list[Problem]]:

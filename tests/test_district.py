@@ -438,3 +438,28 @@ def test_coverage_of_a_compliant_plan_exits_zero(district):
     result = run_cli("coverage", district / TEMPLATE_NAME,
                      district / "单位" / "青山县第二实验小学联防联控制度.yaml")
     assert "0 个单位缺少必备内容" in result.stdout
+
+
+# ---- archiving a unit plan ----------------------------------------------------------------------
+
+def test_an_archived_unit_plan_keeps_its_template_and_roster(district, tmp_path):
+    from archive.core import Archive
+
+    plan = district / "单位" / "青山县第二实验小学联防联控制度.yaml"
+    roster = district / "花名册" / "青山县第二实验小学.yaml"
+    root = tmp_path / "arc"
+    args = ["generate", plan, "-o", tmp_path / "out", "--archive", "-A", root, "-q"]
+    run_cli(*args)
+    run_cli(*args)  # same inputs: a duplicate, not a second record
+    with Archive(root, create=False) as archive:
+        (record,) = archive.catalog.records()
+        roles = {f.role: f.name for f in record.files}
+    assert roles["input-1"] == TEMPLATE_NAME and roles["input-2"] == roster.name
+    original = roster.read_text(encoding="utf-8")
+    try:  # the same unit YAML over a changed roster is a new document
+        write(roster, original.replace("职务: 副校长", "职务: 常务副校长"))
+        run_cli(*args)
+    finally:
+        write(roster, original)
+    with Archive(root, create=False) as archive:
+        assert len(archive.catalog.records()) == 2

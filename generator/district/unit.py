@@ -102,7 +102,8 @@ def resolve_unit(source: Source) -> tuple[Source | None, list[Problem]]:
     problems += _apply_additions(merged, template, header, source)
     if problems:
         return None, problems
-    merged_source = Source(source.path, merged)
+    inputs = (template.path,) + ((beside(source.path, header.roster),) if header.roster else ())
+    merged_source = Source(source.path, merged, tuple(p for p in inputs if p.is_file()))
     problems += _fill(merged_source, template, header, roster, source)
     return (None if problems else merged_source), problems
 
