@@ -3,6 +3,7 @@ the audit log. Every change is one IMMEDIATE transaction, so concurrent writers 
 from __future__ import annotations
 
 import sqlite3
+import time
 import zlib
 from contextlib import contextmanager
 from dataclasses import fields
@@ -59,10 +60,24 @@ NAME_SEP = "、"
 class Catalog:
     def __init__(self, path: Path):
         self.conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-        self.conn.execute("PRAGMA journal_mode=WAL")
+        self._use_wal()
         self.conn.execute("PRAGMA synchronous=FULL")
         self.conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
         self._create()
+
+    def _use_wal(self) -> None:
+        """Switch a new catalog to WAL. The switch needs the database to itself, and SQLite
+        does not wait for it (two processes creating one archive at once): retry briefly."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                if self.conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    self.conn.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     def _create(self) -> None:
         if self.conn.execute("SELECT 1 FROM sqlite_master WHERE name='audit'").fetchone():
