@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from .errors import Problem
-from .pipeline import Generated, generate_many
 
 
 def print_problems(problems: list[Problem]) -> None:
@@ -16,8 +15,10 @@ def print_problems(problems: list[Problem]) -> None:
 
 
 def generate_with_progress(files: list[Path], outdir: Path, formats: tuple[str, ...],
-                           jobs: int | None, show_progress: bool) -> list[Generated]:
+                           jobs: int | None, show_progress: bool) -> list:
     """generate_many with a progress bar on stderr (hidden when quiet or for one file)."""
+    from .pipeline import generate_many
+
     with click.progressbar(length=len(files), label="生成中", file=sys.stderr,
                            hidden=not show_progress or len(files) < 2) as bar:
         return generate_many(list(files), outdir, formats, jobs, on_done=lambda _: bar.update(1))

@@ -7,17 +7,24 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from .build import build_document
 from .errors import RenderError
-from .model import Document
-from .render_docx import render_docx
-from .render_pdf import render_pdf
-from .validate import load_document
 
+if TYPE_CHECKING:
+    from .model import Document
+
+# The renderers, the schema and their libraries load when a document is made, not when the
+# command line starts (`gongwen --help`).
 FORMATS = ("docx", "pdf")
-_RENDERERS = {"docx": render_docx, "pdf": render_pdf}
+
+
+def _renderer(fmt: str):
+    if fmt == "docx":
+        from .render_docx import render_docx
+        return render_docx
+    from .render_pdf import render_pdf
+    return render_pdf
 
 
 @dataclass(frozen=True)
@@ -29,11 +36,14 @@ class Generated:
 
 def generate_file(source: Path, outdir: Path, formats: tuple[str, ...] = FORMATS) -> Generated:
     """Validate, build and render one YAML file. Raises InputError before writing anything."""
+    from .build import build_document
+    from .validate import load_document
+
     doc = build_document(load_document(source))
     return write_outputs(doc, source, outdir, formats)
 
 
-def write_outputs(doc: Document, source: Path, outdir: Path,
+def write_outputs(doc: "Document", source: Path, outdir: Path,
                   formats: tuple[str, ...]) -> Generated:
     """Render every format to a temporary name first; rename only when all succeeded."""
     outdir.mkdir(parents=True, exist_ok=True)
@@ -47,7 +57,7 @@ def write_outputs(doc: Document, source: Path, outdir: Path,
             pending.append((tmp, outdir / f"{source.stem}.{fmt}"))
             start = time.perf_counter()
             try:
-                _RENDERERS[fmt](doc, tmp)
+                _renderer(fmt)(doc, tmp)
             except OSError as exc:
                 raise RenderError(f"写入 {fmt.upper()} 失败：{exc}") from exc
             seconds[fmt] = time.perf_counter() - start

@@ -6,17 +6,9 @@ from pathlib import Path
 
 import click
 
-from ..console import generate_with_progress, print_problems
+# Only click at import time: `gongwen --help` must not load pydantic, jieba or the renderers.
 from ..errors import GongwenError, InputError, Problem
 from ..pipeline import FORMATS
-from ..source import read_source
-from ..validate import load_document
-from .coverage import CoverageReport, compare
-from .plan import full_plan_text, unit_plan_text, write_atomically
-from .report import as_json, terminal_lines, write_html, write_xlsx
-from .roster import pick_roster, read_rosters
-from .template import Template, is_template
-from .unit import load_template
 
 EXIT_VIOLATION = 1
 EXIT_INPUT = 2
@@ -28,16 +20,29 @@ template_option = click.option(
 
 
 def _stop(problems: list[Problem], what: str) -> None:
+    from ..console import print_problems
+
     print_problems(problems)
     click.secho(f"共发现 {len(problems)} 处问题，{what}。", fg="red", err=True)
     sys.exit(EXIT_INPUT)
 
 
-def _template(path: Path) -> Template:
+def _template(path: Path):
+    from .unit import load_template
+
     template, problems = load_template(path)
     if template is None or problems:
         _stop(problems, "请先修正模板")
     return template
+
+
+def _rosters(path: Path, what: str) -> list:
+    from .roster import read_rosters
+
+    rosters, problems = read_rosters(path)
+    if problems:
+        _stop(problems, what)
+    return rosters
 
 
 @click.command("init")
@@ -61,11 +66,13 @@ def init_command(template_path: Path, roster_path: Path, unit: str | None, outpu
     \b
     例：gongwen init --from 区模板.yaml --roster 花名册.xlsx --unit 某某小学 -o 某某小学制度.yaml
     """
+    from ..console import print_problems
+    from ..validate import load_document
+    from .plan import full_plan_text, unit_plan_text, write_atomically
+    from .roster import pick_roster
+
     template = _template(template_path)
-    rosters, problems = read_rosters(roster_path)
-    if problems:
-        _stop(problems, "未写出文件")
-    roster, why = pick_roster(rosters, unit)
+    roster, why = pick_roster(_rosters(roster_path, "未写出文件"), unit)
     if roster is None:
         _stop([Problem(str(roster_path), None, None, "", why)], "未写出文件")
     if output.exists() and not force:
@@ -118,12 +125,14 @@ def batch_command(template_path: Path, rosters_path: Path, outdir: Path, fmt: st
 
     先检查全部单位：任何一个单位有问题就一个也不写（退出码 2）。
     """
+    from ..console import generate_with_progress
+    from ..validate import load_document
+    from .plan import unit_plan_text, write_atomically
+
     template = _template(template_path)
-    rosters, problems = read_rosters(rosters_path)
-    if problems:
-        _stop(problems, "未生成任何文件")
+    problems: list[Problem] = []
     plans: dict[Path, str] = {}
-    for roster in rosters:
+    for roster in _rosters(rosters_path, "未生成任何文件"):
         path = outdir / f"{roster.unit}.yaml"
         text = unit_plan_text(template, roster, roster.unit, path)
         try:
@@ -172,6 +181,10 @@ def coverage_command(template_path: Path, plans: tuple[Path, ...], everything: b
 
     按“编号”对照，没有编号的按文字相似度对照。缺少必备内容且未说明理由时退出码为 1。
     """
+    from ..validate import load_document
+    from .coverage import CoverageReport, compare
+    from .report import as_json, terminal_lines, write_html, write_xlsx
+
     template = _template(template_path)
     files = _plan_files(plans, template_path)
     template_spec = load_document(template_path).spec
@@ -220,6 +233,9 @@ def _plan_files(plans: tuple[Path, ...], template_path: Path) -> list[Path]:
 
 def _is_plan(path: Path) -> bool:
     """A document or unit plan, not a roster or template lying in the same folder."""
+    from ..source import read_source
+    from .template import is_template
+
     source, _ = read_source(path)
     return source is None or (("继承" in source.data or "正文" in source.data)
                               and not is_template(source.data))
