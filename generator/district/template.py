@@ -68,12 +68,6 @@ class TemplateHeader(Model):
     roles: list[RoleDecl] = Field(default_factory=list, alias="角色")
     fields: list[FieldDecl] = Field(default_factory=list, alias="填写项")
 
-    def role(self, name: str) -> RoleDecl | None:
-        return next((r for r in self.roles if r.name == name), None)
-
-    def field(self, name: str) -> FieldDecl | None:
-        return next((f for f in self.fields if f.name == name), None)
-
     def field_names(self) -> list[str]:
         return [UNIT_NAME_FIELD] + [f.name for f in self.fields if f.name != UNIT_NAME_FIELD]
 
