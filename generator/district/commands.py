@@ -192,11 +192,13 @@ def coverage_command(template_path: Path, plans: tuple[Path, ...], everything: b
     problems: list[Problem] = []
     for path in files:
         try:
-            spec = load_document(path).spec
+            loaded = load_document(path)
         except InputError as exc:
             problems += exc.problems
             continue
-        units.append(compare(template, template_spec, spec, path))
+        if loaded.inputs and loaded.inputs[0].resolve() != template_path.resolve():
+            click.secho(f"注意：{path} 继承的是另一个模板 {loaded.inputs[0]}", fg="yellow", err=True)
+        units.append(compare(template, template_spec, loaded.spec, path))
     if problems:
         _stop(problems, "未生成报告")
     report = CoverageReport(template_path, template.header.name, template.header.version,
