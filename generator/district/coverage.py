@@ -14,6 +14,7 @@ from pathlib import Path
 from ..schema import (
     DocumentSpec, Measure, MeasuresItem, Role, Section, WorkingGroup, WorkingGroupsItem,
 )
+from .fill import repeats_in_group
 from .template import PLACEHOLDER, SECTION, Template
 from .worddiff import Op, word_diff
 
@@ -48,6 +49,11 @@ class ItemResult:
     @property
     def violation(self) -> bool:
         return self.required and self.status == MISSING
+
+    @property
+    def label(self) -> str:
+        """The result as reports show it."""
+        return "缺失（违规）" if self.violation else self.status
 
 
 @dataclass(frozen=True)
@@ -144,13 +150,14 @@ def compare(template: Template, template_spec: DocumentSpec, unit_spec: Document
     fills = _learn_fills(pairs, holders)
     results: list[ItemResult] = []
     paired = {id(t): (u, how) for t, u, how in pairs}
+    parents = {t.id: t.parent for t in wanted}
     for item in wanted:
         required = item.id in template.required
         if id(item) in paired:
             unit_item, how = paired[id(item)]
             results.append(_judge(item, unit_item, how, required, holders, fills))
         else:
-            reason = _reason(item, wanted, unit_spec.drops)
+            reason = _reason(item, parents, unit_spec.drops)
             results.append(ItemResult(item.id, item.kind, item.title, required,
                                       DROPPED if reason else MISSING, reason))
     results += [ItemResult(u.id, u.kind, u.title, False, ADDED) for u in unmatched]
@@ -248,12 +255,11 @@ def _people_changes(item: PlanItem, unit_item: PlanItem,
             else:
                 names += holders.get(match.group(1), [])
         expected[key] = names
-    placed: set[str] = set()
+    expected = {key: list(dict.fromkeys(names)) for key, names in expected.items()}
+    repeats = repeats_in_group(expected.items())  # as the plan was filled
     changes = []
     for key, names in expected.items():
-        want = [n for n in dict.fromkeys(names) if n not in placed or key in ("责任领导", "责任人")]
-        if key in ("组长", "副组长", "组员"):
-            placed.update(want)
+        want = [n for index, n in enumerate(names) if (key, index) not in repeats]
         have = list(got.get(key, ()))
         if holders is None:
             fixed = [n for n in want if not PLACEHOLDER.fullmatch(n)]
@@ -265,9 +271,8 @@ def _people_changes(item: PlanItem, unit_item: PlanItem,
     return changes
 
 
-def _reason(item: PlanItem, wanted: list[PlanItem], drops: dict[str, str]) -> str:
+def _reason(item: PlanItem, parents: dict[str, str | None], drops: dict[str, str]) -> str:
     """The unit's reason for dropping this item, or the item that contained it."""
-    parents = {t.id: t.parent for t in wanted}
     ident: str | None = item.id
     while ident:
         if drops.get(ident):

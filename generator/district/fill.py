@@ -4,9 +4,10 @@ A role written alone where a person goes (组长: 【主要负责人】) becomes
 role inside text becomes their names joined by "、"."""
 from __future__ import annotations
 
+import difflib
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable, Sequence
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -88,7 +89,7 @@ def _people(source: Source, value: Any, loc: tuple, key: str, filling: Filling) 
                 f"{'、'.join(names)}。请在模板中改用更具体的角色，或在“修改”中指定一人"))
         if key in SINGLE_PERSON_KEYS or len(names) == 1:
             return names[0] if names else value
-        return _names_seq(names, None)
+        return _names_seq([(name, None) for name in names], None)
     if isinstance(value, CommentedSeq):
         out: list[tuple[Any, int]] = []  # (item, original index) for positions
         for index, item in enumerate(value):
@@ -106,22 +107,31 @@ def _people(source: Source, value: Any, loc: tuple, key: str, filling: Filling) 
     return value
 
 
-_RANKS = ("组长", "副组长", "成员", "组员")
+GROUP_RANKS = ("组长", "副组长", "成员", "组员")
+
+
+def repeats_in_group(fields: Iterable[tuple[str, Sequence]]) -> set[tuple[str, int]]:
+    """(key, index) of each name a group lists again below its first, highest place. Roles
+    may put one person in two places (the 副组长 is also the 宣传负责人 among the members)."""
+    placed: set[str] = set()
+    repeats: set[tuple[str, int]] = set()
+    for key, items in fields:
+        if key not in GROUP_RANKS:
+            continue
+        for index, item in enumerate(items):
+            if isinstance(item, str):
+                if item in placed:
+                    repeats.add((key, index))
+                placed.add(item)
+    return repeats
 
 
 def _once_per_group(group: CommentedMap) -> None:
-    """Roles may put one person in two places of a group (the 副组长 is also the 宣传负责人
-    listed among the members): keep the first, highest place only."""
-    placed: set[str] = set()
-    for key in _RANKS:
-        value = group.get(key)
-        if isinstance(value, str):
-            placed.add(value)
-        elif isinstance(value, CommentedSeq):
-            for index in reversed(range(len(value))):
-                if isinstance(value[index], str) and value[index] in placed:
-                    del value[index]
-            placed.update(v for v in value if isinstance(v, str))
+    fields = [(key, group[key] if isinstance(group[key], CommentedSeq) else [group[key]])
+              for key in GROUP_RANKS if key in group]
+    for key, index in sorted(repeats_in_group(fields), reverse=True):
+        if isinstance(group[key], CommentedSeq):
+            del group[key][index]
 
 
 def _role_names(source: Source, text: str, loc: tuple, filling: Filling) -> list[str] | None:
@@ -149,11 +159,10 @@ def _unique(items: list[tuple[Any, int]]) -> list[tuple[Any, int]]:
     return out
 
 
-def _names_seq(items: list, original: CommentedSeq | None) -> CommentedSeq:
-    """A new list keeping, for each item, the position of the entry it came from."""
+def _names_seq(items: list[tuple[Any, int | None]], original: CommentedSeq | None) -> CommentedSeq:
+    """A new list of (item, index of the entry it came from), keeping that entry's position."""
     seq = CommentedSeq()
-    for new_index, entry in enumerate(items):
-        item, index = entry if isinstance(entry, tuple) else (entry, None)
+    for new_index, (item, index) in enumerate(items):
         seq.append(item)
         if original is not None and index is not None:
             try:
@@ -171,8 +180,6 @@ def _names_seq(items: list, original: CommentedSeq | None) -> CommentedSeq:
 
 
 def _undefined(name: str, filling: Filling) -> str:
-    import difflib
-
     known = [*filling.values, *filling.holders]
     message = f"未定义的占位符【{name}】：模板的“角色”和“填写项”中都没有“{name}”"
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)

@@ -11,7 +11,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ..errors import InputError
 from ..source import read_source
 from .roster import UnitRoster
-from .template import Template, slots
+from .template import Template, slots, title_of
 from .unit import resolve_unit
 
 _HOW_TO = """\
@@ -83,7 +83,7 @@ def full_plan_text(plan_path: Path, text: str, template: Template) -> str:
 def _guide(template: Template, unit: str) -> str:
     lines = []
     for slot in slots(template.source.data):
-        title = slot.node.get("标题") or slot.node.get("名称") or ""
+        title = title_of(slot.node)
         mark = "（必备）" if slot.id in template.required else ""
         lines.append(f"  {slot.id}  {slot.kind}  {title}{mark}")
     version = f"（{template.header.version}）" if template.header.version else ""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .plan import write_atomically
 from .coverage import ADDED, CHANGED, DROPPED, KEPT, MISSING, CoverageReport, UnitCoverage
-from .worddiff import DELETE, EQUAL, INSERT, marked
+from .worddiff import DELETE, EQUAL, marked
 
 STATUSES = (KEPT, CHANGED, ADDED, DROPPED, MISSING)
 _STATUS_COLOURS = {KEPT: None, CHANGED: "yellow", ADDED: "cyan", DROPPED: "blue", MISSING: "red"}
@@ -47,15 +47,16 @@ def _unit_lines(unit: UnitCoverage, style, everything: bool) -> list[str]:
     head = "，".join(f"{k} {v}" for k, v in counts.items() if v)
     lines = [style(f"■ {unit.unit}  {unit.path}", None), f"  {head}"]
     shown = [item for item in unit.items if everything or item.status != KEPT]
+    roles = "  角色：" + "；".join(_role_text(role) for role in unit.roles)
     if not shown:
-        return lines + ["  各项均与模板一致。", "  角色：" + "；".join(_role_text(r) for r in unit.roles)]
+        return lines + ["  各项均与模板一致。", roles]
     rows = [("编号", "类别", "内容", "必备", "结果", "说明")]
     for item in shown:
         note = item.reason or ("；".join(item.people_changes))
         if item.matched_by and item.matched_by != "编号":
             note = f"（按{item.matched_by}对应）" + note
         rows.append((item.id or "—", item.kind, item.title, "是" if item.required else "",
-                     "缺失（违规）" if item.violation else item.status, note))
+                     item.label, note))
     widths = [max(width(row[i]) for row in rows) for i in range(5)]
     for n, row in enumerate(rows):
         text = "  " + "  ".join(pad(cell, widths[i]) for i, cell in enumerate(row[:5]))
@@ -66,21 +67,12 @@ def _unit_lines(unit: UnitCoverage, style, everything: bool) -> list[str]:
         lines.append(style(text.rstrip(), colour))
     for item in shown:
         if item.diff:
-            lines.append(f"  {item.id} 文字改动：{_styled_diff(item.diff, style)}")
-    lines.append("  角色：" + "；".join(_role_text(role) for role in unit.roles))
-    return lines
+            lines.append(f"  {item.id} 文字改动：{marked(item.diff, style)}")
+    return lines + [roles]
 
 
-def _styled_diff(ops, style) -> str:
-    out = []
-    for op in ops:
-        if op.kind == EQUAL:
-            out.append(op.text)
-        elif op.kind == DELETE:
-            out.append(style(f"[-{op.text}-]", "red"))
-        else:
-            out.append(style(f"{{+{op.text}+}}", "green"))
-    return "".join(out)
+def _holders_text(role) -> str:
+    return "、".join(f"{name}（{post}）" if post else name for name, post in role.holders)
 
 
 def _role_text(role) -> str:
@@ -88,8 +80,7 @@ def _role_text(role) -> str:
         return f"{role.role}（未标明）"
     if not role.holders:
         return f"{role.role}：无人担任"
-    return f"{role.role}：" + "、".join(f"{name}（{post}）" if post else name
-                                       for name, post in role.holders)
+    return f"{role.role}：{_holders_text(role)}"
 
 
 # ---- JSON ---------------------------------------------------------------------------
@@ -123,8 +114,8 @@ def write_html(report: CoverageReport, path: Path) -> None:
 
     template = html_environment().get_template("coverage.html")
     html = template.render(report=report, counts=summary_counts, statuses=STATUSES,
-                           role_text=_role_text, today=dt.date.today().isoformat(),
-                           EQUAL=EQUAL, DELETE=DELETE, INSERT=INSERT, MISSING=MISSING)
+                           role_text=_role_text, holders_text=_holders_text, today=dt.date.today().isoformat(),
+                           EQUAL=EQUAL, DELETE=DELETE)
     write_atomically(path, html.encode("utf-8"))
 
 
@@ -153,8 +144,7 @@ def write_xlsx(report: CoverageReport, path: Path) -> None:
     for unit in report.units:
         for item in unit.items:
             details.append([unit.unit, item.id, item.kind, item.title,
-                            "是" if item.required else "",
-                            "缺失（违规）" if item.violation else item.status, item.reason,
+                            "是" if item.required else "", item.label, item.reason,
                             "；".join(item.people_changes), marked(item.diff) if item.diff else ""])
             if item.violation:
                 for cell in details[details.max_row]:

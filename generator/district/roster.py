@@ -17,7 +17,7 @@ from pydantic import Field, ValidationError
 from ..errors import Problem
 from ..schema import Model, Person, Text
 from ..source import read_source
-from ..validate import describe_error, problem_at
+from ..validate import describe_error, field_path, problem_at
 
 ROSTER_SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx")
 UNIT_INFO = "单位信息"  # sheet or file with one row per unit: 单位 + fill-in fields
@@ -180,7 +180,6 @@ def people_from_yaml(source, loc: tuple, unit: str) -> tuple[UnitRoster | None, 
 
 
 def _yaml_where(source, loc: tuple) -> Where:
-    from ..validate import field_path
     path, line, col = source.locate(loc)
     return Where(str(path), line, col, field_path(loc))
 

@@ -126,6 +126,11 @@ def _slots(items: Any, loc: tuple, parent: str | None, with_id_only: bool) -> It
             yield from _slots(content, loc + (index, "内容"), ident or parent, with_id_only)
 
 
+def title_of(node: dict) -> str:
+    """What writers call an item: its 标题, or a group's 名称."""
+    return str(node.get("标题") or node.get("名称") or "")
+
+
 def _ident(node: dict) -> str:
     value = node.get("编号")
     return str(value).strip() if value is not None else ""

@@ -21,7 +21,7 @@ from .fill import Filling, fill_placeholders
 from .roster import UnitRoster, people_from_yaml, pick_roster, read_rosters
 from .template import (
     ITEM_KINDS, UNIT_NAME_FIELD, Slot, Template, is_template, read_template, slots,
-    strip_template_marks,
+    strip_template_marks, title_of,
 )
 
 INHERIT_KEY = "继承"
@@ -159,10 +159,9 @@ def _unknown_fills(template: Template, header: UnitHeader, source: Source) -> li
     problems = []
     for name in header.fills:
         if name not in fields:
-            close = difflib.get_close_matches(name, fields, n=1, cutoff=0.5)
-            hint = f"是否应为“{close[0]}”？" if close else f"模板的填写项有：{'、'.join(fields)}"
-            problems.append(problem_at(source, ("填写", name), f"模板没有填写项“{name}”；{hint}",
-                                       at_key=True))
+            problems.append(problem_at(
+                source, ("填写", name),
+                f"模板没有填写项“{name}”；{_hint(name, fields, '模板的填写项有')}", at_key=True))
     return problems
 
 
@@ -172,10 +171,9 @@ def _role_problems(template: Template, roster: UnitRoster) -> list[Problem]:
     for person in roster.people:
         for role in person.roles:
             if role not in declared:
-                close = difflib.get_close_matches(role, declared, n=1, cutoff=0.5)
-                hint = f"是否应为“{close[0]}”？" if close else f"模板的角色有：{'、'.join(declared)}"
                 problems.append(person.where.problem(
-                    f"“{person.name}”的角色“{role}”模板中没有定义；{hint}"))
+                    f"“{person.name}”的角色“{role}”模板中没有定义；"
+                    f"{_hint(role, declared, '模板的角色有')}"))
     return problems
 
 
@@ -200,9 +198,14 @@ def _find(merged: CommentedMap, ident: str) -> Slot | None:
 
 def _no_such_id(source: Source, loc: tuple, ident: str, merged: CommentedMap) -> Problem:
     ids = [slot.id for slot in slots(merged)]
-    close = difflib.get_close_matches(ident, ids, n=1, cutoff=0.5)
-    hint = f"是否应为“{close[0]}”？" if close else f"可用的编号：{'、'.join(ids)}"
-    return problem_at(source, loc, f"模板中没有编号为“{ident}”的内容；{hint}", at_key=True)
+    return problem_at(source, loc, f"模板中没有编号为“{ident}”的内容；{_hint(ident, ids, '可用的编号')}",
+                      at_key=True)
+
+
+def _hint(name: str, known: list[str], listing: str) -> str:
+    """"是否应为“X”？" for a near miss; otherwise every name that would do."""
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+    return f"是否应为“{close[0]}”？" if close else f"{listing}：{'、'.join(known)}"
 
 
 def _apply_drops(merged: CommentedMap, template: Template, header: UnitHeader,
@@ -217,7 +220,7 @@ def _apply_drops(merged: CommentedMap, template: Template, header: UnitHeader,
         if required and not (reason or "").strip():
             which = "、".join(required)
             problems.append(problem_at(source, ("删除", ident),
-                                       f"“{_title(slot.node)}”含模板要求必备的内容（{which}），"
+                                       f"“{title_of(slot.node) or ident}”含模板要求必备的内容（{which}），"
                                        "删除须写明说明，如 M05: 本校无寄宿生，不适用"))
             continue
         del slot.seq[slot.index]
@@ -321,6 +324,3 @@ def _fill(merged: Source, template: Template, header: UnitHeader, roster: UnitRo
                 f"{'、'.join(names)}"))
     return problems
 
-
-def _title(node: dict) -> str:
-    return str(node.get("标题") or node.get("名称") or node.get("编号") or "")

@@ -35,7 +35,8 @@ def word_diff(old: str, new: str) -> list[Op]:
     return ops
 
 
-def marked(ops: list[Op] | tuple[Op, ...]) -> str:
-    """Plain-text form: [-deleted-]{+inserted+}."""
+def marked(ops: list[Op] | tuple[Op, ...], paint=lambda text, colour: text) -> str:
+    """Text form: [-deleted-]{+inserted+}; `paint(text, colour)` may colour the changes."""
     return "".join(op.text if op.kind == EQUAL else
-                   f"[-{op.text}-]" if op.kind == DELETE else f"{{+{op.text}+}}" for op in ops)
+                   paint(f"[-{op.text}-]", "red") if op.kind == DELETE else
+                   paint(f"{{+{op.text}+}}", "green") for op in ops)
