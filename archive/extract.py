@@ -71,14 +71,14 @@ def _docx(data: bytes) -> Extracted:
     lines: list[str] = []
     for block in document.element.body.iterchildren():
         if block.tag == qn("w:p"):
-            lines.append(_paragraph_text(block))
+            lines.append(paragraph_text(block))
         elif block.tag == qn("w:tbl"):
             for paragraph in block.iter(qn("w:p")):
-                lines.append(_paragraph_text(paragraph))
+                lines.append(paragraph_text(paragraph))
     return Extracted("\n".join(lines), _docx_pages(data))
 
 
-def _paragraph_text(p) -> str:
+def paragraph_text(p) -> str:
     from docx.oxml.ns import qn
 
     breaks = {qn("w:tab"): "\t", qn("w:br"): "\n"}

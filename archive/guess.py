@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from generator.numbering import chinese_numeral
+from generator.dates import read_written_date
 from search.normalize import to_simplified
 
 from .records import Content, MeasureEntry, Mention, Metadata
@@ -18,9 +18,6 @@ KINDS = ("实施方案", "工作方案", "方案", "制度", "通知", "报告",
 _KIND_NAME = {"实施方案": "方案", "工作方案": "方案"}
 
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[［(（]\s*(\d{4})\s*[〕\]］)）]\s*第?\s*\d{1,5}\s*号")
-_DIGITS = "〇零一二三四五六七八九"
-_DATE = re.compile(r"^\s*([0-9〇零一二三四五六七八九○Ｏ]{4})\s*年\s*([0-9一二三四五六七八九十]{1,3})\s*月"
-                   r"\s*([0-9一二三四五六七八九十]{1,3})\s*日\s*$")
 _SECRECY = re.compile(r"^\s*(绝密|机密|秘密)(★.*)?\s*$")
 _ROLE_LINE = re.compile(r"^\s*(组\s*长|副\s*组\s*长|成\s*员|组\s*员|办公室主任|主\s*任|副\s*主\s*任)\s*[：:]\s*(.+)$")
 _ANSWER = re.compile(r"[（(]\s*责任领导\s*[：:]\s*(?P<leaders>[^）)]*?)\s*(?:责任人\s*[：:]\s*(?P<doers>[^）)]*?))?"
@@ -105,32 +102,12 @@ def _kind(title: str) -> str:
     return ""
 
 
-def parse_chinese_date(year: str, month: str, day: str) -> str:
-    def number(text: str) -> int:
-        if text.isdigit():
-            return int(text)
-        if all(c in _DIGITS + "○Ｏ" for c in text):
-            return int("".join(str(_DIGITS.index(c) % 10 if c in _DIGITS else 0) for c in text))
-        for n in range(1, 32):
-            if chinese_numeral(n) == text:
-                return n
-        raise ValueError(text)
-
-    y, m, d = number(year), number(month), number(day)
-    if not (1 <= m <= 12 and 1 <= d <= 31):
-        raise ValueError(f"{y}-{m}-{d}")
-    return f"{y:04d}-{m:02d}-{d:02d}"
-
-
 def _date(lines: list[tuple[str, str]]) -> tuple[int, str]:
     """The 成文日期: the last line that is only a date (the one under the signature)."""
     for i in range(len(lines) - 1, -1, -1):
-        match = _DATE.match(lines[i][1])
-        if match:
-            try:
-                return i, parse_chinese_date(*match.groups())
-            except ValueError:
-                continue
+        written = read_written_date(lines[i][1])
+        if written is not None:
+            return i, written.day.isoformat()
     return -1, ""
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import NamedTuple
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _CHINESE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
@@ -28,3 +29,51 @@ def parse_date(value: object) -> dt.date:
 def format_date(day: dt.date) -> str:
     """GB/T 9704 7.3.5: Arabic numerals, full year, no leading zeros."""
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+# -- dates as documents write them (import, received files)
+
+_CN_DIGIT = {c: i % 10 for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "○": 0, "Ｏ": 0}
+_WRITTEN = re.compile(
+    r"^\s*(?P<y>[0-9〇○Ｏ零一二三四五六七八九]{4}|\d{2})\s*(?P<s1>年|[-./])\s*(?P<m>[0-9一二三四五六七八九十]{1,3})"
+    r"\s*(?:月|(?P=s1))\s*(?P<d>[0-9一二三四五六七八九十]{1,3})\s*日?\s*$")
+
+
+class WrittenDate(NamedTuple):
+    day: dt.date
+    flaws: tuple[str, ...]  # how the form differs from 2020年2月19日 (GB/T 9704 7.3.5)
+
+
+def _written_number(text: str) -> int:
+    """"2020", "二〇二〇", "十二", "二十九" -> int; -1 if it is none of these."""
+    if text.isdigit():
+        return int(text)
+    if all(c in _CN_DIGIT for c in text):  # 二〇二〇, 九
+        return int("".join(str(_CN_DIGIT[c]) for c in text))
+    tens, ten, ones = text.partition("十")
+    if not ten or not all(c in _CN_DIGIT for c in tens + ones) or len(tens) > 1 or len(ones) > 1:
+        return -1
+    return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[ones] if ones else 0)
+
+
+def read_written_date(text: str) -> WrittenDate | None:
+    """A line that is only a date, in any form documents use; None if it is not one."""
+    match = _WRITTEN.match(text)
+    if not match:
+        return None
+    y, m, d = (_written_number(match.group(k)) for k in ("y", "m", "d"))
+    flaws = []
+    if len(match.group("y")) == 2:
+        y += 2000
+        flaws.append("年份应写全四位")
+    if not all(match.group(k).isdigit() for k in ("y", "m", "d")):
+        flaws.append("成文日期应使用阿拉伯数字")
+    if match.group("s1") != "年":
+        flaws.append("日期应写作“2020年2月19日”的形式")
+    if re.search(r"(?<!\d)0\d", match.group("m") + "月" + match.group("d")):
+        flaws.append("月、日不编虚位（不写作 02、09）")
+    try:
+        day = dt.date(y, m, d)
+    except ValueError:
+        return None
+    return WrittenDate(day, tuple(flaws))

@@ -68,7 +68,8 @@ def init_command(template_path: Path, roster_path: Path, unit: str | None, outpu
     """
     from ..console import print_problems
     from ..validate import load_document
-    from .plan import full_plan_text, unit_plan_text, write_atomically
+    from ..yaml_out import write_atomically
+    from .plan import full_plan_text, unit_plan_text
     from .roster import pick_roster
 
     template = _template(template_path)
@@ -127,7 +128,8 @@ def batch_command(template_path: Path, rosters_path: Path, outdir: Path, fmt: st
     """
     from ..console import generate_with_progress
     from ..validate import load_document
-    from .plan import unit_plan_text, write_atomically
+    from ..yaml_out import write_atomically
+    from .plan import unit_plan_text
 
     template = _template(template_path)
     problems: list[Problem] = []

@@ -1,15 +1,14 @@
 """Write a unit's plan YAML from a template and the unit's roster (gongwen init / batch)."""
 from __future__ import annotations
 
-import io
 import os
 from pathlib import Path
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ..errors import InputError
 from ..source import read_source
+from ..yaml_out import dump as _dump, flow as _flow
 from .roster import UnitRoster
 from .template import Template, slots, title_of
 from .unit import resolve_unit
@@ -23,14 +22,6 @@ _HOW_TO = """\
 也可改写 标题、发文字号、成文日期、主送机关 等字段。
 模板中各项的编号：
 {items}"""
-
-
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.width = 4096  # keep Chinese paragraphs on one line
-    yaml.allow_unicode = True
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    return yaml
 
 
 def unit_plan_text(template: Template, roster: UnitRoster, unit: str, out_path: Path) -> str:
@@ -89,23 +80,3 @@ def _guide(template: Template, unit: str) -> str:
     version = f"（{template.header.version}）" if template.header.version else ""
     return _HOW_TO.format(unit=unit, name=template.header.name, version=version,
                           items="\n".join(lines))
-
-
-def _flow(items: list) -> CommentedSeq:
-    seq = CommentedSeq(items)
-    seq.fa.set_flow_style()
-    return seq
-
-
-def _dump(tree: CommentedMap) -> str:
-    out = io.StringIO()
-    _yaml().dump(tree, out)
-    return out.getvalue()
-
-
-def write_atomically(path: Path, data: str | bytes) -> None:
-    """Write to a temporary name beside `path`, then rename: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-    os.replace(tmp, path)

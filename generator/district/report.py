@@ -6,7 +6,7 @@ import datetime as dt
 import unicodedata
 from pathlib import Path
 
-from .plan import write_atomically
+from ..yaml_out import write_atomically
 from .coverage import ADDED, CHANGED, DROPPED, KEPT, MISSING, CoverageReport, UnitCoverage
 from .worddiff import DELETE, EQUAL, marked
 

@@ -1,0 +1,170 @@
+"""A received file -> gongwen YAML: the document's fields, its 正文 and 人员, and one YAML per
+attached document; with what was recognised and what was wrong, for the report."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.scalarstring import LiteralScalarString
+
+from ..dates import read_written_date
+from ..yaml_out import dump, flow, flow_map
+from .blocks import Context, items_of
+from .clean import clean
+from .findings import Finding, Level
+from .front import split_parts, title_kind
+from .outline import build_outline
+from .paragraphs import Paragraph, read_paragraphs
+
+_KIND = {"实施方案": "方案", "工作方案": "方案", "方案": "方案", "计划": "方案",
+         "制度": "制度", "办法": "制度", "规定": "制度", "细则": "制度", "规则": "制度",
+         "通知": "通知"}
+_ORDER = ("文种", "份号", "密级", "紧急程度", "发文机关标志", "发文字号", "签发人", "标题", "主送机关",
+          "发文机关", "成文日期", "附注", "人员", "正文", "附件", "抄送", "印发机关", "印发日期")
+_FLOW_LISTS = ("主送机关", "抄送", "副组长", "成员", "组员", "责任人")
+
+
+@dataclass
+class Imported:
+    source: Path
+    fields: dict
+    findings: list[Finding] = field(default_factory=list)
+    recognised: list[tuple[str, str, Paragraph | None]] = field(default_factory=list)
+    attached: list["Imported"] = field(default_factory=list)
+
+    @property
+    def missing(self) -> list[Finding]:
+        return [f for f in self.all_findings if f.level is Level.MISSING]
+
+    @property
+    def all_findings(self) -> list[Finding]:
+        return self.findings + [f for child in self.attached for f in child.findings]
+
+    def yaml_text(self, attachment_files: list[str] = ()) -> str:
+        return dump(_tree(self.fields, list(attachment_files), self.source))
+
+
+def import_file(path: Path) -> Imported:
+    cleaned = clean(read_paragraphs(path))
+    parts = split_parts(cleaned.paragraphs)
+    fields = dict(parts.fields)
+    imported = Imported(path, fields, cleaned.findings + parts.findings)
+    _fill_gaps(fields, cleaned.web_meta, path, imported)
+    _read_body(imported, parts.body)
+    for n, part in enumerate(parts.attached, start=1):
+        child_fields = {"标题": part.title or f"附件{n}", "发文机关": fields.get("发文机关"),
+                        "成文日期": fields.get("成文日期")}
+        child = Imported(path, child_fields)
+        child.fields["文种"] = _kind(child.fields["标题"], child)
+        _read_body(child, part.body)
+        child.recognised.insert(0, ("附件", child.fields["标题"].replace("\n", ""), part.label))
+        imported.attached.append(child)
+    fields["附件"] = _attachments(parts.attachment_titles, len(parts.attached), imported)
+    return imported
+
+
+def _read_body(imported: Imported, body: list[Paragraph]) -> None:
+    root, findings = build_outline(body)
+    ctx = Context()
+    items = items_of(root.children, ctx)
+    imported.findings += findings + ctx.findings
+    imported.findings += [Finding(Level.DEFECT, flaw) for flaw in ctx.roster.flaws]
+    imported.recognised += ctx.recognised
+    if not items:
+        imported.findings.append(Finding(Level.MISSING, "没有识别出正文"))
+    imported.fields["正文"] = items
+    imported.fields["人员"] = [{"姓名": name, **({"职务": post} if post else {})}
+                             for name, post in ctx.roster.posts.items()]
+
+
+def _fill_gaps(fields: dict, web: dict[str, str], path: Path, imported: Imported) -> None:
+    """Fields the text did not give: from the web page's info table, the masthead or the
+    title; what is still missing is reported and left for the writer."""
+    def missing(key: str, message: str) -> None:
+        imported.findings.append(Finding(Level.MISSING, f"未找到{key}，{message}"))
+
+    if "标题" not in fields:
+        fields["标题"] = path.stem
+        missing("标题", f"暂以文件名“{path.stem}”代替")
+    fields["文种"] = _kind(fields["标题"], imported)
+    if "发文字号" not in fields and (number := web.get("文号") or web.get("发文字号")):
+        fields["发文字号"] = number
+    if "成文日期" not in fields:
+        written = read_written_date(web.get("成文日期") or web.get("发布日期") or "")
+        if written:
+            fields["成文日期"] = written.day
+        else:
+            fields["成文日期"] = None
+            missing("成文日期", "请补填")
+    if "发文机关" not in fields:
+        organ = _organ_from(fields, web)
+        fields["发文机关"] = organ
+        if organ is None:
+            missing("发文机关（署名）", "请补填")
+
+
+def _organ_from(fields: dict, web: dict[str, str]) -> str | None:
+    mark = fields.get("发文机关标志", "")
+    if mark:
+        return mark.removesuffix("文件").strip()
+    title = fields["标题"].replace("\n", "")
+    if "关于" in title and title.index("关于") > 1:
+        return title[:title.index("关于")]
+    return web.get("发文机关") or web.get("发布机构")
+
+
+def _kind(title: str, imported: Imported) -> str:
+    kind = title_kind(title)
+    if kind in _KIND:
+        return _KIND[kind]
+    shown = f"“{kind}”" if kind else "未能从标题看出"
+    imported.findings.append(Finding(
+        Level.CHANGED, f"文种{shown}，gongwen 只生成方案、制度、通知，暂按“通知”导入"))
+    return "通知"
+
+
+def _attachments(titles: list[str], attached: int, imported: Imported) -> list:
+    if attached > len(titles):
+        imported.findings.append(Finding(
+            Level.DEFECT, f"正文后附有{attached}个附件，附件说明只列了{len(titles)}个"))
+    count = max(len(titles), attached)
+    return [{"文档": n} if n < attached else titles[n] for n in range(count)]
+
+
+def _tree(fields: dict, attachment_files: list[str], source: Path) -> CommentedMap:
+    tree = CommentedMap()
+    for key in _ORDER:
+        value = fields.get(key)
+        if value in (None, [], "") and key not in ("成文日期", "发文机关"):
+            continue
+        tree[key] = _yaml_value(key, value, attachment_files)
+        if value is None:
+            tree.yaml_add_eol_comment("待补：原文中没有找到", key)
+    tree.yaml_set_start_comment(
+        f"由 gongwen import 从“{source.name}”导入。请核对各项，补齐“待补”处，再用 gongwen generate 生成。\n"
+        "章节编号（一、（一）1.（1））生成时自动编排，正文中不必再写。")
+    return tree
+
+
+def _yaml_value(key: str, value, attachment_files: list[str]):
+    if key == "标题" and "\n" in value:
+        return LiteralScalarString(value)
+    if key == "人员":
+        return [flow_map(person) for person in value]
+    if key == "附件":
+        return [{"文档": attachment_files[v["文档"]]} if isinstance(v, dict) else v for v in value]
+    return _styled(key, value)
+
+
+def _styled(key: str, value):
+    """Nested items as ruamel nodes: name lists in flow style, like the samples."""
+    if isinstance(value, dict):
+        mapping = CommentedMap()
+        for k, v in value.items():
+            mapping[k] = _styled(k, v)
+        return flow_map(value) if set(value) == {"角色"} else mapping
+    if isinstance(value, list):
+        items = [_styled(key, v) for v in value]
+        return flow(items) if key in _FLOW_LISTS else items
+    return value

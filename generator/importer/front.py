@@ -1,0 +1,261 @@
+"""The parts of a document around its body: 版头 (份号, 密级, 紧急程度, 发文机关标志, 发文字号,
+签发人), title, 主送机关; after the body 附件说明, signature, 成文日期, 附注; 版记 (抄送, 印发)
+wherever a reader put it; and attached documents ("附件1" pages) after the date."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..dates import read_written_date
+from .findings import Finding, Level
+from .markers import read_marker
+from .paragraphs import Paragraph
+
+KINDS = ("实施方案", "工作方案", "方案", "制度", "通知", "报告", "请示", "批复", "意见", "决定",
+         "通报", "通告", "公告", "函", "纪要", "办法", "规定", "细则", "规则", "计划", "总结", "命令")
+_COPY_NUMBER = re.compile(r"^\d{6}$")
+_SECRECY = re.compile(r"^(绝密|机密|秘密)(★.*)?$")
+_URGENCY = re.compile(r"^(特急|加急|特提|平急)$")
+_DOC_NUMBER = re.compile(
+    r"(?P<code>[\u4e00-\u9fff]{1,12})\s*(?P<open>[〔\[［(（【])\s*(?P<year>\d{2,4})\s*(?P<close>[〕\]］)）】])"
+    r"\s*(?P<di>第)?\s*(?P<num>\d{1,5})\s*号")
+_SIGNER = re.compile(r"签发人\s*[：:]\s*(\S+)")
+_CC = re.compile(r"^抄\s*送\s*[：:]\s*(.+)$")
+_IMPRINT = re.compile(r"^(?P<printer>\S.*?)\s*(?P<date>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*印\s*发$")
+_ATTACHMENT_NOTE = re.compile(r"^附\s*件\s*[：:]\s*(.*)$")
+_ATTACHMENT_ITEM = re.compile(r"^(\d{1,2})\s*[.．、]\s*(.+)$")
+_ATTACHMENT_LABEL = re.compile(r"^附\s*件\s*(\d*)$")
+_LIST_SEP = re.compile(r"[，,、；;]")
+_ORGAN_END = re.compile(r"(局|委|办|厅|部|院|校|学|园|所|站|中心|政府|处|街道|办事处|委员会|公司|小组|"
+                        r"指挥部|社区|村|镇|乡|县|区|市|省|室|会|队|馆)$")
+
+
+@dataclass
+class AttachedPart:
+    label: Paragraph
+    title: str
+    body: list[Paragraph]
+
+
+@dataclass
+class Parts:
+    fields: dict[str, object] = field(default_factory=dict)  # YAML key -> value
+    body: list[Paragraph] = field(default_factory=list)
+    attachment_titles: list[str] = field(default_factory=list)
+    attached: list[AttachedPart] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    title_at: Paragraph | None = None
+    trailing: list[Paragraph] = field(default_factory=list)  # unclassified text after the date
+
+
+def split_parts(paragraphs: list[Paragraph]) -> Parts:
+    parts = Parts()
+    paragraphs = _take_imprint(paragraphs, parts)
+    main, attached = _split_attached(paragraphs)
+    start = _read_head(main, parts)
+    end = _read_tail(main, start, parts)
+    parts.body = main[start:end] + parts.trailing
+    for label, pages in attached:
+        title_end = _title_span(pages, 0)
+        title = "\n".join(p.text for p in pages[:title_end])
+        parts.attached.append(AttachedPart(label, title, pages[title_end:]))
+    return parts
+
+
+def _find(parts: Parts, level: Level, message: str, at: Paragraph | None) -> None:
+    parts.findings.append(Finding(level, message, at))
+
+
+# -- 版记: 抄送 and 印发, wherever the reader placed them
+
+def _take_imprint(paragraphs: list[Paragraph], parts: Parts) -> list[Paragraph]:
+    rest = []
+    for p in paragraphs:
+        cc = _CC.match(p.text)
+        imprint = _IMPRINT.match(p.text)
+        if cc:
+            text = cc.group(1).strip()
+            if not text.endswith("。"):
+                _find(parts, Level.DEFECT, "抄送机关末尾应加句号", p)
+            parts.fields["抄送"] = [c.strip() for c in _LIST_SEP.split(text.rstrip("。")) if c.strip()]
+        elif imprint and (written := read_written_date(imprint.group("date"))):
+            parts.fields["印发机关"] = imprint.group("printer").strip(" 　")
+            parts.fields["印发日期"] = written.day
+        else:
+            rest.append(p)
+    return rest
+
+
+def _split_attached(paragraphs: list[Paragraph]) -> tuple[list[Paragraph], list[tuple]]:
+    """Main text, and each attached document: a lone "附件" or "附件2" after the date line."""
+    dated = False
+    main: list[Paragraph] = []
+    attached: list[tuple[Paragraph, list[Paragraph]]] = []
+    for p in paragraphs:
+        if dated and _ATTACHMENT_LABEL.match(p.text):
+            attached.append((p, []))
+        elif attached:
+            attached[-1][1].append(p)
+        else:
+            main.append(p)
+            dated = dated or read_written_date(p.text) is not None
+    return main, attached
+
+
+# -- 版头 and title
+
+def _read_head(paragraphs: list[Paragraph], parts: Parts) -> int:
+    """Read 份号 … 主送机关 from the top; the index where the body starts."""
+    f = parts.fields
+    i = 0
+    while i < min(len(paragraphs), 10):
+        text = paragraphs[i].text
+        number = _DOC_NUMBER.search(text)
+        if _COPY_NUMBER.match(text):
+            f["份号"] = text
+        elif _SECRECY.match(text):
+            f["密级"] = text
+        elif _URGENCY.match(text):
+            f["紧急程度"] = text
+        elif number and len(text) < 40:
+            _read_doc_number(number, text, paragraphs[i], parts)
+        elif _is_mark(paragraphs, i):
+            f["发文机关标志"] = text
+        else:
+            break
+        i += 1
+    end = _title_span(paragraphs, i)
+    if end > i:
+        parts.fields["标题"] = "\n".join(p.text for p in paragraphs[i:end])
+        parts.title_at = paragraphs[i]
+        i = end
+    if i < len(paragraphs) and _is_recipients(paragraphs[i].text):
+        recipients = paragraphs[i].text.rstrip("：:")
+        if paragraphs[i].text.endswith(":"):
+            _find(parts, Level.DEFECT, "主送机关后应用全角冒号“：”", paragraphs[i])
+        parts.fields["主送机关"] = [r.strip() for r in _LIST_SEP.split(recipients) if r.strip()]
+        i += 1
+    return i
+
+
+def _is_mark(paragraphs: list[Paragraph], i: int) -> bool:
+    """发文机关标志: "XX文件", or large type above the 发文字号."""
+    p = paragraphs[i]
+    if len(p.text) > 30 or p.text.endswith(("。", "：", ":")):
+        return False
+    if p.text.endswith("文件"):
+        return True
+    below = paragraphs[i + 1].text if i + 1 < len(paragraphs) else ""
+    return bool(p.size and p.size >= 26 and _DOC_NUMBER.search(below))
+
+
+def _read_doc_number(match: re.Match, text: str, p: Paragraph, parts: Parts) -> None:
+    year = match.group("year")
+    flaws = []
+    if match.group("open") != "〔" or match.group("close") != "〕":
+        flaws.append(f"年份应用六角括号“〔〕”括入，不用“{match.group('open')}{match.group('close')}”")
+    if len(year) == 2:
+        year = "20" + year
+        flaws.append("年份应写全四位")
+    if match.group("di"):
+        flaws.append("序号前不加“第”")
+    if match.group("num").startswith("0"):
+        flaws.append("序号不编虚位（不写作 01、003）")
+    number = f"{match.group('code')}〔{year}〕{int(match.group('num'))}号"
+    for flaw in flaws:
+        _find(parts, Level.DEFECT, f"发文字号“{match.group()}”：{flaw}，导入为“{number}”", p)
+    parts.fields["发文字号"] = number
+    signer = _SIGNER.search(text)
+    if signer:
+        parts.fields["签发人"] = signer.group(1)
+
+
+def _title_span(paragraphs: list[Paragraph], i: int) -> int:
+    """End of the title starting at i: up to three short lines, the last naming a 文种 (or the
+    lines set in large type). Returns i when there is no title there."""
+    sized = [p.size for p in paragraphs[i:i + 3]]
+    if sized and sized[0] and sized[0] >= 20:
+        end = i
+        while end < len(paragraphs) and end < i + 3 and (paragraphs[end].size or 0) >= 20:
+            end += 1
+        return end
+    joined = ""
+    for end in range(i, min(len(paragraphs), i + 3)):
+        if not _title_like(paragraphs[end].text):
+            break
+        joined += paragraphs[end].text
+        if title_kind(joined):
+            return end + 1
+    if i < len(paragraphs) and _title_like(paragraphs[i].text) and "关于" in paragraphs[i].text:
+        return i + 1  # a title naming no 文种
+    return i
+
+
+def _title_like(text: str) -> bool:
+    return len(text) <= 40 and not text.endswith(("。", "：", ":", "；")) and not read_marker(text)
+
+
+def title_kind(title: str) -> str:
+    """The 文种 a title ends with ("…工作方案" -> 工作方案), or ""."""
+    stripped = title.replace("\n", "").rstrip("》）) ")
+    return next((k for k in KINDS if stripped.endswith(k)), "")
+
+
+def _is_recipients(text: str) -> bool:
+    return (text.endswith(("：", ":")) and len(text) <= 80 and "。" not in text
+            and read_marker(text) is None and not text.startswith("附件"))
+
+
+# -- signature, date, 附注, 附件说明
+
+def _read_tail(paragraphs: list[Paragraph], start: int, parts: Parts) -> int:
+    """Read the end of the main text backwards; the index where the body ends."""
+    date_at = _date_line(paragraphs, start)
+    if date_at is None:
+        return _read_attachment_note(paragraphs, start, len(paragraphs), parts)
+    p = paragraphs[date_at]
+    written = read_written_date(p.text)
+    parts.fields["成文日期"] = written.day
+    for flaw in written.flaws:
+        _find(parts, Level.DEFECT, f"成文日期“{p.text}”：{flaw}（GB/T 9704—2012 7.3.5）", p)
+    end = date_at
+    if date_at - 1 >= start and _is_organ(paragraphs[date_at - 1].text):
+        parts.fields["发文机关"] = paragraphs[date_at - 1].text.replace("　", "").replace(" ", "")
+        end = date_at - 1
+    after = paragraphs[date_at + 1:]
+    if after and re.fullmatch(r"[（(].+[）)]", after[0].text):
+        parts.fields["附注"] = after[0].text[1:-1]
+        after = after[1:]
+    for q in after:
+        _find(parts, Level.CHANGED, f"成文日期之后的“{q.text[:20]}”无法归类，并入正文末尾", q)
+    parts.trailing = after
+    return _read_attachment_note(paragraphs, start, end, parts)
+
+
+def _date_line(paragraphs: list[Paragraph], start: int) -> int | None:
+    for i in range(len(paragraphs) - 1, max(start, len(paragraphs) - 5) - 1, -1):
+        if read_written_date(paragraphs[i].text):
+            return i
+    return None
+
+
+def _is_organ(text: str) -> bool:
+    return len(text) <= 40 and not text.endswith(("。", "：", ":", "；")) and bool(
+        _ORGAN_END.search(text.replace(" ", "")))
+
+
+def _read_attachment_note(paragraphs: list[Paragraph], start: int, end: int, parts: Parts) -> int:
+    """附件说明 just above the signature: "附件：1.X" and further "2.Y" lines."""
+    for i in range(end - 1, max(start, end - 12) - 1, -1):
+        note = _ATTACHMENT_NOTE.match(paragraphs[i].text)
+        if not note:
+            continue
+        more = [p.text for p in paragraphs[i + 1:end]]
+        if not all(_ATTACHMENT_ITEM.match(t) for t in more):
+            return end
+        titles = [_ATTACHMENT_ITEM.sub(r"\2", t).strip() for t in [note.group(1), *more]]
+        parts.attachment_titles = [t.rstrip("。") for t in titles]
+        if any(t.endswith("。") for t in titles):
+            _find(parts, Level.DEFECT, "附件名称后不加标点符号", paragraphs[i])
+        return i
+    return end

@@ -1,0 +1,141 @@
+"""A received file as a list of paragraphs, each knowing where it was in the file.
+
+DOCX gives paragraphs directly. PDF gives lines, which are joined back into paragraphs by
+their geometry: a line that starts at the left margin (not indented) continues the line
+before it. TXT gives one paragraph per line, as web pages and "save as text" do.
+"""
+from __future__ import annotations
+
+import io
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from archive.extract import ExtractError, decode_text, paragraph_text
+
+READABLE = (".docx", ".pdf", ".txt", ".md")
+_PAGE_NUMBER = re.compile(r"^\s*[—－\-–]\s*\d+\s*[—－\-–]\s*$")
+_DATE_LINE = re.compile(r"^\s*[0-9〇○零一二三四五六七八九]{4}\s*年.{1,3}月.{1,3}日\s*$")
+_ATTACHMENT_LABEL = re.compile(r"^\s*附件\s*\d*\s*$")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    line: int  # 1-based line (TXT, PDF page) or paragraph (DOCX) number
+    page: int | None = None  # PDF only
+    size: float | None = None  # largest font size in points, where the file says
+    kind: str = "txt"  # txt, docx or pdf: how to name the place
+
+    @property
+    def where(self) -> str:
+        if self.kind == "pdf":
+            return f"第{self.page}页第{self.line}行"
+        if self.kind == "docx":
+            return f"第{self.line}段"
+        return f"第{self.line}行"
+
+
+def read_paragraphs(path: Path) -> list[Paragraph]:
+    suffix = path.suffix.lower()
+    data = path.read_bytes()
+    try:
+        if suffix == ".docx":
+            return _docx(data)
+        if suffix == ".pdf":
+            return _pdf(data)
+        if suffix in (".txt", ".md", ".text", ""):
+            return _txt(decode_text(data))
+    except ExtractError:
+        raise
+    except Exception as exc:  # third-party readers raise anything on damaged files
+        raise ExtractError(f"文件已损坏或格式不符，无法读取（{type(exc).__name__}）") from exc
+    raise ExtractError(f"不支持的文件类型“{suffix}”；可导入 DOCX、PDF、TXT")
+
+
+def _txt(text: str) -> list[Paragraph]:
+    return [Paragraph(line.strip(), n) for n, line in enumerate(text.splitlines(), start=1)
+            if line.strip()]
+
+
+def _docx(data: bytes) -> list[Paragraph]:
+    import docx
+    from docx.oxml.ns import qn
+
+    document = docx.Document(io.BytesIO(data))
+    out = []
+    number = 0
+    for block in document.element.body.iterchildren():
+        paragraphs = [block] if block.tag == qn("w:p") else (
+            block.iter(qn("w:p")) if block.tag == qn("w:tbl") else [])
+        for p in paragraphs:
+            number += 1
+            text = paragraph_text(p).replace("\t", "　").strip()
+            if text:
+                out.append(Paragraph(text, number, size=_docx_size(p), kind="docx"))
+    return out
+
+
+def _docx_size(p) -> float | None:
+    from docx.oxml.ns import qn
+
+    sizes = [int(sz.get(qn("w:val"))) / 2 for sz in p.iter(qn("w:sz"))]
+    return max(sizes) if sizes else None
+
+
+@dataclass
+class _Line:
+    text: str
+    page: int
+    number: int
+    x0: float
+    x1: float
+    size: float
+
+
+def _pdf(data: bytes) -> list[Paragraph]:
+    import pdfplumber
+
+    lines: list[_Line] = []
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page_no, page in enumerate(pdf.pages, start=1):
+            for n, line in enumerate(page.extract_text_lines(), start=1):
+                if _PAGE_NUMBER.match(line["text"]):
+                    continue
+                size = max(c["size"] for c in line["chars"])
+                lines.append(_Line(line["text"].strip(), page_no, n, line["x0"], line["x1"], size))
+    return _join_lines(lines)
+
+
+def _join_lines(lines: list[_Line]) -> list[Paragraph]:
+    """Wrapped lines back into paragraphs. The body's left margin is where most lines start;
+    a paragraph's first line is indented or centred, so a line at the margin continues.
+    The margin is the leftmost place where lines start (more than once: not a stray line)."""
+    if not lines:
+        return []
+    starts = Counter(round(line.x0) for line in lines)
+    left = min((x for x, n in starts.items() if n >= 2), default=min(starts))
+    right = max(line.x1 for line in lines)
+    em = statistics.median(line.size for line in lines)
+    out: list[Paragraph] = []
+    current: _Line | None = None
+    for line in lines:
+        continues = (
+            current is not None
+            and abs(line.x0 - left) < em / 2
+            and current.x1 > right - 5 * em
+            and abs(line.size - current.size) < 1
+            and not _DATE_LINE.match(current.text)
+            and not _ATTACHMENT_LABEL.match(line.text)
+        )
+        if continues:
+            current.text += line.text
+            current.x1 = line.x1
+            continue
+        if current is not None:
+            out.append(Paragraph(current.text, current.number, current.page, current.size, "pdf"))
+        current = _Line(line.text, line.page, line.number, line.x0, line.x1, line.size)
+    out.append(Paragraph(current.text, current.number, current.page, current.size, "pdf"))
+    return out
