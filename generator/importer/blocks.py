@@ -40,6 +40,7 @@ class Context:
     roster: Roster = field(default_factory=Roster)
     findings: list[Finding] = field(default_factory=list)
     heading: str = ""  # title of the section being read
+    said: str = ""  # the last paragraph kept as text ("第一条　成立…领导小组，组成人员如下：")
     recognised: list[tuple[str, str, Paragraph | None]] = field(default_factory=list)
 
     def saw(self, what: str, summary: str, at: Paragraph | None) -> None:
@@ -62,8 +63,9 @@ class Context:
         return fixed
 
 
-def items_of(nodes: list[Node], ctx: Context) -> list:
-    """YAML items for a list of sibling nodes."""
+def items_of(nodes: list[Node], ctx: Context, in_article: bool = False) -> list:
+    """YAML items for a list of sibling nodes. Inside an article (第一条) numbered items are
+    enumerations and stay text with their numbers."""
     out: list = []
     queue = deque(nodes)
     while queue:
@@ -73,7 +75,9 @@ def items_of(nodes: list[Node], ctx: Context) -> list:
             out.append({"领导小组": group})
             continue
         queue.popleft()
-        if node.marker and node.marker.form in SECTION_FORMS:
+        if node.marker and in_article:
+            out += _texts([node], ctx)
+        elif node.marker and node.marker.form in SECTION_FORMS:
             made = working_group(node, ctx)
             if made is not None:
                 _add_to_run(out, "工作组", made)
@@ -84,14 +88,16 @@ def items_of(nodes: list[Node], ctx: Context) -> list:
                 continue
             out.append(section(node, ctx))
         elif node.marker:  # 第一条, 一是: text that keeps its own number
-            out.append(ctx.text(f"{node.marker.raw}{_gap(node.marker.form)}{node.text}", node.para))
-            queue.extendleft(reversed(node.children))
+            ctx.said = ctx.text(f"{node.marker.raw}{_gap(node.marker.form)}{node.text}", node.para)
+            out.append(ctx.said)
+            out += items_of(node.children, ctx, in_article=True)
         else:
             made = measure(node, ctx, queue)
             if made is not None:
                 _add_to_run(out, "工作措施", made)
                 continue
-            out.append(ctx.text(node.text, node.para))
+            ctx.said = ctx.text(node.text, node.para)
+            out.append(ctx.said)
     return out
 
 
@@ -311,13 +317,18 @@ def leading_group(queue: deque, ctx: Context) -> dict | None:
     next_listed = len(queue) > 1 and queue[1].marker is None and _LABEL.match(queue[1].text)
     if not (listed or (founded and (prose or next_listed))):
         return None
-    named = founded.group("name") if founded else (
-        ctx.heading if re.search(_GROUP, ctx.heading) else "领导小组")
+    said = _FOUNDED.search(ctx.said) if listed else None
+    named = (founded or said).group("name") if (founded or said) else (
+        ctx.heading.removeprefix("成立") if re.search(_GROUP, ctx.heading) else "领导小组")
     group: dict = {"名称": named}
     if founded and not listed:
         queue.popleft()
         if prose:
             _prose_group(first.text, first.para, group, ctx)
+        if _OFFICE.search(first.text):  # "…组成。领导小组办公室设在X，由Y兼任办公室主任"
+            office = _office(first.text, first.para, ctx)
+            if office is not None:
+                group["办公室"] = office
     _roster_lines(queue, group, ctx)
     if "组长" not in group:
         ctx.defect("领导小组没有写组长，按普通段落导入", first.para)
@@ -381,7 +392,7 @@ def _continues_roster(text: str) -> bool:
 
 def _duties_and_office(queue: deque, group: dict, ctx: Context) -> None:
     """"…主要职责：" with its items; "下设办公室，办公室设在…" and the office's own duties."""
-    office = None
+    office = group.get("办公室")
     while queue and queue[0].marker is None:
         text = queue[0].text
         intro = _DUTIES_INTRO.match(text)

@@ -64,6 +64,9 @@ def clean(paragraphs: list[Paragraph]) -> Cleaned:
 def _is_debris(text: str) -> bool:
     if _DEBRIS.search(text) and len(text) < 80:
         return True
+    words = [w.strip("【】[]") for w in text.split()]
+    if len(words) > 1 and all(_DEBRIS.search(w) for w in words):  # 【打印本页】  【关闭窗口】
+        return True
     parts = [s for s in _NAV.split(text) if s.strip()]
     return len(parts) >= 3 and all(len(s.strip()) <= 10 for s in parts)
 

@@ -146,7 +146,8 @@ def _is_mark(paragraphs: list[Paragraph], i: int) -> bool:
     if p.text.endswith("文件"):
         return True
     below = paragraphs[i + 1].text if i + 1 < len(paragraphs) else ""
-    return bool(p.size and p.size >= 26 and _DOC_NUMBER.search(below))
+    above_number = bool(_DOC_NUMBER.search(below)) and len(below) < 40
+    return above_number and (bool(p.size and p.size >= 26) or _is_organ(p.text))
 
 
 def _read_doc_number(match: re.Match, text: str, p: Paragraph, parts: Parts) -> None:

@@ -15,10 +15,12 @@ from pathlib import Path
 
 from archive.extract import ExtractError, decode_text, paragraph_text
 
+from .markers import read_marker
+
 READABLE = (".docx", ".pdf", ".txt", ".md")
 _PAGE_NUMBER = re.compile(r"^\s*[—－\-–]\s*\d+\s*[—－\-–]\s*$")
 _DATE_LINE = re.compile(r"^\s*[0-9〇○零一二三四五六七八九]{4}\s*年.{1,3}月.{1,3}日\s*$")
-_ATTACHMENT_LABEL = re.compile(r"^\s*附件\s*\d*\s*$")
+_STARTS_ITEM = re.compile(r"^\s*(附件\s*\d*\s*$|附件[：:]|[（(]\s*责任领导|抄送|(?:副?组|成)\s*[长员]\s*[：:])")
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ class _Line:
     x0: float
     x1: float
     size: float
+    top: float = 0.0
 
 
 def _pdf(data: bytes) -> list[Paragraph]:
@@ -105,7 +108,8 @@ def _pdf(data: bytes) -> list[Paragraph]:
                 if _PAGE_NUMBER.match(line["text"]):
                     continue
                 size = max(c["size"] for c in line["chars"])
-                lines.append(_Line(line["text"].strip(), page_no, n, line["x0"], line["x1"], size))
+                lines.append(_Line(line["text"].strip(), page_no, n, line["x0"], line["x1"], size,
+                                   line["top"]))
     return _join_lines(lines)
 
 
@@ -119,6 +123,7 @@ def _join_lines(lines: list[_Line]) -> list[Paragraph]:
     left = min((x for x, n in starts.items() if n >= 2), default=min(starts))
     right = max(line.x1 for line in lines)
     em = statistics.median(line.size for line in lines)
+    pitch = _line_pitch(lines)
     out: list[Paragraph] = []
     current: _Line | None = None
     for line in lines:
@@ -127,15 +132,23 @@ def _join_lines(lines: list[_Line]) -> list[Paragraph]:
             and abs(line.x0 - left) < em / 2
             and current.x1 > right - 5 * em
             and abs(line.size - current.size) < 1
+            and (line.page != current.page or line.top - current.top < 1.4 * pitch)
             and not _DATE_LINE.match(current.text)
-            and not _ATTACHMENT_LABEL.match(line.text)
+            and not _STARTS_ITEM.match(line.text)
+            and read_marker(line.text) is None
         )
         if continues:
             current.text += line.text
-            current.x1 = line.x1
+            current.x1, current.top = line.x1, line.top
             continue
         if current is not None:
             out.append(Paragraph(current.text, current.number, current.page, current.size, "pdf"))
-        current = _Line(line.text, line.page, line.number, line.x0, line.x1, line.size)
+        current = _Line(line.text, line.page, line.number, line.x0, line.x1, line.size, line.top)
     out.append(Paragraph(current.text, current.number, current.page, current.size, "pdf"))
     return out
+
+
+def _line_pitch(lines: list[_Line]) -> float:
+    """The usual distance from one line to the next: paragraphs set apart by more are new."""
+    gaps = [b.top - a.top for a, b in zip(lines, lines[1:]) if a.page == b.page and b.top > a.top]
+    return statistics.median(gaps) if gaps else float("inf")
