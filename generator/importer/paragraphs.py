@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import re
 import statistics
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,13 +113,11 @@ def _pdf(data: bytes) -> list[Paragraph]:
 
 
 def _join_lines(lines: list[_Line]) -> list[Paragraph]:
-    """Wrapped lines back into paragraphs. The body's left margin is where most lines start;
-    a paragraph's first line is indented or centred, so a line at the margin continues.
-    The margin is the leftmost place where lines start (more than once: not a stray line)."""
+    """Wrapped lines back into paragraphs. The body's left margin is where the leftmost line starts;
+    a paragraph's first line is indented or centred, so a line at the margin continues."""
     if not lines:
         return []
-    starts = Counter(round(line.x0) for line in lines)
-    left = min((x for x, n in starts.items() if n >= 2), default=min(starts))
+    left = min(line.x0 for line in lines)
     right = max(line.x1 for line in lines)
     em = statistics.median(line.size for line in lines)
     pitch = _line_pitch(lines)
