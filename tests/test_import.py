@@ -3,6 +3,7 @@ and plain text, and hand-written messy inputs checked field by field."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 import subprocess
@@ -407,3 +408,18 @@ def test_names_typed_together_are_split():
     assert split_run_together("刘洋何静") == ["刘洋", "何静"]
     assert split_run_together("王丽周明远") == ["王丽", "周明远"]
     assert split_run_together("周明远", {"周明远"}) == ["周明远"]
+
+
+def test_coverage_reads_a_unit_plan_from_its_docx(round_trip_files):
+    """A unit's printed plan has no ids and no reasons: items are matched by their text."""
+    template = ROOT / "samples" / "district" / "教育系统联防联控制度.yaml"
+    result = run_cli("coverage", template, round_trip_files[(UNIT_PLAN.stem, "docx")], "--json")
+
+    unit = json.loads(result.output)["单位"][0]
+    by_result: dict[str, list[str]] = {}
+    for item in unit["条目"]:
+        by_result.setdefault(item["结果"], []).append(item["编号"] or item["标题"])
+    assert by_result["修改"] == ["M02"]
+    assert by_result["新增"] == ["错峰上下学"]
+    assert by_result["删除（无说明）"] == ["G5"]
+    assert len(by_result["保留"]) == 17

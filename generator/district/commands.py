@@ -185,6 +185,7 @@ def coverage_command(template_path: Path, plans: tuple[Path, ...], everything: b
     """
     from ..validate import load_document
     from .coverage import CoverageReport, compare
+    from archive.extract import ExtractError
     from .report import as_json, terminal_lines, write_html, write_xlsx
 
     template = _template(template_path)
@@ -194,9 +195,12 @@ def coverage_command(template_path: Path, plans: tuple[Path, ...], everything: b
     problems: list[Problem] = []
     for path in files:
         try:
-            loaded = load_document(path)
+            loaded = _load_plan(path)
         except InputError as exc:
             problems += exc.problems
+            continue
+        except ExtractError as exc:
+            problems.append(Problem(str(path), None, None, "", str(exc)))
             continue
         if loaded.inputs and loaded.inputs[0].resolve() != template_path.resolve():
             click.secho(f"注意：{path} 继承的是另一个模板 {loaded.inputs[0]}", fg="yellow", err=True)
@@ -219,6 +223,18 @@ def coverage_command(template_path: Path, plans: tuple[Path, ...], everything: b
             click.echo(f"已写出 {path}", err=as_json_output)
     if report.violations:
         sys.exit(EXIT_VIOLATION)
+
+
+def _load_plan(path: Path):
+    """A unit plan: YAML as written, or a DOCX, PDF or TXT read back by import."""
+    from ..importer.paragraphs import READABLE
+    from ..validate import load_document
+
+    if path.suffix.lower() in READABLE:
+        from ..importer.document import import_file
+
+        return import_file(path).load()
+    return load_document(path)
 
 
 def _plan_files(plans: tuple[Path, ...], template_path: Path) -> list[Path]:

@@ -41,6 +41,7 @@ class Context:
     findings: list[Finding] = field(default_factory=list)
     heading: str = ""  # title of the section being read
     said: str = ""  # the last paragraph kept as text ("第一条　成立…领导小组，组成人员如下：")
+    chapters: bool = False  # 第一章 … seen (reported once)
     recognised: list[tuple[str, str, Paragraph | None]] = field(default_factory=list)
 
     def saw(self, what: str, summary: str, at: Paragraph | None) -> None:
@@ -148,9 +149,10 @@ def section(node: Node, ctx: Context) -> dict:
     outer, ctx.heading = ctx.heading, title
     content = items_of(_lines(node), ctx)
     ctx.heading = outer
-    if node.marker and node.marker.form in (Form.CHAPTER, Form.SECTION):
-        ctx.findings.append(Finding(Level.CHANGED, f"“{node.marker.raw}”导入为一级标题，生成时编为“一、”",
-                                    node.para))
+    if node.marker and node.marker.form in (Form.CHAPTER, Form.SECTION) and not ctx.chapters:
+        ctx.chapters = True
+        ctx.findings.append(Finding(Level.CHANGED, f"“{node.marker.raw}”等章、节导入为标题，"
+                                    "生成时按“一、（一）”编号", node.para))
     if not content:
         return {"标题": title}
     if rest and len(content) == 1 and isinstance(content[0], str):

@@ -44,6 +44,15 @@ class Imported:
     def yaml_text(self, attachment_files: list[str] = ()) -> str:
         return dump(_tree(self.fields, list(attachment_files), self.source))
 
+    def load(self):
+        """The main document validated as if its YAML had been written, attached documents
+        left out (coverage compares a received plan this way)."""
+        from ..validate import load_document
+
+        fields = {**self.fields, "附件": [a for a in self.fields.get("附件", []) if isinstance(a, str)]}
+        name = self.source.with_name(f"{self.source.name}（导入结果）.yaml")
+        return load_document(name, text=dump(_tree(fields, [], self.source)))
+
 
 def import_file(path: Path) -> Imported:
     cleaned = clean(read_paragraphs(path))
