@@ -105,6 +105,10 @@ case "$mode" in
       --rosters samples/district/花名册/ -o out/各单位/ --force
     "$venv/bin/gongwen" coverage samples/district/教育系统联防联控制度.yaml \
       samples/district/单位/ out/各单位/ --html out/对照检查报告.html
+    say "把一份从网页复制的方案导入为 YAML（列出识别结果和原文缺陷），再生成"
+    "$venv/bin/gongwen" import samples/导入/网页复制的森林防火方案.txt \
+      -o out/导入/森林防火方案.yaml --force --report
+    "$venv/bin/gongwen" generate out/导入/森林防火方案.yaml -o out/导入/ -q
     say "试试检索：.venv/bin/gongwen search 消毒；.venv/bin/gongwen who 消毒"
     ;;
   test)

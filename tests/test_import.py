@@ -24,6 +24,7 @@ from generator.validate import load_document
 from .conftest import ROOT, SAMPLES, run_cli
 
 MESSY = Path(__file__).parent / "fixtures" / "import"
+WEB_COPY = ROOT / "samples" / "导入" / "网页复制的森林防火方案.txt"  # also run by setup.sh samples
 UNIT_PLAN = ROOT / "samples" / "district" / "单位" / "青山县第二实验小学联防联控制度.yaml"
 ROUND_TRIP = [*SAMPLES, UNIT_PLAN]
 
@@ -153,7 +154,7 @@ def test_an_attached_plan_is_written_beside_the_notice(round_trip_files, tmp_pat
 
 @pytest.fixture
 def web_plan():
-    return import_file(MESSY / "网页复制的森林防火方案.txt")
+    return import_file(WEB_COPY)
 
 
 def messages(imported, level=Level.DEFECT) -> list[tuple[int | None, str]]:
@@ -348,7 +349,7 @@ def test_working_groups_in_their_common_forms(working_groups_files, fmt):
 # -- the command
 
 def test_report_lists_what_was_recognised_and_defects_with_lines(tmp_path):
-    result = run_cli("import", MESSY / "网页复制的森林防火方案.txt", "-o", tmp_path / "方案.yaml",
+    result = run_cli("import", WEB_COPY, "-o", tmp_path / "方案.yaml",
                      "--report")
     out = result.output
     assert "识别出：领导小组1个，工作措施4项，人员6人" in out
@@ -361,9 +362,9 @@ def test_report_lists_what_was_recognised_and_defects_with_lines(tmp_path):
 def test_import_refuses_to_overwrite_and_writes_nothing_from_a_broken_file(tmp_path):
     target = tmp_path / "方案.yaml"
     target.write_text("原有内容", encoding="utf-8")
-    result = run_cli("import", MESSY / "网页复制的森林防火方案.txt", "-o", target, expect=2)
+    result = run_cli("import", WEB_COPY, "-o", target, expect=2)
     assert "已存在" in result.stderr and target.read_text(encoding="utf-8") == "原有内容"
-    run_cli("import", MESSY / "网页复制的森林防火方案.txt", "-o", target, "--force")
+    run_cli("import", WEB_COPY, "-o", target, "--force")
     assert "青山县林业局" in target.read_text(encoding="utf-8")
 
     broken = tmp_path / "坏文件.docx"
@@ -423,3 +424,14 @@ def test_coverage_reads_a_unit_plan_from_its_docx(round_trip_files):
     assert by_result["新增"] == ["错峰上下学"]
     assert by_result["删除（无说明）"] == ["G5"]
     assert len(by_result["保留"]) == 17
+
+
+def test_ordinal_paragraphs_keep_their_words_and_are_checked(tmp_path):
+    source = tmp_path / "一是二是.txt"
+    source.write_text("关于加强校园安全的通知\n各学校：\n一是加强门卫管理，严格来访登记。\n"
+                      "二是开展隐患排查，建立整改台账。\n四是做好应急演练，每学期至少一次。\n"
+                      "青山县教育局\n2021年9月1日\n", encoding="utf-8")
+    imported = import_file(source)
+    assert imported.fields["正文"] == ["一是加强门卫管理，严格来访登记。", "二是开展隐患排查，建立整改台账。",
+                                     "四是做好应急演练，每学期至少一次。"]
+    assert (5, "编号跳号：“二是”之后是“四是”，缺少“三是”") in messages(imported)
