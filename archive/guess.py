@@ -9,16 +9,12 @@ from __future__ import annotations
 import re
 
 from generator.dates import read_written_date
+from generator.importer.front import DOC_NUMBER, SECRECY, title_kind
 from search.normalize import to_simplified
 
 from .records import Content, MeasureEntry, Mention, Metadata
 
-KINDS = ("实施方案", "工作方案", "方案", "制度", "通知", "报告", "请示", "批复", "意见", "决定",
-         "通报", "通告", "公告", "函", "纪要", "办法", "规定", "细则", "计划", "总结", "命令", "议案")
 _KIND_NAME = {"实施方案": "方案", "工作方案": "方案"}
-
-_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[［(（]\s*(\d{4})\s*[〕\]］)）]\s*第?\s*\d{1,5}\s*号")
-_SECRECY = re.compile(r"^\s*(绝密|机密|秘密)(★.*)?\s*$")
 _ROLE_LINE = re.compile(r"^\s*(组\s*长|副\s*组\s*长|成\s*员|组\s*员|办公室主任|主\s*任|副\s*主\s*任)\s*[：:]\s*(.+)$")
 _ANSWER = re.compile(r"[（(]\s*责任领导\s*[：:]\s*(?P<leaders>[^）)]*?)\s*(?:责任人\s*[：:]\s*(?P<doers>[^）)]*?))?"
                      r"\s*(?:完成时限\s*[：:]\s*(?P<deadline>[^）)]*?))?\s*[）)]?\s*$")
@@ -37,7 +33,7 @@ def guess(text: str, fallback_title: str) -> Content:
     lines = _lines(text, simple)
     meta = Metadata()
     meta.doc_number = _doc_number(lines)
-    meta.secrecy = next((m.group(1) for _, s in lines[:8] if (m := _SECRECY.match(s))), "")
+    meta.secrecy = next((m.group(1) for _, s in lines[:8] if (m := SECRECY.match(s))), "")
     title_at, meta.title = _title(lines)
     meta.title = meta.title or fallback_title
     meta.kind = _kind(to_simplified(meta.title))
@@ -61,7 +57,7 @@ def _lines(text: str, simple: str) -> list[tuple[str, str]]:
 
 def _doc_number(lines: list[tuple[str, str]]) -> str:
     for original, plain in lines[:15]:
-        match = _DOC_NUMBER.search(plain)
+        match = DOC_NUMBER.search(plain)
         if match:
             return original[match.start():match.end()]
     return ""
@@ -71,35 +67,28 @@ def _title(lines: list[tuple[str, str]]) -> tuple[int, str]:
     """The title: the first lines (up to three) that name a 文种 or start with 关于, skipping
     the masthead, 份号, 密级 and 发文字号."""
     head = lines[:12]
-    numbered = [i for i, (_, plain) in enumerate(head) if _DOC_NUMBER.search(plain)]
+    numbered = [i for i, (_, plain) in enumerate(head) if DOC_NUMBER.search(plain)]
     first = numbered[0] + 1 if numbered else 0  # above the 发文字号 is the masthead
     for i, (original, plain) in enumerate(head):
-        if i < first or _MASTHEAD.search(plain) or _DOC_NUMBER.search(plain) or _SECRECY.match(plain):
+        if i < first or _MASTHEAD.search(plain) or DOC_NUMBER.search(plain) or SECRECY.match(plain):
             continue
         if len(plain) > 60 or plain.endswith(("：", ":", "。")):
             continue
         joined_plain, joined = plain, original
         j = i
-        while not _ends_with_kind(joined_plain) and j + 1 < min(len(lines), i + 3):
+        while not title_kind(joined_plain) and j + 1 < min(len(lines), i + 3):
             nxt_o, nxt_p = lines[j + 1]
-            if nxt_p.endswith(("：", ":", "。")) or len(nxt_p) > 40 or _DOC_NUMBER.search(nxt_p):
+            if nxt_p.endswith(("：", ":", "。")) or len(nxt_p) > 40 or DOC_NUMBER.search(nxt_p):
                 break
             joined_plain, joined, j = joined_plain + nxt_p, joined + nxt_o, j + 1
-        if _ends_with_kind(joined_plain) or "关于" in joined_plain:
+        if title_kind(joined_plain) or "关于" in joined_plain:
             return j, joined
     return -1, ""
 
 
-def _ends_with_kind(title: str) -> bool:
-    return title.rstrip("》）)").endswith(KINDS)
-
-
 def _kind(title: str) -> str:
-    stripped = title.rstrip("》）) ")
-    for kind in KINDS:
-        if stripped.endswith(kind):
-            return _KIND_NAME.get(kind, kind)
-    return ""
+    kind = title_kind(title)
+    return _KIND_NAME.get(kind, kind)
 
 
 def _date(lines: list[tuple[str, str]]) -> tuple[int, str]:

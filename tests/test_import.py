@@ -353,7 +353,7 @@ def test_report_lists_what_was_recognised_and_defects_with_lines(tmp_path):
                      "--report")
     out = result.output
     assert "识别出：领导小组1个，工作措施4项，人员6人" in out
-    assert "领导小组：青山县林业局春季森林防火工作领导小组：组长方志强" in out
+    assert "领导小组：青山县林业局春季森林防火工作领导小组（组长方志强；副组长许文博、纪海鹰" in out
     assert "第13行" in out and "责任分工的括号没有闭合" in out
     assert "第16行" in out and "编号重复：“（四）”出现两次" in out
     assert "缺陷" in out and "处理" in out

@@ -228,7 +228,7 @@ def _measure_item(title: str, content: list[str], clause, clause_at: Paragraph |
     if clause.deadline:
         item["完成时限"] = clause.deadline
     doers = "、".join(r.name for r in clause.doers)
-    ctx.saw("工作措施", f"{item['标题']}：责任领导{clause.leaders[0].name}；责任人{doers}", at)
+    ctx.saw("工作措施", f"{item['标题']}（责任领导{clause.leaders[0].name}；责任人{doers}）", at)
     return item
 
 
@@ -270,7 +270,7 @@ def working_group(node: Node, ctx: Context) -> dict | None:
         return None
     group["职责"] = duties
     keys = ("组长", "副组长", "组员") if "组长" in group else ()
-    summary = _people_summary(group, keys) if keys else f"{name}：由{group['负责部门']}负责；职责{len(duties)}条"
+    summary = _people_summary(group, keys) if keys else f"{name}（由{group['负责部门']}负责；职责{len(duties)}条）"
     ctx.saw("工作组", summary, node.para)
     return group
 
@@ -351,9 +351,11 @@ def _people_summary(group: dict, keys: tuple[str, ...]) -> str:
             parts.append(f"{key}{'、'.join(show(v) for v in value)}")
         elif value:
             parts.append(f"{key}{show(value)}")
-    duties = group.get("职责") or []
-    office = "，设办公室" if "办公室" in group else ""
-    return f"{group['名称']}：" + "；".join(parts) + f"；职责{len(duties)}条{office}"
+    if group.get("职责"):
+        parts.append(f"职责{len(group['职责'])}条")
+    if "办公室" in group:
+        parts.append("设办公室")
+    return f"{group['名称']}（" + "；".join(parts) + "）"
 
 
 def _prose_group(text: str, at: Paragraph | None, group: dict, ctx: Context) -> None:

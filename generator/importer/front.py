@@ -12,11 +12,12 @@ from .markers import read_marker
 from .paragraphs import Paragraph
 
 KINDS = ("实施方案", "工作方案", "方案", "制度", "通知", "报告", "请示", "批复", "意见", "决定",
-         "通报", "通告", "公告", "函", "纪要", "办法", "规定", "细则", "规则", "计划", "总结", "命令")
+         "通报", "通告", "公告", "函", "纪要", "办法", "规定", "细则", "规则", "计划", "总结", "命令",
+         "议案")
 _COPY_NUMBER = re.compile(r"^\d{6}$")
-_SECRECY = re.compile(r"^(绝密|机密|秘密)(★.*)?$")
+SECRECY = re.compile(r"^\s*(绝密|机密|秘密)(★.*)?\s*$")
 _URGENCY = re.compile(r"^(特急|加急|特提|平急)$")
-_DOC_NUMBER = re.compile(
+DOC_NUMBER = re.compile(
     r"(?P<code>[\u4e00-\u9fff]{1,12})\s*(?P<open>[〔\[［(（【])\s*(?P<year>\d{2,4})\s*(?P<close>[〕\]］)）】])"
     r"\s*(?P<di>第)?\s*(?P<num>\d{1,5})\s*号")
 _SIGNER = re.compile(r"签发人\s*[：:]\s*(\S+)")
@@ -110,10 +111,10 @@ def _read_head(paragraphs: list[Paragraph], parts: Parts) -> int:
     i = 0
     while i < min(len(paragraphs), 10):
         text = paragraphs[i].text
-        number = _DOC_NUMBER.search(text)
+        number = DOC_NUMBER.search(text)
         if _COPY_NUMBER.match(text):
             f["份号"] = text
-        elif _SECRECY.match(text):
+        elif SECRECY.match(text):
             f["密级"] = text
         elif _URGENCY.match(text):
             f["紧急程度"] = text
@@ -146,7 +147,7 @@ def _is_mark(paragraphs: list[Paragraph], i: int) -> bool:
     if p.text.endswith("文件"):
         return True
     below = paragraphs[i + 1].text if i + 1 < len(paragraphs) else ""
-    above_number = bool(_DOC_NUMBER.search(below)) and len(below) < 40
+    above_number = bool(DOC_NUMBER.search(below)) and len(below) < 40
     return above_number and (bool(p.size and p.size >= 26) or _is_organ(p.text))
 
 
