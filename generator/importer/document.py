@@ -32,10 +32,7 @@ class Imported:
     findings: list[Finding] = field(default_factory=list)
     recognised: list[tuple[str, str, Paragraph | None]] = field(default_factory=list)
     attached: list["Imported"] = field(default_factory=list)
-
-    @property
-    def missing(self) -> list[Finding]:
-        return [f for f in self.all_findings if f.level is Level.MISSING]
+    found_at: dict[str, Paragraph] = field(default_factory=dict)  # field -> where it was read
 
     @property
     def all_findings(self) -> list[Finding]:
@@ -58,7 +55,7 @@ def import_file(path: Path) -> Imported:
     cleaned = clean(read_paragraphs(path))
     parts = split_parts(cleaned.paragraphs)
     fields = dict(parts.fields)
-    imported = Imported(path, fields, cleaned.findings + parts.findings)
+    imported = Imported(path, fields, cleaned.findings + parts.findings, found_at=parts.found_at)
     _fill_gaps(fields, cleaned.web_meta, path, imported)
     _read_body(imported, parts.body)
     for n, part in enumerate(parts.attached, start=1):

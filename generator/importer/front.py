@@ -45,7 +45,7 @@ class Parts:
     attachment_titles: list[str] = field(default_factory=list)
     attached: list[AttachedPart] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-    title_at: Paragraph | None = None
+    found_at: dict[str, Paragraph] = field(default_factory=dict)  # YAML key -> its paragraph
     trailing: list[Paragraph] = field(default_factory=list)  # unclassified text after the date
 
 
@@ -63,6 +63,11 @@ def split_parts(paragraphs: list[Paragraph]) -> Parts:
     return parts
 
 
+def _set(parts: Parts, key: str, value: object, at: Paragraph) -> None:
+    parts.fields[key] = value
+    parts.found_at[key] = at
+
+
 def _find(parts: Parts, level: Level, message: str, at: Paragraph | None) -> None:
     parts.findings.append(Finding(level, message, at))
 
@@ -78,10 +83,10 @@ def _take_imprint(paragraphs: list[Paragraph], parts: Parts) -> list[Paragraph]:
             text = cc.group(1).strip()
             if not text.endswith("。"):
                 _find(parts, Level.DEFECT, "抄送机关末尾应加句号", p)
-            parts.fields["抄送"] = [c.strip() for c in _LIST_SEP.split(text.rstrip("。")) if c.strip()]
+            _set(parts, "抄送", [c.strip() for c in _LIST_SEP.split(text.rstrip("。")) if c.strip()], p)
         elif imprint and (written := read_written_date(imprint.group("date"))):
-            parts.fields["印发机关"] = imprint.group("printer").strip(" 　")
-            parts.fields["印发日期"] = written.day
+            _set(parts, "印发机关", imprint.group("printer").strip(" 　"), p)
+            _set(parts, "印发日期", written.day, p)
         else:
             rest.append(p)
     return rest
@@ -107,34 +112,33 @@ def _split_attached(paragraphs: list[Paragraph]) -> tuple[list[Paragraph], list[
 
 def _read_head(paragraphs: list[Paragraph], parts: Parts) -> int:
     """Read 份号 … 主送机关 from the top; the index where the body starts."""
-    f = parts.fields
     i = 0
     while i < min(len(paragraphs), 10):
         text = paragraphs[i].text
         number = DOC_NUMBER.search(text)
         if _COPY_NUMBER.match(text):
-            f["份号"] = text
+            _set(parts, "份号", text, paragraphs[i])
         elif SECRECY.match(text):
-            f["密级"] = text
+            _set(parts, "密级", text, paragraphs[i])
         elif _URGENCY.match(text):
-            f["紧急程度"] = text
+            _set(parts, "紧急程度", text, paragraphs[i])
         elif number and len(text) < 40:
             _read_doc_number(number, text, paragraphs[i], parts)
         elif _is_mark(paragraphs, i):
-            f["发文机关标志"] = text
+            _set(parts, "发文机关标志", text, paragraphs[i])
         else:
             break
         i += 1
     end = _title_span(paragraphs, i)
     if end > i:
-        parts.fields["标题"] = "\n".join(p.text for p in paragraphs[i:end])
-        parts.title_at = paragraphs[i]
+        _set(parts, "标题", "\n".join(p.text for p in paragraphs[i:end]), paragraphs[i])
         i = end
     if i < len(paragraphs) and _is_recipients(paragraphs[i].text):
         recipients = paragraphs[i].text.rstrip("：:")
         if paragraphs[i].text.endswith(":"):
             _find(parts, Level.DEFECT, "主送机关后应用全角冒号“：”", paragraphs[i])
-        parts.fields["主送机关"] = [r.strip() for r in _LIST_SEP.split(recipients) if r.strip()]
+        _set(parts, "主送机关", [r.strip() for r in _LIST_SEP.split(recipients) if r.strip()],
+             paragraphs[i])
         i += 1
     return i
 
@@ -166,10 +170,10 @@ def _read_doc_number(match: re.Match, text: str, p: Paragraph, parts: Parts) -> 
     number = f"{match.group('code')}〔{year}〕{int(match.group('num'))}号"
     for flaw in flaws:
         _find(parts, Level.DEFECT, f"发文字号“{match.group()}”：{flaw}，导入为“{number}”", p)
-    parts.fields["发文字号"] = number
+    _set(parts, "发文字号", number, p)
     signer = _SIGNER.search(text)
     if signer:
-        parts.fields["签发人"] = signer.group(1)
+        _set(parts, "签发人", signer.group(1), p)
 
 
 def _title_span(paragraphs: list[Paragraph], i: int) -> int:
@@ -217,16 +221,17 @@ def _read_tail(paragraphs: list[Paragraph], start: int, parts: Parts) -> int:
         return _read_attachment_note(paragraphs, start, len(paragraphs), parts)
     p = paragraphs[date_at]
     written = read_written_date(p.text)
-    parts.fields["成文日期"] = written.day
+    _set(parts, "成文日期", written.day, p)
     for flaw in written.flaws:
         _find(parts, Level.DEFECT, f"成文日期“{p.text}”：{flaw}（GB/T 9704—2012 7.3.5）", p)
     end = date_at
     if date_at - 1 >= start and _is_organ(paragraphs[date_at - 1].text):
-        parts.fields["发文机关"] = paragraphs[date_at - 1].text.replace("　", "").replace(" ", "")
+        _set(parts, "发文机关", paragraphs[date_at - 1].text.replace("　", "").replace(" ", ""),
+             paragraphs[date_at - 1])
         end = date_at - 1
     after = paragraphs[date_at + 1:]
     if after and re.fullmatch(r"[（(].+[）)]", after[0].text):
-        parts.fields["附注"] = after[0].text[1:-1]
+        _set(parts, "附注", after[0].text[1:-1], after[0])
         after = after[1:]
     for q in after:
         _find(parts, Level.CHANGED, f"成文日期之后的“{q.text[:20]}”无法归类，并入正文末尾", q)
@@ -257,6 +262,7 @@ def _read_attachment_note(paragraphs: list[Paragraph], start: int, end: int, par
             return end
         titles = [_ATTACHMENT_ITEM.sub(r"\2", t).strip() for t in [note.group(1), *more]]
         parts.attachment_titles = [t.rstrip("。") for t in titles]
+        parts.found_at["附件"] = paragraphs[i]
         if any(t.endswith("。") for t in titles):
             _find(parts, Level.DEFECT, "附件名称后不加标点符号", paragraphs[i])
         return i

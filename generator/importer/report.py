@@ -46,18 +46,20 @@ def _all(imported: Imported) -> list[Imported]:
 def _fields(imported: Imported) -> list[str]:
     f = imported.fields
     shown = []
-    for key in ("文种", "发文机关标志", "发文字号", "标题", "主送机关", "发文机关", "成文日期", "附注",
-                "抄送", "印发机关", "印发日期"):
+    for key in ("文种", "份号", "密级", "紧急程度", "发文机关标志", "发文字号", "签发人", "标题", "主送机关",
+                "发文机关", "成文日期", "附注", "抄送", "印发机关", "印发日期"):
         value = f.get(key)
         if value in (None, "", []):
             continue
         if isinstance(value, list):
             value = "，".join(value)
-        shown.append(_row("", key, str(value).replace("\n", "")))
+        at = imported.found_at.get(key)
+        shown.append(_row(at.where if at else "", key, str(value).replace("\n", "")))
     titles = [a if isinstance(a, str) else imported.attached[a["文档"]].fields["标题"].replace("\n", "")
               for a in f.get("附件", [])]
     if titles:
-        shown.append(_row("", "附件说明", "；".join(titles)))
+        at = imported.found_at.get("附件")
+        shown.append(_row(at.where if at else "", "附件说明", "；".join(titles)))
     people = [p["姓名"] + (f"（{p['职务']}）" if "职务" in p else "") for p in f.get("人员", [])]
     if people:
         shown.append(_row("", "人员", "、".join(people)))

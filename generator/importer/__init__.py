@@ -1,0 +1,1 @@
+"""gongwen import: received DOCX, PDF and TXT read back into gongwen YAML."""
