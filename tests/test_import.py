@@ -393,6 +393,8 @@ def test_a_missing_date_is_left_for_the_writer(tmp_path):
     ("（2）做好记录", Form.NUM_PAREN, 2, 0),
     ("第十一条　本制度自印发之日起施行。", Form.ARTICLE, 11, 0),
     ("第三章　附则", Form.CHAPTER, 3, 0),
+    ("第一百零二条　附则另行规定。", Form.ARTICLE, 102, 0),
+    ("一、2021年工作回顾", Form.CN, 1, 0),
     ("二是加强督查，发现问题及时整改。", Form.ORDINAL, 2, 0),
 ])
 def test_markers(text, form, number, flaws):

@@ -32,7 +32,7 @@ _OFFICE_HEAD = re.compile(r"(?:由)?(?P<who>[^，。；,;由]{2,30}?)(?:同志)?
                           r"|办公室主任(?:由|[：:])\s*(?P<who2>[^，。；,;]{2,30}?)(?:同志)?(?:兼任|担任)?[，。；,;]")
 _PHONE = re.compile(r"电话\s*[：:]?\s*(?P<phone>[0-9][0-9\-－—]{5,}[0-9])")
 _DEPARTMENT = re.compile(r"^由(?P<dept>[^，。]{2,20})(?:牵头)?负责[。]?$")
-_WORKING_GROUP_NAME = re.compile(r"(组|专班|工作队|小分队)$")
+_WORKING_GROUP_NAME = re.compile(r"^[^、，,]{1,14}(?<![改重分编])(组|专班|工作队|小分队)$")
 
 
 @dataclass
@@ -265,6 +265,8 @@ def working_group(node: Node, ctx: Context) -> dict | None:
         else:
             duties.append(ctx.text(line.text, line.para))
     if "组长" not in group and "负责部门" not in group or not duties:
+        if len(group) == 1:  # no 组长, 组员 or 负责部门 at all: just a heading ending in 组
+            return None
         ctx.defect(f"“{name}”像是工作组，但没有写组长（或负责部门）和职责，按普通标题导入",
                    node.para)
         return None

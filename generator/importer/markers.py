@@ -51,7 +51,7 @@ _PATTERNS = [
     (Form.ARTICLE, re.compile(rf"^第([{_CN}]+|\d+)条(\s*)")),
     (Form.CN_PAREN, re.compile(rf"^([（(])\s*([{_CN}]+)\s*([）)])([、.．，,]?)")),
     (Form.NUM_PAREN, re.compile(r"^([（(])\s*(\d{1,2})\s*([）)])([、.．，,]?)")),
-    (Form.CN, re.compile(rf"^([{_CN}]+)\s*([、.．，,])(?!\d)")),
+    (Form.CN, re.compile(rf"^([{_CN}]+)\s*(、|[.．，,](?!\d))")),
     (Form.NUM, re.compile(r"^(\d{1,2})\s*([.．、,，])(?![\d.．])")),
     (Form.ORDINAL, re.compile(rf"^([{_CN}]+)是(?=[，,：:\u4e00-\u9fff])")),
 ]
@@ -78,9 +78,19 @@ def chinese_number(text: str) -> int | None:
 
 
 def chinese_number_text(n: int) -> str:
+    """1 -> 一, 12 -> 十二, 101 -> 一百零一, 120 -> 一百二十 (articles run past a hundred)."""
     from generator.numbering import chinese_numeral
 
-    return chinese_numeral(n) if 1 <= n <= 99 else str(n)
+    if 1 <= n <= 99:
+        return chinese_numeral(n)
+    hundreds, rest = divmod(n, 100)
+    if not 1 <= hundreds <= 9:
+        return str(n)
+    head = "零一二三四五六七八九"[hundreds] + "百"
+    if rest == 0:
+        return head
+    tail = chinese_numeral(rest)
+    return head + ("零" + tail if rest < 10 else "一" + tail if rest < 20 else tail)
 
 
 def read_marker(text: str) -> Marker | None:

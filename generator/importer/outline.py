@@ -11,11 +11,15 @@ import re
 from dataclasses import dataclass, field
 
 from .findings import Finding, Level
-from .markers import Form, Marker, read_marker
+from .markers import Form, Marker, chinese_number, read_marker
 from .paragraphs import Paragraph
 
 
+_ORDINAL_INSIDE = re.compile(r"[；;。，,]\s*([一二三四五六七八九十]+)是")
 _CLOSING = re.compile(r"^(?:特此(?:通知|通报|函告|批复|报告|公告|说明)|此复|妥否，请批示|以上报告，请审阅)。?$")
+
+
+_GB_FORMS = (Form.CN, Form.CN_PAREN, Form.NUM, Form.NUM_PAREN)  # order set by GB/T 9704 7.3.3
 
 
 @dataclass
@@ -65,7 +69,7 @@ def build_outline(paragraphs: list[Paragraph]) -> tuple[Node, list[Finding]]:
                 stack[-1].last = 0
         else:
             closed = _close_lower(stack, marker.form)
-            if closed:
+            if closed and closed.marker.form in _GB_FORMS:
                 findings.append(Finding(
                     Level.DEFECT, f"层级次序颠倒：“{marker.raw}”出现在下一级编号"
                     f"“{closed.marker.raw}”之后（应为 {_order()}）", p))
@@ -75,6 +79,8 @@ def build_outline(paragraphs: list[Paragraph]) -> tuple[Node, list[Finding]]:
             entry.last, last_article = last_article, marker.number
         findings += _number_flaws(entry, marker, p)
         entry.last = marker.number
+        if marker.form is Form.ORDINAL:  # "二是…；三是…" in one paragraph: go on from 三
+            entry.last = max([marker.number, *_inline_ordinals(marker.rest)])
         entry.node = node
         stack[-2].node.children.append(node)
     return root, findings
@@ -105,9 +111,18 @@ def _order() -> str:
     return " ".join(f.sample for f in (Form.CN, Form.CN_PAREN, Form.NUM, Form.NUM_PAREN))
 
 
+def _inline_ordinals(text: str) -> list[int]:
+    found = (chinese_number(m.group(1)) for m in _ORDINAL_INSIDE.finditer(text))
+    return [n for n in found if n]
+
+
 def _number_flaws(entry: _Open, marker: Marker, p: Paragraph) -> list[Finding]:
+    """Skips, repeats and numbers going back. A list may start again at 1 (a new list);
+    一是 often starts inside the paragraph before, so ordinals are only checked for skips."""
     expected = entry.last + 1
-    if marker.number == expected:
+    if marker.number == expected or (marker.number == 1 and entry.last > 0):
+        return []
+    if marker.form is Form.ORDINAL and (entry.last == 0 or marker.number < entry.last):
         return []
     shown = marker.form.show
     if entry.last == 0:
