@@ -5,6 +5,8 @@ import datetime as dt
 import re
 from typing import NamedTuple
 
+from .numbering import parse_numeral
+
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _CHINESE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 
@@ -45,15 +47,11 @@ class WrittenDate(NamedTuple):
 
 
 def _written_number(text: str) -> int:
-    """"2020", "二〇二〇", "十二", "二十九" -> int; -1 if it is none of these."""
-    if text.isdigit():
-        return int(text)
+    """"2020", "二〇二〇" (digit by digit), "十二", "二十九" -> int; -1 if it is none of these."""
     if all(c in _CN_DIGIT for c in text):  # 二〇二〇, 九
         return int("".join(str(_CN_DIGIT[c]) for c in text))
-    tens, ten, ones = text.partition("十")
-    if not ten or not all(c in _CN_DIGIT for c in tens + ones) or len(tens) > 1 or len(ones) > 1:
-        return -1
-    return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[ones] if ones else 0)
+    number = parse_numeral(text)
+    return -1 if number is None else number
 
 
 def read_written_date(text: str) -> WrittenDate | None:

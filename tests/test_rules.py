@@ -7,12 +7,15 @@ import pytest
 
 from generator import layout as L
 from generator.dates import format_date, parse_date
-from generator.numbering import attachment_label, chinese_numeral, marker
+from generator.numbering import attachment_label, chinese_numeral, marker, parse_numeral
 
 
-@pytest.mark.parametrize("n,text", [(1, "一"), (10, "十"), (12, "十二"), (20, "二十"), (99, "九十九")])
+@pytest.mark.parametrize("n,text", [(1, "一"), (10, "十"), (12, "十二"), (20, "二十"), (99, "九十九"),
+                                    (100, "一百"), (101, "一百零一"), (112, "一百一十二"),
+                                    (250, "二百五十")])
 def test_chinese_numerals(n, text):
     assert chinese_numeral(n) == text
+    assert parse_numeral(text) == n
 
 
 def test_markers_by_level():

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
+from generator.numbering import chinese_numeral, parse_numeral
+
 _CN = "零〇一二三四五六七八九十百两"
 
 
@@ -57,40 +59,8 @@ _PATTERNS = [
 ]
 
 
-def chinese_number(text: str) -> int | None:
-    """一 -> 1, 十二 -> 12, 二十 -> 20; 12 -> 12."""
-    if text.isdigit():
-        return int(text)
-    digits = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
-    if "百" in text:
-        head, _, tail = text.partition("百")
-        hundreds = digits.get(head, 1 if not head else -1000)
-        rest = chinese_number(tail.lstrip("零")) if tail else 0
-        return None if hundreds < 0 or rest is None else hundreds * 100 + rest
-    if "十" in text:
-        head, _, tail = text.partition("十")
-        tens = digits.get(head, -1) if head else 1
-        ones = digits.get(tail, -1) if tail else 0
-        return None if tens < 0 or ones < 0 else tens * 10 + ones
-    if len(text) == 1 and text in digits:
-        return digits[text]
-    return None
-
-
 def chinese_number_text(n: int) -> str:
-    """1 -> 一, 12 -> 十二, 101 -> 一百零一, 120 -> 一百二十 (articles run past a hundred)."""
-    from generator.numbering import chinese_numeral
-
-    if 1 <= n <= 99:
-        return chinese_numeral(n)
-    hundreds, rest = divmod(n, 100)
-    if not 1 <= hundreds <= 9:
-        return str(n)
-    head = "零一二三四五六七八九"[hundreds] + "百"
-    if rest == 0:
-        return head
-    tail = chinese_numeral(rest)
-    return head + ("零" + tail if rest < 10 else "一" + tail if rest < 20 else tail)
+    return chinese_numeral(n) if 1 <= n <= 999 else str(n)
 
 
 def read_marker(text: str) -> Marker | None:
@@ -107,16 +77,16 @@ def _marker(form: Form, match: re.Match, text: str) -> Marker | None:
     flaws: list[str] = []
     rest = text[match.end():].lstrip(" 　")
     if form in (Form.CHAPTER, Form.SECTION, Form.ARTICLE):
-        number = chinese_number(match.group(1))
+        number = parse_numeral(match.group(1))
     elif form in (Form.CN_PAREN, Form.NUM_PAREN):
         opening, value, closing, after = match.groups()
-        number = chinese_number(value)
+        number = parse_numeral(value)
         if opening == "(" or closing == ")":
             flaws.append(f"编号“{match.group().strip()}”用了半角括号，应为全角“（）”")
         if after:
             flaws.append(f"编号“{match.group().strip()}”括号后不应再加“{after}”")
     elif form is Form.CN:
-        number = chinese_number(match.group(1))
+        number = parse_numeral(match.group(1))
         if match.group(2) != "、":
             flaws.append(f"编号“{match.group()}”应写作“{match.group(1)}、”")
     elif form is Form.NUM:
@@ -124,7 +94,7 @@ def _marker(form: Form, match: re.Match, text: str) -> Marker | None:
         if match.group(2) != ".":
             flaws.append(f"编号“{match.group()}”应写作“{match.group(1)}.”（半角圆点）")
     else:
-        number = chinese_number(match.group(1))
+        number = parse_numeral(match.group(1))
     if number is None or number == 0:
         return None
     if form is Form.ORDINAL and len(rest) < 4:

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from .findings import Finding, Level
-from .markers import Form, Marker, chinese_number, read_marker
+from ..numbering import parse_numeral
+from .markers import Form, Marker, read_marker
 from .paragraphs import Paragraph
 
 
@@ -112,7 +113,7 @@ def _order() -> str:
 
 
 def _inline_ordinals(text: str) -> list[int]:
-    found = (chinese_number(m.group(1)) for m in _ORDINAL_INSIDE.finditer(text))
+    found = (parse_numeral(m.group(1)) for m in _ORDINAL_INSIDE.finditer(text))
     return [n for n in found if n]
 
 
