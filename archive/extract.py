@@ -65,17 +65,21 @@ def decode_text(data: bytes) -> str:
 
 def _docx(data: bytes) -> Extracted:
     import docx
-    from docx.oxml.ns import qn
 
     document = docx.Document(io.BytesIO(data))
-    lines: list[str] = []
+    lines = [paragraph_text(p) for p in body_paragraphs(document)]
+    return Extracted("\n".join(lines), _docx_pages(data))
+
+
+def body_paragraphs(document):
+    """Every w:p of the body in reading order, those inside tables included."""
+    from docx.oxml.ns import qn
+
     for block in document.element.body.iterchildren():
         if block.tag == qn("w:p"):
-            lines.append(paragraph_text(block))
+            yield block
         elif block.tag == qn("w:tbl"):
-            for paragraph in block.iter(qn("w:p")):
-                lines.append(paragraph_text(paragraph))
-    return Extracted("\n".join(lines), _docx_pages(data))
+            yield from block.iter(qn("w:p"))
 
 
 def paragraph_text(p) -> str:

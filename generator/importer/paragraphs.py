@@ -12,13 +12,13 @@ import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.extract import ExtractError, decode_text, paragraph_text
+from archive.extract import ExtractError, body_paragraphs, decode_text, paragraph_text
 
+from ..dates import read_written_date
 from .markers import read_marker
 
 READABLE = (".docx", ".pdf", ".txt", ".md")
 _PAGE_NUMBER = re.compile(r"^\s*[—－\-–]\s*\d+\s*[—－\-–]\s*$")
-_DATE_LINE = re.compile(r"^\s*[0-9〇○零一二三四五六七八九]{4}\s*年.{1,3}月.{1,3}日\s*$")
 _STARTS_ITEM = re.compile(r"^\s*(附件\s*\d*\s*$|附件[：:]|[（(]\s*责任领导|抄送|(?:副?组|成)\s*[长员]\s*[：:])")
 
 
@@ -63,19 +63,13 @@ def _txt(text: str) -> list[Paragraph]:
 
 def _docx(data: bytes) -> list[Paragraph]:
     import docx
-    from docx.oxml.ns import qn
 
     document = docx.Document(io.BytesIO(data))
     out = []
-    number = 0
-    for block in document.element.body.iterchildren():
-        paragraphs = [block] if block.tag == qn("w:p") else (
-            block.iter(qn("w:p")) if block.tag == qn("w:tbl") else [])
-        for p in paragraphs:
-            number += 1
-            text = paragraph_text(p).replace("\t", "　").strip()
-            if text:
-                out.append(Paragraph(text, number, size=_docx_size(p), kind="docx"))
+    for number, p in enumerate(body_paragraphs(document), start=1):
+        text = paragraph_text(p).replace("\t", "　").strip()
+        if text:
+            out.append(Paragraph(text, number, size=_docx_size(p), kind="docx"))
     return out
 
 
@@ -130,7 +124,7 @@ def _join_lines(lines: list[_Line]) -> list[Paragraph]:
             and current.x1 > right - 5 * em
             and abs(line.size - current.size) < 1
             and (line.page != current.page or line.top - current.top < 1.4 * pitch)
-            and not _DATE_LINE.match(current.text)
+            and read_written_date(current.text) is None
             and not _STARTS_ITEM.match(line.text)
             and read_marker(line.text) is None
         )
