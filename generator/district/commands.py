@@ -183,9 +183,10 @@ def coverage_command(template_path: Path, plans: tuple[Path, ...], everything: b
 
     按“编号”对照，没有编号的按文字相似度对照。缺少必备内容且未说明理由时退出码为 1。
     """
+    from archive.extract import ExtractError
+
     from ..validate import load_document
     from .coverage import CoverageReport, compare
-    from archive.extract import ExtractError
     from .report import as_json, terminal_lines, write_html, write_xlsx
 
     template = _template(template_path)

@@ -45,7 +45,7 @@ def items_of(nodes: list[Node], ctx: Context, in_article: bool = False) -> list:
             out.append(ctx.said)
             out += items_of(node.children, ctx, in_article=True)
         else:
-            made = measure(node, ctx, queue)
+            made = unnumbered_measure(node, ctx, queue)
             if made is not None:
                 _add_to_run(out, "工作措施", made)
                 continue
@@ -99,11 +99,8 @@ def _texts(nodes: list[Node], ctx: Context) -> list[str]:
 
 # -- measures
 
-def measure(node: Node, ctx: Context, queue: deque | None = None) -> dict | None:
-    """A numbered item ending in "（责任领导：… 责任人：…）", or a "标题。正文" paragraph followed
-    by such a clause (unnumbered measures, taken from `queue`)."""
-    if queue is not None:
-        return _unnumbered_measure(node, ctx, queue)
+def measure(node: Node, ctx: Context) -> dict | None:
+    """A numbered item ending in "（责任领导：… 责任人：…）"."""
     lines = node_lines(node)
     if not lines:
         return None
@@ -117,7 +114,8 @@ def measure(node: Node, ctx: Context, queue: deque | None = None) -> dict | None
     return _measure_item(title, _texts(body, ctx), clause, last.para, node.para, ctx)
 
 
-def _unnumbered_measure(node: Node, ctx: Context, queue: deque) -> dict | None:
+def unnumbered_measure(node: Node, ctx: Context, queue: deque) -> dict | None:
+    """A "标题。正文" paragraph ending in such a clause, or followed by one (taken from `queue`)."""
     title, rest = split_title(node.text)
     if not rest or len(title) > 20:
         return None
