@@ -16,6 +16,7 @@ from archive.commands import (
 )
 from generator.errors import GongwenError, InputError, Problem
 from generator.district.commands import batch_command, coverage_command, init_command
+from generator.check.commands import check_command
 from generator.importer.commands import import_command
 from generator.console import generate_with_progress, print_problems
 from generator.pipeline import FORMATS, Generated
@@ -114,6 +115,7 @@ main.add_command(init_command)
 main.add_command(batch_command)
 main.add_command(coverage_command)
 main.add_command(import_command)
+main.add_command(check_command)
 main.add_command(archive_group)
 main.add_command(index_group)
 main.add_command(search_command)

@@ -137,9 +137,9 @@ def _measure_item(title: str, content: list[str], clause, clause_at: Paragraph |
         ctx.defect(flaw, clause_at)
     ctx.roster.add(clause.leaders + clause.doers)
     if not clause.leaders:
-        ctx.defect(f"措施“{title}”写了责任人，没有写责任领导", clause_at)
+        ctx.defect(f"措施“{title}”写了责任人，没有写责任领导", clause_at, "measure-owner")
     if not clause.doers:
-        ctx.defect(f"措施“{title}”写了责任领导，没有写责任人", clause_at)
+        ctx.defect(f"措施“{title}”写了责任领导，没有写责任人", clause_at, "measure-owner")
     if not clause.leaders or not clause.doers or not content:
         return None
     if len(clause.leaders) > 1:

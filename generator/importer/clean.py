@@ -22,10 +22,10 @@ _DEBRIS = re.compile(
 _WEB_META = re.compile(r"^(索引号|主题分类|发文机关|发布机构|成文日期|发布日期|文号|发文字号|主题词)\s*[：:]\s*(.*)$")
 _NAV = re.compile(r"[|｜>›»]")
 _FULL_WIDTH_ALNUM = re.compile(r"[０-９Ａ-Ｚａ-ｚ]")
-_CJK = r"[\u4e00-\u9fff\u3000-\u303f\uff01-\uff5e“”‘’—…]"
-_PUNCT = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
-_HALF_PUNCT = re.compile(rf"(?<={_CJK})\s*([,;:?!])\s*|\s*([,;:?!])\s*(?={_CJK})")
-_HALF_PARENS = re.compile(r"\(([^()]*)\)")
+CJK = r"[\u4e00-\u9fff\u3000-\u303f\uff01-\uff5e“”‘’—…]"
+FULL_PUNCT = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
+HALF_PUNCT = re.compile(rf"(?<={CJK})\s*([,;:?!])\s*|\s*([,;:?!])\s*(?={CJK})")
+HALF_PARENS = re.compile(r"\(([^()]*)\)")
 
 
 @dataclass
@@ -61,6 +61,11 @@ def clean(paragraphs: list[Paragraph]) -> Cleaned:
     return out
 
 
+def is_furniture(text: str) -> bool:
+    """Web-page debris or a line of the site's info table: not the document's text."""
+    return _is_debris(text) or bool(_WEB_META.match(text) and len(text) < 60)
+
+
 def _is_debris(text: str) -> bool:
     if _DEBRIS.search(text) and len(text) < 80:
         return True
@@ -78,6 +83,6 @@ def _short(text: str, size: int = 24) -> str:
 def fix_punctuation(text: str) -> str:
     """Half-width , ; : ? ! and () beside Chinese text -> full width. Numbers (37.3, 8:30,
     0791-86600115) and Latin text keep theirs."""
-    text = _HALF_PUNCT.sub(lambda m: _PUNCT[m.group(1) or m.group(2)], text)
-    return _HALF_PARENS.sub(
-        lambda m: f"（{m.group(1)}）" if re.search(_CJK, m.group(1)) else m.group(), text)
+    text = HALF_PUNCT.sub(lambda m: FULL_PUNCT[m.group(1) or m.group(2)], text)
+    return HALF_PARENS.sub(
+        lambda m: f"（{m.group(1)}）" if re.search(CJK, m.group(1)) else m.group(), text)

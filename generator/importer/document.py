@@ -51,8 +51,9 @@ class Imported:
         return load_document(name, text=dump(_tree(fields, [], self.source)))
 
 
-def import_file(path: Path) -> Imported:
-    cleaned = clean(read_paragraphs(path))
+def import_file(path: Path, paragraphs: list[Paragraph] | None = None) -> Imported:
+    """`paragraphs`: the file as already read, to save reading it again."""
+    cleaned = clean(read_paragraphs(path) if paragraphs is None else paragraphs)
     parts = split_parts(cleaned.paragraphs)
     fields = dict(parts.fields)
     imported = Imported(path, fields, cleaned.findings + parts.findings, found_at=parts.found_at)
@@ -75,7 +76,7 @@ def _read_body(imported: Imported, body: list[Paragraph]) -> None:
     ctx = Context()
     items = items_of(root.children, ctx)
     imported.findings += findings + ctx.findings
-    imported.findings += [Finding(Level.DEFECT, flaw) for flaw in ctx.roster.flaws]
+    imported.findings += [Finding(Level.DEFECT, flaw, rule="clause-form") for flaw in ctx.roster.flaws]
     imported.recognised += ctx.recognised
     if not items:
         imported.findings.append(Finding(Level.MISSING, "没有识别出正文"))
@@ -133,7 +134,8 @@ def _kind(title: str, imported: Imported) -> str:
 def _attachments(titles: list[str], attached: int, imported: Imported) -> list:
     if attached > len(titles):
         imported.findings.append(Finding(
-            Level.DEFECT, f"正文后附有{attached}个附件，附件说明只列了{len(titles)}个"))
+            Level.DEFECT, f"正文后附有{attached}个附件，附件说明只列了{len(titles)}个",
+            rule="attachment-mismatch"))
     count = max(len(titles), attached)
     return [{"文档": n} if n < attached else titles[n] for n in range(count)]
 

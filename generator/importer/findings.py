@@ -18,6 +18,7 @@ class Finding:
     level: Level
     message: str
     at: Paragraph | None = None
+    rule: str = ""  # the `gongwen check` rule this defect breaks (generator/check/rules.py)
 
     @property
     def where(self) -> str:

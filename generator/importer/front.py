@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..dates import read_written_date
 from .findings import Finding, Level
@@ -68,8 +69,8 @@ def _set(parts: Parts, key: str, value: object, at: Paragraph) -> None:
     parts.found_at[key] = at
 
 
-def _find(parts: Parts, level: Level, message: str, at: Paragraph | None) -> None:
-    parts.findings.append(Finding(level, message, at))
+def _find(parts: Parts, level: Level, message: str, at: Paragraph | None, rule: str = "") -> None:
+    parts.findings.append(Finding(level, message, at, rule))
 
 
 # -- 版记: 抄送 and 印发, wherever the reader placed them
@@ -82,7 +83,7 @@ def _take_imprint(paragraphs: list[Paragraph], parts: Parts) -> list[Paragraph]:
         if cc:
             text = cc.group(1).strip()
             if not text.endswith("。"):
-                _find(parts, Level.DEFECT, "抄送机关末尾应加句号", p)
+                _find(parts, Level.DEFECT, "抄送机关末尾应加句号", p, "cc-full-stop")
             _set(parts, "抄送", [c.strip() for c in _LIST_SEP.split(text.rstrip("。")) if c.strip()], p)
         elif imprint and (written := read_written_date(imprint.group("date"))):
             _set(parts, "印发机关", imprint.group("printer").strip(" 　"), p)
@@ -136,7 +137,8 @@ def _read_head(paragraphs: list[Paragraph], parts: Parts) -> int:
     if i < len(paragraphs) and _is_recipients(paragraphs[i].text):
         recipients = paragraphs[i].text.rstrip("：:")
         if paragraphs[i].text.endswith(":"):
-            _find(parts, Level.DEFECT, "主送机关后应用全角冒号“：”", paragraphs[i])
+            _find(parts, Level.DEFECT, "主送机关后应用全角冒号“：”", paragraphs[i],
+                  "recipients-colon")
         _set(parts, "主送机关", [r.strip() for r in _LIST_SEP.split(recipients) if r.strip()],
              paragraphs[i])
         i += 1
@@ -155,22 +157,35 @@ def _is_mark(paragraphs: list[Paragraph], i: int) -> bool:
     return above_number and (bool(p.size and p.size >= 26) or _is_organ(p.text))
 
 
-def _read_doc_number(match: re.Match, text: str, p: Paragraph, parts: Parts) -> None:
+class DocNumber(NamedTuple):
+    written: str  # as the text has it
+    number: str  # in the standard form 代字〔2020〕12号
+    flaws: tuple[str, ...]  # how `written` differs from it (GB/T 9704 7.2.4)
+    safe_fix: str  # `written` with only its brackets, 第 and leading zeros fixed
+
+
+def read_doc_number(match: re.Match) -> DocNumber:
     year = match.group("year")
     flaws = []
     if match.group("open") != "〔" or match.group("close") != "〕":
         flaws.append(f"年份应用六角括号“〔〕”括入，不用“{match.group('open')}{match.group('close')}”")
     if len(year) == 2:
-        year = "20" + year
         flaws.append("年份应写全四位")
     if match.group("di"):
         flaws.append("序号前不加“第”")
     if match.group("num").startswith("0"):
         flaws.append("序号不编虚位（不写作 01、003）")
-    number = f"{match.group('code')}〔{year}〕{int(match.group('num'))}号"
-    for flaw in flaws:
-        _find(parts, Level.DEFECT, f"发文字号“{match.group()}”：{flaw}，导入为“{number}”", p)
-    _set(parts, "发文字号", number, p)
+    safe = f"{match.group('code')}〔{year}〕{int(match.group('num'))}号"
+    number = safe if len(year) == 4 else f"{match.group('code')}〔20{year}〕{int(match.group('num'))}号"
+    return DocNumber(match.group(), number, tuple(flaws), safe)
+
+
+def _read_doc_number(match: re.Match, text: str, p: Paragraph, parts: Parts) -> None:
+    read = read_doc_number(match)
+    for flaw in read.flaws:
+        _find(parts, Level.DEFECT, f"发文字号“{read.written}”：{flaw}，导入为“{read.number}”", p,
+              "doc-number-form")
+    _set(parts, "发文字号", read.number, p)
     signer = _SIGNER.search(text)
     if signer:
         _set(parts, "签发人", signer.group(1), p)
@@ -223,7 +238,8 @@ def _read_tail(paragraphs: list[Paragraph], start: int, parts: Parts) -> int:
     written = read_written_date(p.text)
     _set(parts, "成文日期", written.day, p)
     for flaw in written.flaws:
-        _find(parts, Level.DEFECT, f"成文日期“{p.text}”：{flaw}（GB/T 9704—2012 7.3.5）", p)
+        _find(parts, Level.DEFECT, f"成文日期“{p.text}”：{flaw}（GB/T 9704—2012 7.3.5）", p,
+              "date-form")
     end = date_at
     if date_at - 1 >= start and _is_organ(paragraphs[date_at - 1].text):
         _set(parts, "发文机关", paragraphs[date_at - 1].text.replace("　", "").replace(" ", ""),
@@ -264,6 +280,6 @@ def _read_attachment_note(paragraphs: list[Paragraph], start: int, end: int, par
         parts.attachment_titles = [t.rstrip("。") for t in titles]
         parts.found_at["附件"] = paragraphs[i]
         if any(t.endswith("。") for t in titles):
-            _find(parts, Level.DEFECT, "附件名称后不加标点符号", paragraphs[i])
+            _find(parts, Level.DEFECT, "附件名称后不加标点符号", paragraphs[i], "attachment-punct")
         return i
     return end

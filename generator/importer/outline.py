@@ -61,7 +61,7 @@ def build_outline(paragraphs: list[Paragraph]) -> tuple[Node, list[Finding]]:
         if marker is None:
             stack[-1].node.children.append(Node(p))
             continue
-        findings += [Finding(Level.DEFECT, flaw, p) for flaw in marker.flaws]
+        findings += [Finding(Level.DEFECT, flaw, p, "number-form") for flaw in marker.flaws]
         node = Node(p, marker)
         open_forms = [entry.form for entry in stack]
         if marker.form in open_forms:
@@ -73,7 +73,7 @@ def build_outline(paragraphs: list[Paragraph]) -> tuple[Node, list[Finding]]:
             if closed and closed.marker.form in _GB_FORMS:
                 findings.append(Finding(
                     Level.DEFECT, f"层级次序颠倒：“{marker.raw}”出现在下一级编号"
-                    f"“{closed.marker.raw}”之后（应为 {_order()}）", p))
+                    f"“{closed.marker.raw}”之后（应为 {_order()}）", p, "number-level"))
             stack.append(_Open(Node(None), marker.form))
         entry = stack[-1]
         if marker.form is Form.ARTICLE:  # articles are numbered through the whole text
@@ -127,12 +127,13 @@ def _number_flaws(entry: _Open, marker: Marker, p: Paragraph) -> list[Finding]:
         return []
     shown = marker.form.show
     if entry.last == 0:
-        message = f"编号未从“{shown(1)}”开始：第一个是“{marker.raw}”"
+        rule, message = "number-start", f"编号未从“{shown(1)}”开始：第一个是“{marker.raw}”"
     elif marker.number == entry.last:
-        message = f"编号重复：“{shown(entry.last)}”出现两次"
+        rule, message = "number-repeat", f"编号重复：“{shown(entry.last)}”出现两次"
     elif marker.number < entry.last:
-        message = f"编号倒序：“{shown(entry.last)}”之后是“{marker.raw}”"
+        rule, message = "number-backward", f"编号倒序：“{shown(entry.last)}”之后是“{marker.raw}”"
     else:
         skipped = "、".join(shown(n) for n in range(expected, min(marker.number, expected + 3)))
+        rule = "number-gap"
         message = f"编号跳号：“{shown(entry.last)}”之后是“{marker.raw}”，缺少“{skipped}”"
-    return [Finding(Level.DEFECT, message, p)]
+    return [Finding(Level.DEFECT, message, p, rule)]

@@ -39,8 +39,9 @@ class Paragraph:
         return f"第{self.line}行"
 
 
-def read_paragraphs(path: Path) -> list[Paragraph]:
-    suffix = path.suffix.lower()
+def read_paragraphs(path: Path, suffix: str | None = None) -> list[Paragraph]:
+    """`suffix` names the file type when the path has none (archived objects)."""
+    suffix = (suffix or path.suffix).lower()
     data = path.read_bytes()
     try:
         if suffix == ".docx":

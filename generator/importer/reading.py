@@ -27,8 +27,8 @@ class Context:
     def saw(self, what: str, summary: str, at: Paragraph | None) -> None:
         self.recognised.append((what, summary, at))
 
-    def defect(self, message: str, at: Paragraph | None) -> None:
-        self.findings.append(Finding(Level.DEFECT, message, at))
+    def defect(self, message: str, at: Paragraph | None, rule: str = "clause-form") -> None:
+        self.findings.append(Finding(Level.DEFECT, message, at, rule))
 
     def refs(self, text: str, at: Paragraph | None) -> list[Ref]:
         parsed: Parsed = parse_refs(text, self.roster.known)
@@ -40,7 +40,8 @@ class Context:
     def text(self, text: str, at: Paragraph | None) -> str:
         fixed = fix_punctuation(text)
         if fixed != text:
-            self.findings.append(Finding(Level.DEFECT, "中文中夹用半角标点，已改为全角", at))
+            self.findings.append(Finding(Level.DEFECT, "中文中夹用半角标点，已改为全角", at,
+                                         "punct-half-width"))
         return fixed
 
 

@@ -1,0 +1,169 @@
+"""A DOCX, PDF or text file read as paragraphs: the text rules on every paragraph, then the
+rules on its parts (版头, title, 主送, date, 附件说明, 版记, numbering, measures) as the
+importer reads them, so checking and importing agree on what a document says."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+from ..dates import format_date, read_written_date
+from ..importer.clean import is_furniture
+from ..importer.document import Imported, import_file
+from ..importer.findings import Finding as ImportFinding
+from ..importer.front import DOC_NUMBER, read_doc_number, title_kind
+from ..importer.markers import read_marker
+from ..importer.paragraphs import Paragraph
+from .findings import Finding, Location, finding
+from .text import ATTACHMENT_REF, balance_findings, scan_text
+
+# Defects the importer finds that are check rules; number-form and punct-half-width are
+# found with their character spans by text.py instead.
+_FROM_IMPORT = {"number-gap", "number-repeat", "number-backward", "number-start", "number-level",
+                "date-form", "doc-number-form", "recipients-colon", "cc-full-stop",
+                "attachment-mismatch", "attachment-punct", "measure-owner", "clause-form"}
+_MERGED = {"date-form", "doc-number-form"}  # several flaws of one field: one finding
+_END_PUNCT = "。，；：！？、.,;:!?"
+_CLAUSE_NOTE = re.compile(r"（GB/T[^）]*）")
+_ATTACHMENT_LABEL = re.compile(r"^附件\s*\d*$")
+_HEAD_FIELDS = ("份号", "密级", "紧急程度", "发文机关标志", "发文字号")
+
+
+def location_of(p: Paragraph, file: str) -> Location:
+    if p.kind == "pdf":
+        return Location(file, line=p.line, page=p.page)
+    if p.kind == "docx":
+        return Location(file, paragraph=p.line)
+    return Location(file, line=p.line)
+
+
+def check_paragraphs(path: Path, paragraphs: list[Paragraph], file: str) -> list[Finding]:
+    kept = [p for p in paragraphs if not is_furniture(p.text)]
+    out: list[Finding] = []
+    for p in kept:
+        out += scan_text(p.text, location_of(p, file))
+    out += balance_findings([(p.text, location_of(p, file)) for p in kept])
+    imported = import_file(path, paragraphs)
+    out += _import_findings(imported.all_findings, file)
+    out += _title_punct(imported, kept, file)
+    out += _recipients_without_colon(imported, kept, file)
+    out += _attachments_missing(imported, kept, file)
+    out += _measures_without_owner(imported.fields.get("正文", []), kept, file)
+    return out
+
+
+def _import_findings(found: list[ImportFinding], file: str) -> list[Finding]:
+    out: list[Finding] = []
+    merged: dict[tuple, int] = {}
+    for f in found:
+        if f.rule not in _FROM_IMPORT:
+            continue
+        if f.rule == "clause-form" and "括号" in f.message:
+            continue  # bracket-unbalanced and punct-half-width say it with the position
+        at = location_of(f.at, file) if f.at else Location(file)
+        message = _CLAUSE_NOTE.sub("", f.message)
+        key = (f.rule, at)
+        if f.rule in _MERGED and key in merged:
+            before = out[merged[key]]
+            flaw = message.split("：", 1)[-1]
+            out[merged[key]] = finding(f.rule, at, f"{before.message}；{flaw}", before.fix)
+            continue
+        merged[key] = len(out)
+        out.append(finding(f.rule, at, message, _suggest(f)))
+    return out
+
+
+def _suggest(f: ImportFinding) -> str:
+    text = f.at.text if f.at else ""
+    if f.rule == "date-form" and (written := read_written_date(text)):
+        return f"改为“{format_date(written.day)}”"
+    if f.rule == "doc-number-form" and (match := DOC_NUMBER.search(text)):
+        return f"改为“{read_doc_number(match).number}”"
+    return {"cc-full-stop": "在最后一个抄送机关后加“。”", "recipients-colon": "改为全角冒号“：”",
+            "attachment-punct": "删去附件名称后的标点", "attachment-mismatch": "核对附件说明与所附附件",
+            "measure-owner": "补写责任领导和责任人"}.get(f.rule, "")
+
+
+def _after_head(imported: Imported, kept: list[Paragraph]) -> int:
+    """Index in `kept` of the first paragraph after the 版头."""
+    head = [imported.found_at[k] for k in _HEAD_FIELDS if k in imported.found_at]
+    return max((kept.index(p) + 1 for p in head if p in kept), default=0)
+
+
+def _title_punct(imported: Imported, kept: list[Paragraph], file: str) -> list[Finding]:
+    """A title ending in punctuation; the importer does not take "…的通知。" as a title."""
+    if "标题" in imported.found_at:
+        at, title = imported.found_at["标题"], imported.fields["标题"].replace("\n", "")
+    else:
+        start = _after_head(imported, kept)
+        if start >= len(kept):
+            return []
+        at = kept[start]
+        title = at.text
+        if not (len(title) <= 45 and read_marker(title) is None
+                and title_kind(title.rstrip(_END_PUNCT))):
+            return []
+    if not title or title[-1] not in _END_PUNCT:
+        return []
+    return [finding("title-punct", location_of(at, file), f"标题末尾有“{title[-1]}”",
+                    f"删去标题末尾的“{title[-1]}”")]
+
+
+def _recipients_without_colon(imported: Imported, kept: list[Paragraph],
+                              file: str) -> list[Finding]:
+    """The line under a title that names organs ("各科室") but has no colon."""
+    if "主送机关" in imported.found_at or "标题" not in imported.found_at:
+        return []
+    title = imported.found_at["标题"]
+    if title not in kept:
+        return []
+    index = kept.index(title) + imported.fields["标题"].count("\n") + 1
+    if index + 1 >= len(kept):
+        return []
+    line = kept[index].text
+    looks_like_organs = line.startswith("各") or bool(re.search(r"(局|委|办|室|处|科|校|院|组|中心|单位|部门|街道|政府)$", line))
+    if (len(line) > 60 or line[-1] in _END_PUNCT or read_marker(line) is not None
+            or read_written_date(line) or not looks_like_organs):
+        return []
+    return [finding("recipients-colon", location_of(kept[index], file),
+                    f"主送机关“{line}”后没有冒号", "在末尾加全角冒号“：”")]
+
+
+def _attachments_missing(imported: Imported, kept: list[Paragraph], file: str) -> list[Finding]:
+    """"见附件3" in a document whose 附件说明 lists two."""
+    if "附件" not in imported.found_at:
+        return []
+    count = len(imported.fields.get("附件", []))
+    note = imported.found_at["附件"]
+    out = []
+    for p in kept:
+        if p is note or _ATTACHMENT_LABEL.match(p.text):
+            continue
+        for match in ATTACHMENT_REF.finditer(p.text):
+            if int(match.group(1)) > count:
+                at = replace(location_of(p, file), span=match.span())
+                out.append(finding("attachment-mismatch", at,
+                                   f"正文提到“{match.group()}”，附件说明只列了{count}个",
+                                   "核对附件说明与正文中的附件序号"))
+    return out
+
+
+def _measures_without_owner(items: list, kept: list[Paragraph], file: str) -> list[Finding]:
+    """A numbered item among measures that name who answers for them, naming nobody."""
+    out: list[Finding] = []
+    measures = sum(len(i["工作措施"]) for i in items if isinstance(i, dict) and "工作措施" in i)
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        content = item.get("内容")
+        if isinstance(content, list):
+            out += _measures_without_owner(content, kept, file)
+        if measures < 2 or "标题" not in item or any(isinstance(c, dict) for c in content or []):
+            continue
+        title = item["标题"]
+        at = next((p for p in kept if (read_marker(p.text) and
+                                       read_marker(p.text).rest.startswith(title))), None)
+        out.append(finding("measure-owner", location_of(at, file) if at else Location(file),
+                           f"措施“{title}”没有写责任领导和责任人",
+                           "在措施末尾写明（责任领导：…　责任人：…）"))
+    return out

@@ -1,0 +1,2 @@
+def check_pdf_layout(path, display):
+    return []
