@@ -13,7 +13,7 @@ from ..importer.document import Imported, import_file
 from ..importer.findings import Finding as ImportFinding
 from ..importer.front import DOC_NUMBER, read_doc_number, title_kind
 from ..importer.markers import read_marker
-from ..importer.paragraphs import Paragraph
+from ..importer.paragraphs import Paragraph, read_paragraphs
 from .findings import Finding, Location, finding
 from .text import ATTACHMENT_REF, balance_findings, scan_text
 
@@ -37,13 +37,18 @@ def location_of(p: Paragraph, file: str) -> Location:
     return Location(file, line=p.line)
 
 
-def check_paragraphs(path: Path, paragraphs: list[Paragraph], file: str) -> list[Finding]:
+def read_document(path: Path, suffix: str) -> tuple[list[Paragraph], Imported]:
+    """The file's paragraphs, and what the importer reads in them."""
+    paragraphs = read_paragraphs(path, suffix)
+    return paragraphs, import_file(path, paragraphs)
+
+
+def check_paragraphs(paragraphs: list[Paragraph], imported: Imported, file: str) -> list[Finding]:
     kept = [p for p in paragraphs if not is_furniture(p.text)]
     out: list[Finding] = []
     for p in kept:
         out += scan_text(p.text, location_of(p, file))
     out += balance_findings([(p.text, location_of(p, file)) for p in kept])
-    imported = import_file(path, paragraphs)
     out += _import_findings(imported.all_findings, file)
     out += _title_punct(imported, kept, file)
     out += _recipients_without_colon(imported, kept, file)

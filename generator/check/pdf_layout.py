@@ -1,2 +1,2 @@
-def check_pdf_layout(path, display):
+def check_pdf_layout(path, display, imported):
     return []

@@ -54,20 +54,19 @@ def _findings(path: Path, display: str, suffix: str) -> list[Finding]:
         return check_yaml(path, display)
     if suffix not in CHECKABLE:
         raise ExtractError(f"不支持的文件类型“{suffix}”；可检查 YAML、DOCX、PDF、TXT")
-    from ..importer.paragraphs import read_paragraphs
-    from .document import check_paragraphs
+    from .document import check_paragraphs, read_document
 
-    paragraphs = read_paragraphs(path, suffix)
+    paragraphs, imported = read_document(path, suffix)
     # --fix edits YAML only: a finished file keeps its suggestion, not an edit
-    found = [replace(f, edit=None) for f in check_paragraphs(path, paragraphs, display)]
+    found = [replace(f, edit=None) for f in check_paragraphs(paragraphs, imported, display)]
     if suffix == ".docx":
         from .docx_layout import check_docx_layout
 
-        found += check_docx_layout(path, display)
+        found += check_docx_layout(path, display, imported)
     elif suffix == ".pdf":
         from .pdf_layout import check_pdf_layout
 
-        found += check_pdf_layout(path, display)
+        found += check_pdf_layout(path, display, imported)
     return found
 
 
