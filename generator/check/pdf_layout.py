@@ -1,2 +1,339 @@
-def check_pdf_layout(path, display, imported):
-    return []
+"""Layout of a PDF as printed: page size, the text block's edges, faces and sizes of the
+characters, the line and character grid, page numbers, the red header, the 版记, and
+whether every font is embedded. Lines are numbered per page as the importer numbers them."""
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import layout as L
+from ..importer.document import Imported
+from ..importer.markers import Form, read_marker
+from .faces import face_name, face_of
+from .findings import Finding, Location, finding
+
+MM_PER_PT = 25.4 / 72
+LEFT = L.MARGIN_LEFT_MM
+RIGHT = L.PAGE_WIDTH_MM - L.MARGIN_RIGHT_MM
+TOP = L.MARGIN_TOP_MM
+BOTTOM = L.PAGE_HEIGHT_MM - L.MARGIN_BOTTOM_MM
+PITCH_MM = L.LINE_PITCH_PT * MM_PER_PT  # 22 lines fill the block
+_HANGING = set("，。、；：？！”’）》〕】")
+_HEADING_FACES = {Form.CN: L.HEADING_FACES[1], Form.CN_PAREN: L.HEADING_FACES[2]}
+
+
+@dataclass
+class Line:
+    page: int
+    number: int
+    text: str
+    x0: float  # mm from the left edge
+    x1: float
+    top: float  # mm from the top edge
+    bottom: float
+    chars: list[dict]
+
+    @property
+    def size(self) -> float:
+        sizes = [round(c["size"], 1) for c in self.chars if c["text"].strip()]
+        return max(set(sizes), key=sizes.count) if sizes else 0.0
+
+    @property
+    def core_x1(self) -> float:
+        """Right edge without punctuation hanging past the block."""
+        kept = [c for c in self.chars if c["text"].strip() and c["text"] not in _HANGING]
+        return max(c["x1"] for c in kept) * MM_PER_PT if kept else self.x1
+
+    def faces(self, start: int = 0, end: int | None = None) -> Counter:
+        chars = [c for c in self.chars if c["text"].strip()][start:end]
+        return Counter(face_of(c["fontname"]) for c in chars if "\u4e00" <= c["text"] <= "\u9fff")
+
+
+@dataclass
+class Page:
+    number: int
+    width: float
+    height: float
+    lines: list[Line]
+    red_rules: list[float]  # top and bottom edges (mm) of red shapes at least 100 mm wide
+
+    def footer(self) -> Line | None:
+        below = [line for line in self.lines if line.top > BOTTOM + 2]
+        return below[-1] if below else None
+
+    def text_lines(self) -> list[Line]:
+        return [line for line in self.lines if line.top <= BOTTOM + 2]
+
+
+def read_pages(path: Path) -> tuple[list[Page], dict[str, bool]]:
+    import pdfplumber
+
+    pages = []
+    with pdfplumber.open(path) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            lines = [Line(number, n, line["text"], line["x0"] * MM_PER_PT, line["x1"] * MM_PER_PT,
+                          line["top"] * MM_PER_PT, line["bottom"] * MM_PER_PT, line["chars"])
+                     for n, line in enumerate(page.extract_text_lines(), start=1)]
+            # a CSS border is filled as a frame, so either edge may be the rule that shows
+            rules = [shape[edge] * MM_PER_PT for shape in page.rects + page.lines
+                     for edge in ("top", "bottom")
+                     if (shape["x1"] - shape["x0"]) * MM_PER_PT >= 100
+                     and (_is_red(shape.get("non_stroking_color")) or _is_red(shape.get("stroking_color")))]
+            pages.append(Page(number, float(page.width) * MM_PER_PT, float(page.height) * MM_PER_PT,
+                              lines, rules))
+        fonts = _embedded_fonts(pdf)
+    return pages, fonts
+
+
+def _is_red(colour) -> bool:
+    if not isinstance(colour, (tuple, list)):
+        return False
+    if len(colour) == 3:
+        r, g, b = colour
+        return r >= 0.7 and g <= 0.35 and b <= 0.35
+    if len(colour) == 4:
+        c, m, y, k = colour
+        return c <= 0.2 and m >= 0.6 and y >= 0.6 and k <= 0.2
+    return False
+
+
+def _embedded_fonts(pdf) -> dict[str, bool]:
+    """Base font name -> whether its font program is in the file."""
+    from pdfminer.pdftypes import resolve1
+
+    found: dict[str, bool] = {}
+    for page in pdf.pages:
+        resources = resolve1(page.page_obj.resources) or {}
+        for ref in (resolve1(resources.get("Font")) or {}).values():
+            font = resolve1(ref)
+            name = str(resolve1(font.get("BaseFont"))).strip("/'")
+            if font.get("Subtype") and str(font.get("Subtype")).strip("/'") == "Type3":
+                found[name] = True  # drawn with PDF operators: nothing to embed
+                continue
+            descriptor = None
+            for child in resolve1(font.get("DescendantFonts")) or [font]:
+                descriptor = resolve1(resolve1(child).get("FontDescriptor"))
+            found[name] = bool(descriptor) and any(
+                k in descriptor for k in ("FontFile", "FontFile2", "FontFile3"))
+    return found
+
+
+def check_pdf_layout(path: Path, display: str, imported: Imported) -> list[Finding]:
+    pages, fonts = read_pages(path)
+    if not any(page.lines for page in pages):
+        return []  # a scan: no text to measure
+    out = _page_size(pages, display)
+    body_size = _body_size(pages)
+    body = [line for page in pages for line in page.text_lines() if abs(line.size - body_size) < 0.3]
+    out += _margins(pages, body, display)
+    out += _fonts(pages, body, body_size, imported, display)
+    out += _grid(body, display)
+    out += _page_numbers(pages, display)
+    out += _red_header(pages, imported, display)
+    out += _imprint(pages, imported, display)
+    missing = sorted(name.split("+")[-1] for name, embedded in fonts.items() if not embedded)
+    if missing:
+        out.append(finding("font-embedded", Location(display), f"未嵌入的字体：{'、'.join(missing)}",
+                           "导出 PDF 时选择嵌入全部字体，否则换一台电脑会显示为别的字体"))
+    return out
+
+
+def _page_size(pages: list[Page], display: str) -> list[Finding]:
+    wrong = [p for p in pages if abs(p.width - L.PAGE_WIDTH_MM) > 1 or abs(p.height - L.PAGE_HEIGHT_MM) > 1]
+    if not wrong:
+        return []
+    first = wrong[0]
+    return [finding("page-size", Location(display, page=first.number),
+                    f"纸张为 {first.width:.0f} × {first.height:.0f} mm（共{len(wrong)}页）",
+                    "改为 A4 纵向（210 × 297 mm）")]
+
+
+def _body_size(pages: list[Page]) -> float:
+    sizes = Counter(round(c["size"], 1) for p in pages for line in p.text_lines()
+                    for c in line.chars if c["text"].strip())
+    return sizes.most_common(1)[0][0] if sizes else L.BODY_SIZE_PT
+
+
+def _margins(pages: list[Page], body: list[Line], display: str) -> list[Finding]:
+    if len(body) < 3:
+        return []
+    problems = []
+    left = min(line.x0 for line in body)
+    if abs(left - LEFT) > 1:
+        problems.append(f"左 {left:.1f} mm（应为 {LEFT:g}）")
+    wide = [line for line in body if line.x1 - left > 120]
+    if len(wide) >= 5:
+        right = max(line.core_x1 for line in wide)
+        if abs(right - RIGHT) > 1.2:
+            problems.append(f"右 {L.PAGE_WIDTH_MM - right:.1f} mm（应为 {L.MARGIN_RIGHT_MM:g}）")
+    tops = [p.text_lines()[0].top for p in pages[1:] if p.text_lines()]
+    if tops:
+        top = statistics.median(tops)
+        if top < TOP - 1 or top > TOP + 8:
+            problems.append(f"上 约{top:.0f} mm（应为 {TOP:g}）")
+    low = max((line.bottom for line in body), default=0)
+    if low > BOTTOM + 1:
+        problems.append(f"下 约{L.PAGE_HEIGHT_MM - low:.0f} mm（应为 {L.MARGIN_BOTTOM_MM:g}）")
+    if not problems:
+        return []
+    return [finding("page-margin", Location(display), "版心位置不符：" + "，".join(problems),
+                    "天头37 mm、订口28 mm，版心156 × 225 mm（下35、右26 mm）")]
+
+
+def _fonts(pages: list[Page], body: list[Line], body_size: float, imported: Imported,
+           display: str) -> list[Finding]:
+    out = []
+    if abs(body_size - L.BODY_SIZE_PT) > 0.3:
+        out.append(finding("body-font", Location(display),
+                           f"正文字号为 {body_size:g}pt", "改为三号（16pt）"))
+    faces: Counter = Counter()
+    first_at: dict = {}
+    headings: dict[tuple, list[Line]] = defaultdict(list)
+    for line in body:
+        marker = read_marker(line.text.strip())
+        if marker and marker.form in _HEADING_FACES and line.x0 > LEFT + 3:
+            face = line.faces(0, 4).most_common(1)
+            if face and face[0][0] is not None:
+                headings[(marker.form, face[0][0])].append(line)
+            stop = line.text.find("。")
+            counted = line.faces(stop + 1) if stop > 0 else Counter()
+        else:
+            counted = line.faces()
+        faces += counted
+        for face in counted:
+            first_at.setdefault(face, line)
+    total = sum(faces.values())
+    if total and faces[L.FANGSONG] + faces[L.KAITI] < total * 0.5:
+        face, _ = faces.most_common(1)[0]
+        line = first_at[face]
+        out.append(finding("body-font", Location(display, page=line.page, line=line.number),
+                           f"正文主要用{face_name(face)}", "改用仿宋"))
+    for (form, face), lines in headings.items():
+        wanted = _HEADING_FACES[form]
+        if face is not wanted:
+            out.append(finding("heading-font", Location(display, page=lines[0].page, line=lines[0].number),
+                               f"“{form.sample}”级标题用了{face_name(face)}（共{len(lines)}处）",
+                               f"改用{face_name(wanted)}"))
+    out += _title_font(pages, imported, display)
+    return out
+
+
+def _title_font(pages: list[Page], imported: Imported, display: str) -> list[Finding]:
+    at = imported.found_at.get("标题")
+    if at is None or at.page is None:
+        return []
+    line = next((x for x in pages[at.page - 1].lines if x.number == at.line), None)
+    if line is None:
+        return []
+    face = line.faces().most_common(1)
+    face = face[0][0] if face else None
+    if face is L.XIAOBIAOSONG and abs(line.size - L.TITLE_SIZE_PT) < 0.3:
+        return []
+    return [finding("title-font", Location(display, page=line.page, line=line.number),
+                    f"标题为{face_name(face)} {line.size:g}pt", "改为二号（22pt）小标宋")]
+
+
+def _grid(body: list[Line], display: str) -> list[Finding]:
+    out = []
+    gaps = [round(b.top - a.top, 1) for a, b in zip(body, body[1:])
+            if a.page == b.page and 0 < b.top - a.top < 2.5 * PITCH_MM]
+    if len(gaps) >= 5:
+        gap = Counter(gaps).most_common(1)[0][0]
+        if abs(gap - PITCH_MM) > 0.25:
+            out.append(finding("grid-lines", Location(display),
+                               f"行距约 {gap:.1f} mm，每页约{int(225 / gap)}行",
+                               f"行距 {PITCH_MM:.2f} mm（{L.LINE_PITCH_PT:g}pt），每页22行"))
+    left = min((line.x0 for line in body), default=LEFT)
+    full = [line for line in body if abs(line.x0 - left) < 1 and line.core_x1 > RIGHT - 1.5
+            and not line.text.isascii()]
+    if len(full) >= 3:
+        counts = Counter(_cells(line) for line in full)
+        common = counts.most_common(1)[0][0]
+        if common != L.CHARS_PER_LINE:
+            out.append(finding("grid-chars", Location(display),
+                               f"满行多为{common}字", "每行28字（字距约 15.79pt）"))
+    return out
+
+
+def _cells(line: Line) -> int:
+    """Grid cells a full line takes: CJK characters count one, Latin and digits half."""
+    width = sum(1.0 if ord(c["text"]) >= 0x2E80 else 0.5 for c in line.chars if c["text"].strip())
+    return round(width)
+
+
+def _page_numbers(pages: list[Page], display: str) -> list[Finding]:
+    one_char = L.PAGE_NUMBER_SIZE_PT * MM_PER_PT
+    missing, wrong = [], []
+    for page in pages:
+        footer = page.footer()
+        if footer is None:
+            last_imprint = page is pages[-1] and any(
+                line.text.startswith(("抄送", "抄 送")) or line.text.endswith("印发") for line in page.lines)
+            if not last_imprint:
+                missing.append(page.number)
+            continue
+        problems = []
+        if footer.text.replace(" ", "") not in (f"—{page.number}—", f"－{page.number}－"):
+            problems.append(f"写作“{footer.text}”")
+        if abs(footer.size - L.PAGE_NUMBER_SIZE_PT) > 0.5:
+            problems.append(f"字号 {footer.size:g}pt")
+        if page.number % 2 and abs(footer.x1 - (RIGHT - one_char)) > 2:
+            problems.append("单页页码应居右空一字")
+        if not page.number % 2 and abs(footer.x0 - (LEFT + one_char)) > 2:
+            problems.append("双页页码应居左空一字")
+        if problems:
+            wrong.append((page, problems))
+    out = []
+    if missing:
+        out.append(finding("page-number", Location(display, page=missing[0]),
+                           f"第{'、'.join(map(str, missing[:5]))}页没有页码" + ("等" if len(missing) > 5 else ""),
+                           "页码用四号半角宋体“— 1 —”，置于版心下边缘之下"))
+    if wrong:
+        page, problems = wrong[0]
+        out.append(finding("page-number", Location(display, page=page.number),
+                           f"页码{'，'.join(problems)}（共{len(wrong)}页有此类问题）",
+                           "四号半角宋体“— 1 —”，单页居右空一字，双页居左空一字"))
+    return out
+
+
+def _red_header(pages: list[Page], imported: Imported, display: str) -> list[Finding]:
+    found = imported.found_at
+    out = []
+    mark = found.get("发文机关标志")
+    if mark is not None and mark.page:
+        line = next((x for x in pages[mark.page - 1].lines if x.number == mark.line), None)
+        if line is not None and not all(_is_red(c.get("non_stroking_color"))
+                                        for c in line.chars if c["text"].strip()):
+            out.append(finding("red-header", Location(display, page=line.page, line=line.number),
+                               "发文机关标志不是红色", "发文机关标志用红色小标宋"))
+    number = found.get("发文字号")
+    if number is not None and number.page:
+        line = next((x for x in pages[number.page - 1].lines if x.number == number.line), None)
+        below = [top for top in pages[number.page - 1].red_rules
+                 if line is not None and line.bottom - 1 < top < line.bottom + 15]
+        if line is not None and not below:
+            out.append(finding("red-header", Location(display, page=line.page, line=line.number),
+                               "发文字号下没有红色分隔线", "在发文字号之下4 mm处加与版心等宽的红色分隔线"))
+    return out
+
+
+def _imprint(pages: list[Page], imported: Imported, display: str) -> list[Finding]:
+    """版记 on the last page, its last line at the foot of the text block, in 四号."""
+    found = [imported.found_at[k] for k in ("抄送", "印发机关") if k in imported.found_at]
+    lines = [next((x for x in pages[p.page - 1].lines if x.number == p.line), None)
+             for p in found if p.page]
+    lines = [line for line in lines if line is not None]
+    if not lines:
+        return []
+    out = []
+    last = max(lines, key=lambda x: (x.page, x.top))
+    if last.page != len(pages) or last.bottom < BOTTOM - 2 * PITCH_MM:
+        out.append(finding("imprint-position", Location(display, page=last.page, line=last.number),
+                           "版记不在最后一页的最下端", "版记置于最后一页版心的最下端"))
+    sizes = sorted({line.size for line in lines if abs(line.size - L.IMPRINT_SIZE_PT) > 0.3})
+    if sizes:
+        out.append(finding("imprint-position", Location(display, page=lines[0].page, line=lines[0].number),
+                           f"版记字号为 {'、'.join(f'{s:g}pt' for s in sizes)}", "版记用四号（14pt）仿宋"))
+    return out
