@@ -24,7 +24,7 @@ _FROM_IMPORT = {"number-gap", "number-repeat", "number-backward", "number-start"
                 "attachment-mismatch", "attachment-punct", "measure-owner", "clause-form"}
 _MERGED = {"date-form", "doc-number-form"}  # several flaws of one field: one finding
 _END_PUNCT = "。，；：！？、.,;:!?"
-_CLAUSE_NOTE = re.compile(r"（GB/T[^）]*）")
+_CLAUSE_NOTE = re.compile(r"（GB/T[^）]*）|，导入为“[^”]*”")  # the importer's asides
 _ATTACHMENT_LABEL = re.compile(r"^附件\s*\d*$")
 _HEAD_FIELDS = ("份号", "密级", "紧急程度", "发文机关标志", "发文字号")
 

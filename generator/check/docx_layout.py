@@ -3,7 +3,7 @@ sizes resolved through run, character style, paragraph style and document defaul
 line and character grid, footers with page numbers, the red header and the 版记."""
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from archive.extract import body_paragraphs, paragraph_text
@@ -59,7 +59,7 @@ class Styles:
 
     def paragraph_property(self, p, path: list[str], attr: str) -> str | None:
         """An attribute of a paragraph property (spacing@line, jc@val …) through its styles."""
-        chain = [p.find(_w("pPr"))] + [s.find(_w("pPr")) for s in self._chain(self._pstyle(p))]
+        chain = [p.find(_w("pPr"))] + [s.find(_w("pPr")) for s in self._chain(self.pstyle(p))]
         for ppr in chain + [self.default_ppr]:
             node = ppr
             for part in path:
@@ -68,7 +68,7 @@ class Styles:
                 return node.get(_w(attr))
         return None
 
-    def _pstyle(self, p) -> str | None:
+    def pstyle(self, p) -> str | None:
         node = p.find(f"{_w('pPr')}/{_w('pStyle')}")
         return node.get(_w("val")) if node is not None else self.default_para
 
@@ -78,7 +78,7 @@ class Styles:
         if rstyle is not None:
             for style in self._chain(rstyle.get(_w("val"))):
                 yield style.find(_w("rPr"))
-        for style in self._chain(self._pstyle(p)):
+        for style in self._chain(self.pstyle(p)):
             yield style.find(_w("rPr"))
         yield self.defaults
 
@@ -248,7 +248,7 @@ def _grid(document, paragraphs, styles: Styles, display: str) -> list[Finding]:
     body = [p for _, p in paragraphs if _has_cjk(paragraph_text(p)) and not _in_table(p)]
     if not body:
         return []
-    p = body[len(body) // 2]  # a paragraph of ordinary body text
+    p = _typical(body, styles)
     out = []
     pitch = _line_pitch(styles, p, grid, grid_type)
     if pitch:
@@ -264,6 +264,13 @@ def _grid(document, paragraphs, styles: Styles, display: str) -> list[Finding]:
                            f"每行约{chars}字（字距 {char_pitch / 20:.2f}pt）",
                            "文档网格设为每行28字，或字符间距紧缩约0.25pt"))
     return out
+
+
+def _typical(body: list, styles: Styles):
+    """A paragraph in the style most body paragraphs have."""
+    style_of = [styles.pstyle(p) for p in body]
+    common = Counter(style_of).most_common(1)[0][0]
+    return body[style_of.index(common)]
 
 
 def _line_pitch(styles: Styles, p, grid, grid_type) -> float | None:

@@ -246,8 +246,9 @@ def _grid(body: list[Line], display: str) -> list[Finding]:
                                f"行距约 {gap:.1f} mm，每页约{int(225 / gap)}行",
                                f"行距 {PITCH_MM:.2f} mm（{L.LINE_PITCH_PT:g}pt），每页22行"))
     left = min((line.x0 for line in body), default=LEFT)
-    full = [line for line in body if abs(line.x0 - left) < 1 and line.core_x1 > RIGHT - 1.5
-            and not line.text.isascii()]
+    # a line that starts at the margin and wraps into another is full, however it is justified
+    full = [a for a, b in zip(body, body[1:]) if a.page == b.page and abs(a.x0 - left) < 1
+            and abs(b.x0 - left) < 1 and 0 < b.top - a.top < 2 * PITCH_MM and not a.text.isascii()]
     if len(full) >= 3:
         counts = Counter(_cells(line) for line in full)
         common = counts.most_common(1)[0][0]
@@ -259,8 +260,10 @@ def _grid(body: list[Line], display: str) -> list[Finding]:
 
 def _cells(line: Line) -> int:
     """Grid cells a full line takes: CJK characters count one, Latin and digits half."""
-    width = sum(1.0 if ord(c["text"]) >= 0x2E80 else 0.5 for c in line.chars if c["text"].strip())
-    return round(width)
+    chars = [c for c in line.chars if c["text"].strip()]
+    if chars and chars[-1]["text"] in _HANGING and chars[-1]["x1"] * MM_PER_PT > RIGHT + 0.5:
+        chars = chars[:-1]  # punctuation hung past the edge takes no cell
+    return round(sum(1.0 if ord(c["text"]) >= 0x2E80 else 0.5 for c in chars))
 
 
 def _page_numbers(pages: list[Page], display: str) -> list[Finding]:
