@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pdfplumber
-from pdfminer.pdftypes import resolve1
 
 PT_TO_MM = 25.4 / 72
 PUNCTUATION = set("，。、；：？！“”‘’（）《》〔〕【】—…·")
@@ -74,18 +73,8 @@ def cjk_count(text: str) -> int:
 
 
 def embedded_fonts(path: Path) -> dict[str, bool]:
-    """Base font name -> whether a font file is embedded."""
-    found: dict[str, bool] = {}
+    """Base font name -> whether a font file is embedded (the checker's reading)."""
+    from generator.check.pdf_layout import embedded_fonts as read
+
     with pdfplumber.open(path) as pdf:
-        for page in pdf.pages:
-            resources = resolve1(page.page_obj.resources) or {}
-            for ref in (resolve1(resources.get("Font")) or {}).values():
-                font = resolve1(ref)
-                name = str(resolve1(font.get("BaseFont"))).strip("/'")
-                descriptor = None
-                for child in resolve1(font.get("DescendantFonts")) or [font]:
-                    descriptor = resolve1(resolve1(child).get("FontDescriptor"))
-                embedded = bool(descriptor) and any(
-                    k in descriptor for k in ("FontFile", "FontFile2", "FontFile3"))
-                found[name] = embedded
-    return found
+        return read(pdf)

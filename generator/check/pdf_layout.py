@@ -83,7 +83,7 @@ def read_pages(path: Path) -> tuple[list[Page], dict[str, bool]]:
                      and (_is_red(shape.get("non_stroking_color")) or _is_red(shape.get("stroking_color")))]
             pages.append(Page(number, float(page.width) * MM_PER_PT, float(page.height) * MM_PER_PT,
                               lines, rules))
-        fonts = _embedded_fonts(pdf)
+        fonts = embedded_fonts(pdf)
     return pages, fonts
 
 
@@ -99,7 +99,7 @@ def _is_red(colour) -> bool:
     return False
 
 
-def _embedded_fonts(pdf) -> dict[str, bool]:
+def embedded_fonts(pdf) -> dict[str, bool]:
     """Base font name -> whether its font program is in the file."""
     from pdfminer.pdftypes import resolve1
 
