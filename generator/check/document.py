@@ -125,9 +125,9 @@ def _recipients_without_colon(imported: Imported, kept: list[Paragraph],
     index = kept.index(title) + imported.fields["标题"].count("\n") + 1
     if index + 1 >= len(kept):
         return []
-    line = kept[index].text
+    line = kept[index].text.strip("\u200b\u200c\u200d\ufeff")
     looks_like_organs = line.startswith("各") or bool(re.search(r"(局|委|办|室|处|科|校|院|组|中心|单位|部门|街道|政府)$", line))
-    if (len(line) > 60 or line[-1] in _END_PUNCT or read_marker(line) is not None
+    if (not line or len(line) > 60 or line[-1] in _END_PUNCT or re.search(r"\d", line) or read_marker(line) is not None
             or read_written_date(line) or not looks_like_organs):
         return []
     return [finding("recipients-colon", location_of(kept[index], file),

@@ -20,10 +20,11 @@ _STRAIGHT_QUOTE = re.compile(rf'(?<={CJK})"|"(?={CJK})')
 
 # Opening -> closing; half-width round brackets pair with full-width ones (their width is
 # a punctuation finding, not a balance one).
-PAIRS = {"（": "）", "(": "）", "〔": "〕", "【": "】", "《": "》", "［": "］", "[": "］",
+PAIRS = {"（": "）", "(": "）", "〔": "〕", "【": "】", "《": "》", "〈": "〉", "［": "］", "[": "］",
          "“": "”", "‘": "’"}
-_CLOSING = {"）": "（", ")": "（", "〕": "〔", "】": "【", "》": "《", "］": "［", "]": "［",
+_CLOSING = {"）": "（", ")": "（", "〕": "〔", "】": "【", "》": "《", "〉": "〈", "］": "［", "]": "［",
             "”": "“", "’": "‘"}
+_REACH = 8  # a pair may be split over this many following paragraphs (wrapped lines, revision notes)
 _QUOTES = set("“”‘’")
 
 
@@ -128,16 +129,18 @@ def unbalanced(text: str) -> list[Unbalanced]:
 
 
 def balance_findings(texts: list[tuple[str, Location]]) -> list[Finding]:
-    """Unbalanced brackets and quotes over consecutive paragraphs: one left open at the end of
-    a paragraph and closed at the start of the next is a paragraph split by the reader."""
+    """Unbalanced brackets and quotes over consecutive paragraphs: one left open in a paragraph
+    and closed in one of the next few is a pair split by wrapped lines, not a defect."""
     per = [unbalanced(text) for text, _ in texts]
     for i in range(len(per) - 1):
-        for u in [u for u in per[i] if u.opening]:
-            closer = next((v for v in per[i + 1]
-                           if not v.opening and PAIRS[_CLOSING[v.char]] == PAIRS[u.char]), None)
-            if closer is not None:
-                per[i].remove(u)
-                per[i + 1].remove(closer)
+        for u in reversed([u for u in per[i] if u.opening]):
+            for j in range(i + 1, min(i + 1 + _REACH, len(per))):
+                closer = next((v for v in per[j]
+                               if not v.opening and PAIRS[_CLOSING[v.char]] == PAIRS[u.char]), None)
+                if closer is not None:
+                    per[i].remove(u)
+                    per[j].remove(closer)
+                    break
     out = []
     for (text, at), lone in zip(texts, per):
         for u in lone:
