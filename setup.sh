@@ -110,7 +110,7 @@ case "$mode" in
       -o out/导入/森林防火方案.yaml --force --report
     "$venv/bin/gongwen" generate out/导入/森林防火方案.yaml -o out/导入/ -q
     say "按 GB/T 9704 检查示例 YAML 和生成的 DOCX、PDF（应全部通过）"
-    "$venv/bin/gongwen" check samples/ out/*.docx out/*.pdf out/各单位/ out/导入/
+    "$venv/bin/gongwen" check samples/*.yaml samples/district/ out/*.docx out/*.pdf out/各单位/ out/导入/
     say "试试检查有缺陷的原文：.venv/bin/gongwen check samples/导入/网页复制的森林防火方案.txt"
     say "试试检索：.venv/bin/gongwen search 消毒；.venv/bin/gongwen who 消毒"
     ;;
