@@ -17,14 +17,12 @@ from ..importer.paragraphs import Paragraph, read_paragraphs
 from .findings import Finding, Location, finding
 from .text import ATTACHMENT_REF, balance_findings, scan_text
 
-# Defects the importer finds that are check rules; number-form and punct-half-width are
-# found with their character spans by text.py instead.
+# Defects the importer finds that are check rules; number-form, brackets and punctuation
+# are found with their character spans by text.py instead.
 _FROM_IMPORT = {"number-gap", "number-repeat", "number-backward", "number-start", "number-level",
                 "date-form", "doc-number-form", "recipients-colon", "cc-full-stop",
                 "attachment-mismatch", "attachment-punct", "measure-owner", "clause-form"}
-_MERGED = {"date-form", "doc-number-form"}  # several flaws of one field: one finding
 _END_PUNCT = "。，；：！？、.,;:!?"
-_CLAUSE_NOTE = re.compile(r"（GB/T[^）]*）|，导入为“[^”]*”")  # the importer's asides
 _ATTACHMENT_LABEL = re.compile(r"^附件\s*\d*$")
 _HEAD_FIELDS = ("份号", "密级", "紧急程度", "发文机关标志", "发文字号")
 
@@ -57,36 +55,37 @@ def check_paragraphs(paragraphs: list[Paragraph], imported: Imported, file: str)
     return out
 
 
+_ADVICE = {"cc-full-stop": "在最后一个抄送机关后加“。”", "recipients-colon": "改为全角冒号“：”",
+           "attachment-punct": "删去附件名称后的标点", "attachment-mismatch": "核对附件说明与所附附件",
+           "measure-owner": "补写责任领导和责任人"}
+
+
 def _import_findings(found: list[ImportFinding], file: str) -> list[Finding]:
     out: list[Finding] = []
-    merged: dict[tuple, int] = {}
+    fields_seen: set[tuple] = set()
     for f in found:
         if f.rule not in _FROM_IMPORT:
             continue
-        if f.rule == "clause-form" and "括号" in f.message:
-            continue  # bracket-unbalanced and punct-half-width say it with the position
         at = location_of(f.at, file) if f.at else Location(file)
-        message = _CLAUSE_NOTE.sub("", f.message)
-        key = (f.rule, at)
-        if f.rule in _MERGED and key in merged:
-            before = out[merged[key]]
-            flaw = message.split("：", 1)[-1]
-            out[merged[key]] = finding(f.rule, at, f"{before.message}；{flaw}", before.fix)
+        if f.rule in ("date-form", "doc-number-form"):
+            # the importer reports each flaw of the field apart; one finding says them all
+            if (f.rule, at) not in fields_seen:
+                fields_seen.add((f.rule, at))
+                out.append(_field_finding(f.rule, f.at.text, at))
             continue
-        merged[key] = len(out)
-        out.append(finding(f.rule, at, message, _suggest(f)))
+        out.append(finding(f.rule, at, f.message, _ADVICE.get(f.rule, "")))
     return out
 
 
-def _suggest(f: ImportFinding) -> str:
-    text = f.at.text if f.at else ""
-    if f.rule == "date-form" and (written := read_written_date(text)):
-        return f"改为“{format_date(written.day)}”"
-    if f.rule == "doc-number-form" and (match := DOC_NUMBER.search(text)):
-        return f"改为“{read_doc_number(match).number}”"
-    return {"cc-full-stop": "在最后一个抄送机关后加“。”", "recipients-colon": "改为全角冒号“：”",
-            "attachment-punct": "删去附件名称后的标点", "attachment-mismatch": "核对附件说明与所附附件",
-            "measure-owner": "补写责任领导和责任人"}.get(f.rule, "")
+def _field_finding(rule: str, text: str, at: Location) -> Finding:
+    """成文日期 or 发文字号 written wrongly, read again for every flaw and the right form."""
+    if rule == "date-form":
+        written = read_written_date(text)
+        return finding(rule, at, f"成文日期“{text}”：{'；'.join(written.flaws)}",
+                       f"改为“{format_date(written.day)}”")
+    read = read_doc_number(DOC_NUMBER.search(text))
+    return finding(rule, at, f"发文字号“{read.written}”：{'；'.join(read.flaws)}",
+                   f"改为“{read.number}”")
 
 
 def _after_head(imported: Imported, kept: list[Paragraph]) -> int:

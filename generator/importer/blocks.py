@@ -133,8 +133,8 @@ def unnumbered_measure(node: Node, ctx: Context, queue: deque) -> dict | None:
 
 def _measure_item(title: str, content: list[str], clause, clause_at: Paragraph | None,
                   at: Paragraph | None, ctx: Context) -> dict | None:
-    for flaw in clause.flaws:
-        ctx.defect(flaw, clause_at)
+    for rule, flaw in clause.flaws:
+        ctx.defect(flaw, clause_at, rule)
     ctx.roster.add(clause.leaders + clause.doers)
     if not clause.leaders:
         ctx.defect(f"措施“{title}”写了责任人，没有写责任领导", clause_at, "measure-owner")

@@ -100,7 +100,7 @@ class Clause:
     leaders: list[Ref]
     doers: list[Ref]
     deadline: str
-    flaws: list[str]
+    flaws: list[tuple[str, str]]  # (check rule, message)
 
 
 def find_clause(text: str, known: set[str]) -> Clause | None:
@@ -114,11 +114,11 @@ def find_clause(text: str, known: set[str]) -> Clause | None:
     opened = body[0] in "（("
     closed = body.rstrip("。").endswith(("）", ")"))
     if opened and not closed:
-        flaws.append("责任分工的括号没有闭合")
+        flaws.append(("bracket-unbalanced", "责任分工的括号没有闭合"))
     elif closed and not opened:
-        flaws.append("责任分工缺少左括号")
+        flaws.append(("bracket-unbalanced", "责任分工缺少左括号"))
     if "(" in body or ")" in body:
-        flaws.append("责任分工用了半角括号")
+        flaws.append(("punct-half-width", "责任分工用了半角括号"))
     inner = body.lstrip("（(").rstrip("。").rstrip("）)")
     fields: dict[str, str] = {}
     marks = list(_FIELD.finditer(inner))
@@ -128,7 +128,7 @@ def find_clause(text: str, known: set[str]) -> Clause | None:
     leaders = parse_refs(fields.get("leader", ""), known)
     doers = parse_refs(fields.get("doers", ""), known)
     return Clause(match.start(), leaders.refs, doers.refs, fields.get("deadline", ""),
-                  flaws + leaders.flaws + doers.flaws)
+                  flaws + [("clause-form", flaw) for flaw in leaders.flaws + doers.flaws])
 
 
 def _clause_start(text: str) -> re.Match | None:
