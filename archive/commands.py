@@ -330,8 +330,8 @@ def verify_command(as_json, archive_dir) -> None:
 @archive_dir_option
 def check_command(as_json, details, archive_dir) -> None:
     """按 gongwen check 的规则检查档案库中每件现行文件，按规则和单位汇总；有错误时退出码为 1。"""
-    from generator.check.archived import SEVERITIES, check_archive
-    from generator.check.report import print_report
+    from generator.check.archived import check_archive
+    from generator.check.rules import Severity
 
     with open_archive(archive_dir) as archive:
         result = check_archive(archive)
@@ -339,31 +339,31 @@ def check_command(as_json, details, archive_dir) -> None:
         emit_json({"records": [{"id": c.record_id, "title": c.title, "unit": c.unit}
                                | c.report.as_dict() for c in result.records],
                    "skipped": [{"id": i, "reason": why} for i, why in result.skipped],
-                   "by_rule": {rule: {s.code: n[s] for s in SEVERITIES}
+                   "by_rule": {rule: {s.code: n[s] for s in Severity}
                                for rule, n in result.by_rule().items()},
                    "by_unit": {unit: {"documents": n["documents"], "failing": n["failing"]}
-                               | {s.code: n[s] for s in SEVERITIES}
+                               | {s.code: n[s] for s in Severity}
                                for unit, n in result.by_unit().items()}})
     else:
-        _print_archive_check(result, details, print_report)
+        _print_archive_check(result, details)
     if result.has_errors:
         sys.exit(EXIT_FAILURE)
 
 
-def _print_archive_check(result, details: bool, print_report) -> None:
-    from generator.check.archived import SEVERITIES
-    from generator.check.rules import RULES
+def _print_archive_check(result, details: bool) -> None:
+    from generator.check.report import print_report
+    from generator.check.rules import RULES, Severity
 
     if details:
         for checked in result.records:
             print_report(checked.report)
     click.secho("按规则：", bold=True)
     for rule, counts in result.by_rule().items():
-        shown = "，".join(f"{s.label} {counts[s]}" for s in SEVERITIES if counts[s])
+        shown = "，".join(f"{s.label} {counts[s]}" for s in Severity if counts[s])
         click.echo(f"  {rule:22} {RULES[rule].title}：{shown}")
     click.secho("按单位：", bold=True)
     for unit, counts in result.by_unit().items():
-        shown = "，".join(f"{s.label} {counts[s]}" for s in SEVERITIES)
+        shown = "，".join(f"{s.label} {counts[s]}" for s in Severity)
         click.echo(f"  {unit}：{counts['documents']} 件，其中 {counts['failing']} 件有错误；{shown}")
     for record_id, why in result.skipped:
         click.echo(f"  记录 {record_id}：{why}")

@@ -6,7 +6,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .rules import Severity
 from .run import CHECKABLE, FileReport, check_file
 
 _PREFERRED = ("pdf", "docx", "original")
@@ -72,5 +71,3 @@ def _file_to_check(record):
              and Path(f.name).suffix.lower() not in (".yaml", ".yml")}
     return next((files[role] for role in _PREFERRED if role in files), None)
 
-
-SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.NOTE)

@@ -15,14 +15,13 @@ from ..importer.front import DOC_NUMBER, read_doc_number, title_kind
 from ..importer.markers import read_marker
 from ..importer.paragraphs import Paragraph, read_paragraphs
 from .findings import Finding, Location, finding
-from .text import ATTACHMENT_REF, balance_findings, scan_text
+from .text import ATTACHMENT_REF, END_PUNCT, balance_findings, scan_text
 
 # Defects the importer finds that are check rules; number-form, brackets and punctuation
 # are found with their character spans by text.py instead.
 _FROM_IMPORT = {"number-gap", "number-repeat", "number-backward", "number-start", "number-level",
                 "date-form", "doc-number-form", "recipients-colon", "cc-full-stop",
                 "attachment-mismatch", "attachment-punct", "measure-owner", "clause-form"}
-_END_PUNCT = "。，；：！？、.,;:!?"
 _ATTACHMENT_LABEL = re.compile(r"^附件\s*\d*$")
 _HEAD_FIELDS = ("份号", "密级", "紧急程度", "发文机关标志", "发文字号")
 
@@ -105,9 +104,9 @@ def _title_punct(imported: Imported, kept: list[Paragraph], file: str) -> list[F
         at = kept[start]
         title = at.text
         if not (len(title) <= 45 and read_marker(title) is None
-                and title_kind(title.rstrip(_END_PUNCT))):
+                and title_kind(title.rstrip(END_PUNCT))):
             return []
-    if not title or title[-1] not in _END_PUNCT:
+    if not title or title[-1] not in END_PUNCT:
         return []
     return [finding("title-punct", location_of(at, file), f"标题末尾有“{title[-1]}”",
                     f"删去标题末尾的“{title[-1]}”")]
@@ -126,7 +125,7 @@ def _recipients_without_colon(imported: Imported, kept: list[Paragraph],
         return []
     line = kept[index].text.strip("\u200b\u200c\u200d\ufeff")
     looks_like_organs = line.startswith("各") or bool(re.search(r"(局|委|办|室|处|科|校|院|组|中心|单位|部门|街道|政府)$", line))
-    if (not line or len(line) > 60 or line[-1] in _END_PUNCT or re.search(r"\d", line) or read_marker(line) is not None
+    if (not line or len(line) > 60 or line[-1] in END_PUNCT or re.search(r"\d", line) or read_marker(line) is not None
             or read_written_date(line) or not looks_like_organs):
         return []
     return [finding("recipients-colon", location_of(kept[index], file),

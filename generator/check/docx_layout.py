@@ -156,7 +156,7 @@ def _fonts(paragraphs, styles: Styles, imported: Imported, display: str) -> list
         text = paragraph_text(p).strip()
         if not _has_cjk(text) or roles.get(number) in ("mark", "imprint", "head") or _in_table(p):
             continue
-        runs = [(r, "".join(t.text or "" for t in r.iter(_w("t")))) for r in p.iter(_w("r"))]
+        runs = [(r, _run_text(r)) for r in p.iter(_w("r"))]
         runs = [(r, t) for r, t in runs if _has_cjk(t)]
         unset += [number for r, _ in runs[:1]
                   if styles.run_property(p, r, "rFonts", "eastAsia") in (None, "theme")]
@@ -224,6 +224,10 @@ def _face(styles: Styles, p, r):
 def _size(styles: Styles, p, r) -> float:
     value = styles.run_property(p, r, "sz", "val")
     return int(value) / 2 if value else 10.0  # Word's built-in default is 10 pt
+
+
+def _run_text(r) -> str:
+    return "".join(t.text or "" for t in r.iter(_w("t")))
 
 
 def _has_cjk(text: str) -> bool:
@@ -373,7 +377,7 @@ def _red_header(paragraphs, styles: Styles, imported: Imported, display: str) ->
     if "发文机关标志" in found:
         p = by_number[found["发文机关标志"].line]
         colours = {styles.run_property(p, r, "color", "val") for r in p.iter(_w("r"))
-                   if "".join(t.text or "" for t in r.iter(_w("t"))).strip()}
+                   if _run_text(r).strip()}
         if not all(_is_red(c) for c in colours):
             out.append(finding("red-header", Location(display, paragraph=found["发文机关标志"].line),
                                "发文机关标志不是红色", "发文机关标志用红色小标宋"))
@@ -414,7 +418,7 @@ def _imprint(paragraphs, styles: Styles, imported: Imported, display: str) -> li
     for number in numbers:
         p = by_number[number]
         sizes = {_size(styles, p, r) for r in p.iter(_w("r"))
-                 if "".join(t.text or "" for t in r.iter(_w("t"))).strip()}
+                 if _run_text(r).strip()}
         if any(abs(s - L.IMPRINT_SIZE_PT) > 0.25 for s in sizes):
             out.append(finding("imprint-position", Location(display, paragraph=number),
                                f"版记字号为 {'、'.join(f'{s:g}pt' for s in sorted(sizes))}", "版记用四号（14pt）仿宋"))

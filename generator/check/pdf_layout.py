@@ -220,11 +220,16 @@ def _fonts(pages: list[Page], body: list[Line], body_size: float, imported: Impo
     return out
 
 
+def _line_at(pages: list[Page], paragraph) -> Line | None:
+    """The line an importer paragraph starts on (both number lines per page alike)."""
+    return next((x for x in pages[paragraph.page - 1].lines if x.number == paragraph.line), None)
+
+
 def _title_font(pages: list[Page], imported: Imported, display: str) -> list[Finding]:
     at = imported.found_at.get("标题")
     if at is None or at.page is None:
         return []
-    line = next((x for x in pages[at.page - 1].lines if x.number == at.line), None)
+    line = _line_at(pages, at)
     if line is None:
         return []
     face = line.faces().most_common(1)
@@ -306,14 +311,14 @@ def _red_header(pages: list[Page], imported: Imported, display: str) -> list[Fin
     out = []
     mark = found.get("发文机关标志")
     if mark is not None and mark.page:
-        line = next((x for x in pages[mark.page - 1].lines if x.number == mark.line), None)
+        line = _line_at(pages, mark)
         if line is not None and not all(_is_red(c.get("non_stroking_color"))
                                         for c in line.chars if c["text"].strip()):
             out.append(finding("red-header", Location(display, page=line.page, line=line.number),
                                "发文机关标志不是红色", "发文机关标志用红色小标宋"))
     number = found.get("发文字号")
     if number is not None and number.page:
-        line = next((x for x in pages[number.page - 1].lines if x.number == number.line), None)
+        line = _line_at(pages, number)
         below = [top for top in pages[number.page - 1].red_rules
                  if line is not None and line.bottom - 1 < top < line.bottom + 15]
         if line is not None and not below:
@@ -325,8 +330,7 @@ def _red_header(pages: list[Page], imported: Imported, display: str) -> list[Fin
 def _imprint(pages: list[Page], imported: Imported, display: str) -> list[Finding]:
     """版记 on the last page, its last line at the foot of the text block, in 四号."""
     found = [imported.found_at[k] for k in ("抄送", "印发机关") if k in imported.found_at]
-    lines = [next((x for x in pages[p.page - 1].lines if x.number == p.line), None)
-             for p in found if p.page]
+    lines = [_line_at(pages, p) for p in found if p.page]
     lines = [line for line in lines if line is not None]
     if not lines:
         return []

@@ -15,6 +15,7 @@ _ELLIPSIS = re.compile(r"\.{3,}|。{3,}|…+")
 _DASH = re.compile(rf"(?<={CJK})\s*-{{2,}}\s*|\s*-{{2,}}\s*(?={CJK})")
 _FULL_DIGITS = re.compile(r"[０-９]+")
 _DAY = re.compile(r"(?<!\d)(\d{4})年(\d{1,2})月(\d{1,2})日")
+END_PUNCT = "。，；：！？、.,;:!?"  # what a title or a 主送机关 line must not end with
 ATTACHMENT_REF = re.compile(r"附件\s*(\d{1,2})")  # "见附件2"
 _STRAIGHT_QUOTE = re.compile(rf'(?<={CJK})"|"(?={CJK})')
 

@@ -3,6 +3,7 @@ exact line and column of the character), the rules on its fields (dates, 发文�
 measures, attachments named in the text) and, for everything else, the validator's problems."""
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from dataclasses import dataclass, replace
@@ -17,10 +18,9 @@ from ..errors import InputError
 from ..importer.front import DOC_NUMBER, read_doc_number
 from ..importer.markers import read_marker
 from .findings import Edit, Finding, Location, finding
-from .text import ATTACHMENT_REF, balance_findings, scan_text
+from .text import ATTACHMENT_REF, END_PUNCT, balance_findings, scan_text
 
 _DATE_KEYS = ("成文日期", "印发日期")
-_END_PUNCT = "。，；：！？、.,;:!?"
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class YamlFile:
             mark = scalar.node.start_mark
             line, column = mark.line + 1, mark.column + 1
         else:
-            line = _bisect(self._line_starts, index)
+            line = bisect.bisect_right(self._line_starts, index)
             column = index - self._line_starts[line - 1] + 1
         span = (offset, offset + length) if length else None
         return Location(self.display, line=line, column=column, span=span)
@@ -80,12 +80,6 @@ class YamlFile:
             if a <= offset < a + size:
                 return start + b + (offset - a)
         return None
-
-
-def _bisect(starts: list[int], index: int) -> int:
-    import bisect
-
-    return bisect.bisect_right(starts, index)
 
 
 def _walk(node: Node | None, path: tuple, out: list[Scalar]) -> None:
@@ -171,7 +165,7 @@ def _doc_number_field(yaml_file: YamlFile, scalar: Scalar) -> list[Finding]:
 def _title_field(yaml_file: YamlFile, scalar: Scalar) -> list[Finding]:
     value = scalar.value.rstrip()
     out = []
-    if len(scalar.path) == 1 and value and value[-1] in _END_PUNCT:
+    if len(scalar.path) == 1 and value and value[-1] in END_PUNCT:
         out.append(finding("title-punct", yaml_file.location(scalar, len(value) - 1, 1),
                            f"标题末尾有“{value[-1]}”", f"删去标题末尾的“{value[-1]}”"))
     marker = read_marker(value) if len(scalar.path) > 1 else None

@@ -43,8 +43,8 @@ def clean(paragraphs: list[Paragraph]) -> Cleaned:
         if _is_debris(text):
             out.findings.append(Finding(Level.CHANGED, f"删除网页杂项“{_short(text)}”", p))
             continue
-        meta = _WEB_META.match(text)
-        if meta and len(text) < 60:
+        meta = _web_meta(text)
+        if meta:
             out.web_meta.setdefault(meta.group(1), meta.group(2).strip())
             out.findings.append(Finding(Level.CHANGED, f"网页信息栏“{_short(text)}”不作正文", p))
             continue
@@ -63,7 +63,11 @@ def clean(paragraphs: list[Paragraph]) -> Cleaned:
 
 def is_furniture(text: str) -> bool:
     """Web-page debris or a line of the site's info table: not the document's text."""
-    return _is_debris(text) or bool(_WEB_META.match(text) and len(text) < 60)
+    return _is_debris(text) or _web_meta(text) is not None
+
+
+def _web_meta(text: str) -> re.Match | None:
+    return _WEB_META.match(text) if len(text) < 60 else None
 
 
 def _is_debris(text: str) -> bool:
