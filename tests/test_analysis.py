@@ -48,3 +48,55 @@ def test_whoosh_contract_positions_and_chars():
               for t in JiebaTokenizer()("甲乙，疫情防控", positions=True, chars=True,
                                         start_pos=10, start_char=100)]
     assert tokens[-2:] == [("疫情", 12, 103, 105), ("防控", 13, 105, 107)]
+
+
+def _sample_texts() -> list[str]:
+    from archive.from_spec import document_text
+    from generator.build import build_document
+    from generator.validate import load_document
+
+    from .conftest import FIXTURES, ROOT, SAMPLES
+    from .received import NOTICE_LINES, REPORT_LINES
+
+    plans = SAMPLES + sorted((ROOT / "samples" / "district" / "单位").glob("*.yaml"))
+    texts = [document_text(build_document(load_document(p))) for p in plans]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.rglob("*.txt"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "samples").rglob("*.txt"))]
+    texts += ["\n".join(NOTICE_LINES), "\n".join(REPORT_LINES)]
+    return [normalize(t).text for t in texts]
+
+
+def test_rjieba_cuts_the_test_texts_exactly_as_jieba_does():
+    """rjieba stands in for jieba only because it gives the same words (accurate mode, no
+    HMM, same dictionary plus ours) on these texts; if an upgrade changes that, this fails."""
+    import jieba
+
+    from search.analysis import DOMAIN_DICT, words
+
+    reference = jieba.Tokenizer()
+    reference.load_userdict(str(DOMAIN_DICT))
+    texts = _sample_texts()
+    assert sum(map(len, texts)) > 8_000
+    for text in texts:
+        assert words(text) == reference.lcut(text, HMM=False)
+
+
+def test_pairs_are_adjacent_pieces_and_punctuation_breaks_them():
+    from search.analysis import pair_terms
+
+    assert pair_terms("成立领导小组") == ["成立 领导", "领导 小组"]
+    assert pair_terms("疫情，防控") == []
+    assert pair_terms("疫情\n防控") == ["疫情 防控"]
+
+
+def test_piece_frequencies_are_cached_on_disk_and_a_bad_cache_is_rebuilt(tmp_path, monkeypatch):
+    import search.analysis as analysis
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    short, total = analysis._short_frequencies()
+    (cache,) = (tmp_path / "gongwen").glob("jieba-short-*.marshal")
+    assert short["领导"] > 0 and total > 10_000_000
+    cache.write_bytes(b"not marshal")
+    assert analysis._short_frequencies() == (short, total)
+    import marshal
+    assert marshal.loads(cache.read_bytes()) == (short, total)  # mended

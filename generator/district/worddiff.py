@@ -14,9 +14,9 @@ class Op:
 
 
 def words(text: str) -> list[str]:
-    from search.analysis import jieba_tokenizer  # the search's dictionary, loaded once
+    from search.analysis import words  # the search's dictionary, loaded once
 
-    return jieba_tokenizer().lcut(text, HMM=False)
+    return words(text)
 
 
 def word_diff(old: str, new: str) -> list[Op]:
