@@ -7,6 +7,7 @@ which the next sync picks up. Writers hold the archive's index lock.
 """
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,23 +20,46 @@ from whoosh.columns import VarBytesColumn
 from archive.core import Archive, ArchiveError
 from archive.records import Record
 
-from .analysis import ANALYSIS_VERSION, analyzer
+from .analysis import analysis_version, analyzer, dictionary, pair_analyzer
 from .normalize import docno_key, normalize_key
 
-INDEX_FORMAT = f"{ANALYSIS_VERSION}/schema-1"
+SCHEMA_REVISION = 3
 TITLE_BOOST = 3.0
 BATCH = 500
+PARALLEL_FROM = 1000  # records; below this, starting worker processes costs more than it saves
+WRITER_MB = 256  # per process
+
+
+def index_format() -> str:
+    """What the index on disk must have been built with to be read by this code."""
+    return f"{analysis_version()}/schema-{SCHEMA_REVISION}"
+
+
+PAIRED = ("title", "content", "m_title", "m_content")
+
+
+def pair_field(name: str) -> str:
+    """The field holding `name`'s adjacent-piece pairs (see analysis.pair_terms)."""
+    return f"{name}_pairs"
 
 
 def schema() -> fields.Schema:
     text = analyzer()
+    pairs = {pair_field(name): fields.TEXT(analyzer=pair_analyzer(), phrase=False,
+                                           field_boost=TITLE_BOOST if "title" in name else 1.0)
+             for name in PAIRED}
     return fields.Schema(
+        **pairs,
         id=fields.ID(stored=True, unique=True),
         kind=fields.ID(),
         record=fields.NUMERIC(int, stored=True, signed=False),
         seq=fields.NUMERIC(int, stored=True, signed=False),
+        # a document's words; a measure's words in fields of their own, so that searching
+        # documents never walks the postings of measures (and the reverse)
         title=fields.TEXT(analyzer=text, field_boost=TITLE_BOOST, multitoken_query="phrase"),
         content=fields.TEXT(analyzer=text, multitoken_query="phrase"),
+        m_title=fields.TEXT(analyzer=text, field_boost=TITLE_BOOST, multitoken_query="phrase"),
+        m_content=fields.TEXT(analyzer=text, multitoken_query="phrase"),
         unit=fields.ID(),  # normal form, for filters
         unit_name=fields.ID(sortable=VarBytesColumn()),  # as written, for facets
         type=fields.ID(sortable=VarBytesColumn()),
@@ -63,9 +87,9 @@ def open_index(archive: Archive) -> index.Index:
     if path is None or not index.exists_in(str(path)):
         raise IndexUnavailable("档案库还没有检索索引（或索引目录丢失）；请运行 gongwen index rebuild")
     built = archive.catalog.get_meta("index_format")
-    if built != INDEX_FORMAT:
-        raise IndexUnavailable(f"检索索引由另一版本的分词规则建立（{built}，当前 {INDEX_FORMAT}）；"
-                          "请运行 gongwen index rebuild")
+    if built != index_format():
+        raise IndexUnavailable(f"检索索引由另一版本的分词规则建立（{built}，当前 {index_format()}）；"
+                               "请运行 gongwen index rebuild（归档新文件时也会自动重建）")
     return index.open_dir(str(path))
 
 
@@ -81,13 +105,16 @@ def documents(archive: Archive, record: Record) -> Iterator[dict]:
     if meta.date:
         common["date"] = datetime.fromisoformat(meta.date)
     common = {k: v for k, v in common.items() if v != ""}
+    text = archive.catalog.text(record.id)
     yield dict(common, id=f"d{record.id}", kind="doc", seq=0, title=meta.title,
-               content=archive.catalog.text(record.id),
+               content=text, title_pairs=meta.title, content_pairs=text,
                person=",".join(sorted({normalize_key(p.name) for p in people})))
     for seq, measure in enumerate(archive.catalog.measures(record.id), start=1):
         names = {normalize_key(n) for n in measure.leaders + measure.doers}
         yield dict(common, id=f"m{record.id}-{seq}", kind="measure", seq=seq,
-                   title=measure.title, content=measure.text, person=",".join(sorted(names)))
+                   m_title=measure.title, m_content=measure.text,
+                   m_title_pairs=measure.title, m_content_pairs=measure.text,
+                   person=",".join(sorted(names)))
 
 
 @dataclass(frozen=True)
@@ -97,12 +124,13 @@ class Synced:
 
 
 def sync(archive: Archive, progress: Callable[[int], None] | None = None) -> Synced:
-    """Bring the index up to date with the catalog (creating it on first use)."""
+    """Bring the index up to date with the catalog; build it afresh on first use, or when
+    it was built by other analysis (its tokens would not match the queries')."""
     with archive.index_lock():
-        path = index_dir(archive)
-        if path is None:
+        try:
+            ix = open_index(archive)
+        except IndexUnavailable:
             return _build(archive, progress)
-        ix = open_index(archive)
         pending = archive.catalog.pending_index()
         if not pending:
             return Synced(0, 0)
@@ -132,7 +160,7 @@ def _build(archive: Archive, progress) -> Synced:
 
 def _write(archive: Archive, ix: index.Index, pending: list[tuple[int, int]], progress,
            fresh: bool, switch_to: tuple[str, int] | None = None) -> Synced:
-    writer = ix.writer(limitmb=256)
+    writer = _writer(ix, len(pending))
     indexed = removed = 0
     try:
         for start in range(0, len(pending), BATCH):
@@ -154,14 +182,24 @@ def _write(archive: Archive, ix: index.Index, pending: list[tuple[int, int]], pr
     except BaseException:
         writer.cancel()
         raise
-    writer.commit(optimize=fresh)
+    writer.commit()
     with archive.catalog.transaction() as conn:
         if switch_to:
             archive.catalog.set_meta(conn, "index_dir", switch_to[0])
             archive.catalog.set_meta(conn, "index_generation", str(switch_to[1]))
-            archive.catalog.set_meta(conn, "index_format", INDEX_FORMAT)
+            archive.catalog.set_meta(conn, "index_format", index_format())
         archive.catalog.mark_indexed(conn, pending)
     return Synced(indexed, removed)
+
+
+def _writer(ix: index.Index, records: int):
+    """One writer process for a few records; for many, one per core, each writing its own
+    segment (no final merge: that would run in one process again)."""
+    procs = os.cpu_count() or 1
+    if records < PARALLEL_FROM or procs < 2:
+        return ix.writer(limitmb=WRITER_MB)
+    dictionary()  # loaded once here, inherited by the forked workers
+    return ix.writer(procs=procs, multisegment=True, limitmb=WRITER_MB)
 
 
 def index_findings(archive: Archive) -> list[tuple[str, str]]:

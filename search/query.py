@@ -7,13 +7,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from whoosh import highlight, query, sorting
+from whoosh.idsets import BitSet
 from whoosh.qparser import AndGroup, MultifieldParser, PlusMinusPlugin
 from whoosh.qparser.plugins import FieldsPlugin, WildcardPlugin
 
 from archive.core import Archive, ArchiveError
 from archive.records import PERIODS, MeasureEntry
 
-from .index import open_index
+from .analysis import PAIR_SEP, analyzer
+from .index import PAIRED, open_index, pair_field
 from .normalize import docno_key, normalize_key, to_simplified
 
 FACETS = {"unit_name": "发文机关", "type": "文种", "year": "年度"}
@@ -82,8 +84,11 @@ class QueryError(ArchiveError):
     """The search words or filters cannot be understood."""
 
 
-def _parser(schema) -> MultifieldParser:
-    parser = MultifieldParser(["title", "content"], schema, group=AndGroup)
+FIELDS = {"doc": ("title", "content"), "measure": ("m_title", "m_content")}
+
+
+def _parser(schema, kind: str) -> MultifieldParser:
+    parser = MultifieldParser(list(FIELDS[kind]), schema, group=AndGroup)
     parser.remove_plugin_class(FieldsPlugin)  # "组长:陈某" is text, not a field name
     parser.remove_plugin_class(WildcardPlugin)
     parser.add_plugin(PlusMinusPlugin())
@@ -93,12 +98,13 @@ def _parser(schema) -> MultifieldParser:
 _QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "＂": '"', "　": " "})
 
 
-def parse(schema, text: str) -> query.Query:
+def parse(schema, text: str, kind: str = "doc") -> query.Query:
+    """The words of a search for documents (or for measures, kind="measure")."""
     text = text.translate(_QUOTES).strip()
     if not text:
-        return query.Every()
+        return query.Term("kind", kind)
     text = re.sub(r"\b(and|or|not)\b", lambda m: m.group(1).upper(), text)
-    q = _parser(schema).parse(text)
+    q = _parser(schema, kind).parse(text)
     if q is query.NullQuery:
         raise QueryError(f"无法理解检索词“{text}”")
     return q
@@ -125,8 +131,9 @@ def _day(text: str, end: bool) -> datetime:
     return datetime.combine(chosen, datetime.max.time() if end else datetime.min.time())
 
 
-def filter_query(filters: Filters, kind: str) -> query.Query:
-    parts: list[query.Query] = [query.Term("kind", kind)]
+def filter_query(filters: Filters) -> query.Query | None:
+    """The documents (and measures) passing `filters`; None when nothing is filtered."""
+    parts: list[query.Query] = []
     if filters.unit:
         key = normalize_key(filters.unit)
         parts.append(query.Or([query.Term("unit", key), query.Wildcard("unit", f"*{key}*")]))
@@ -146,7 +153,7 @@ def filter_query(filters: Filters, kind: str) -> query.Query:
         parts.append(query.DateRange("date", start, end))
     if filters.current_only:
         parts.append(query.Not(query.Term("superseded", True)))
-    return query.And(parts)
+    return query.And(parts) if parts else None
 
 
 class _Marker(highlight.Formatter):
@@ -181,75 +188,152 @@ def snippet_source(text: str, words: list[str]) -> str:
 
 
 def _content_words(q: query.Query) -> list[str]:
+    """The pieces the (unrewritten) query looks for, for snippets."""
     return [text.decode("utf-8") if isinstance(text, bytes) else text
-            for field_, text in q.all_terms() if field_ in ("content", "title")]
+            for field_, text in q.all_terms() if field_ in FIELDS["doc"] + FIELDS["measure"]]
 
 
-def _highlighter_settings(hits) -> None:
-    hits.formatter = _Marker()
-    hits.fragmenter = highlight.ContextFragmenter(maxchars=120, surround=24)
+def with_pairs(q: query.Query) -> query.Query:
+    """Phrases over the text fields answered from the pair fields: two pieces are one pair
+    term (exact: a pair is indexed only where the pieces are adjacent); longer phrases need
+    all their pairs and are then checked by position, only in the documents that have them."""
+    if isinstance(q, query.Phrase) and q.fieldname in PAIRED and q.slop == 1:
+        words = list(q.words)
+        if len(words) == 1:
+            return query.Term(q.fieldname, words[0], boost=q.boost)
+        pairs = [query.Term(pair_field(q.fieldname), a + PAIR_SEP + b, boost=q.boost)
+                 for a, b in zip(words, words[1:])]
+        return pairs[0] if len(pairs) == 1 else query.And(pairs + [q])
+    return q.apply(with_pairs)
+
+
+def snippet(text: str, words: list[str]) -> str:
+    """`text` cut to its best two fragments, with the query's words marked."""
+    return highlight.highlight(text, frozenset(words), analyzer(),
+                               highlight.ContextFragmenter(maxchars=120, surround=24),
+                               _Marker(), top=2)
+
+
+FILTER_CACHE = 64  # filters kept as document sets per open searcher
+
+
+class ArchiveSearcher:
+    """The index held open for many queries, as a long-running process (or the benchmark)
+    uses it: filters become cached document sets; a newer index is picked up on the next
+    query. `search()` and `who()` below open one for a single call."""
+
+    def __init__(self, archive: Archive):
+        self.archive = archive
+        self.ix = open_index(archive)
+        self.searcher = self.ix.searcher()
+        self._allowed: dict[Filters, BitSet | None] = {}
+
+    def __enter__(self) -> "ArchiveSearcher":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.searcher.close()
+
+    def _current(self):
+        if not self.searcher.up_to_date():
+            self.searcher = self.searcher.refresh()
+            self._allowed.clear()
+        return self.searcher
+
+    def allowed(self, filters: Filters) -> BitSet | None:
+        """The documents that pass `filters` (None: all do), computed once per open index."""
+        if filters not in self._allowed:
+            searcher = self._current()
+            q = filter_query(filters)
+            found = None if q is None else BitSet(searcher.docs_for_query(q),
+                                                   size=searcher.doc_count_all())
+            if len(self._allowed) >= FILTER_CACHE:
+                self._allowed.pop(next(iter(self._allowed)))
+            self._allowed[filters] = found
+        return self._allowed[filters]
+
+    def search(self, text: str, filters: Filters = Filters(), page: int = 1,
+               per_page: int = 10, facets: bool = False) -> Results:
+        searcher = self._current()
+        asked = parse(self.ix.schema, text)
+        q = with_pairs(asked)
+        allowed = self.allowed(filters)
+        groupedby = {name: sorting.FieldFacet(name, maptype=sorting.Count)
+                     for name in FACETS} if facets else None
+        limit = page * per_page
+        hits = searcher.search(q, filter=allowed, limit=limit, groupedby=groupedby)
+        scored = hits.scored_length()
+        total = scored if scored < limit else _count(searcher, q, allowed)
+        shown = [hit for hit in hits][(page - 1) * per_page:limit]  # list() would count all
+        catalog = self.archive.catalog
+        records = {r.id: r for r in catalog.records(ids=[h["record"] for h in shown])}
+        words = _content_words(asked)
+        out = []
+        for hit in shown:
+            record = records[hit["record"]]
+            marked = snippet(snippet_source(catalog.text(record.id), words), words)
+            out.append(Hit(record.id, hit.score or 0.0, record.archival_code,
+                           record.metadata.title, record.metadata.organ, record.metadata.kind,
+                           record.metadata.date, record.metadata.doc_number,
+                           marked, record.superseded_by))
+        facet_counts = {FACETS[name]: _facet(hits, name) for name in FACETS} if facets else {}
+        return Results(total, page, max(1, math.ceil(total / per_page)), out, facet_counts)
+
+    def record_ids(self, text: str, filters: Filters = Filters()) -> set[int]:
+        """Every record matching, unranked (for exports and for checking recall)."""
+        searcher = self._current()
+        allowed = self.allowed(filters)
+        docnums = [d for d in searcher.docs_for_query(with_pairs(parse(self.ix.schema, text)))
+                   if allowed is None or d in allowed]
+        return {searcher.stored_fields(d)["record"] for d in docnums}
+
+    def who(self, text: str, filters: Filters = Filters(), limit: int = 20) -> list[MeasureHit]:
+        """Measures whose text matches, with who answers for them and where they come from."""
+        searcher = self._current()
+        asked = parse(self.ix.schema, text, "measure")
+        hits = searcher.search(with_pairs(asked), filter=self.allowed(filters), limit=limit)
+        words = _content_words(asked)
+        catalog = self.archive.catalog
+        out: dict[MeasureEntry, MeasureHit] = {}
+        for hit in hits:
+            record = catalog.record(hit["record"])
+            measure = catalog.measure(record.id, hit["seq"])
+            if measure is None:
+                continue
+            if measure not in out:
+                marked = snippet(measure.text, words) or measure.text[:80]
+                out[measure] = MeasureHit(hit.score or 0.0, measure.title, measure.text,
+                                          measure.leaders, measure.doers, measure.deadline,
+                                          marked)
+            out[measure].sources.append(Source(record.id, hit["seq"], record.metadata.title,
+                                               record.archival_code))
+        return list(out.values())
 
 
 def search(archive: Archive, text: str, filters: Filters = Filters(), page: int = 1,
            per_page: int = 10, facets: bool = False) -> Results:
-    ix = open_index(archive)
-    with ix.searcher() as searcher:
-        q = parse(ix.schema, text)
-        groupedby = {name: sorting.FieldFacet(name, maptype=sorting.Count)
-                     for name in FACETS} if facets else None
-        allowed = filter_query(filters, "doc")
-        hits = searcher.search(q, filter=allowed, limit=page * per_page, groupedby=groupedby,
-                               terms=True)
-        _highlighter_settings(hits)
-        # len(hits) re-runs the query without the filter when the results are limited
-        scored = hits.scored_length()
-        total = scored if scored < page * per_page else _count(searcher, q, allowed)
-        shown = list(hits)[(page - 1) * per_page:page * per_page]
-        records = {r.id: r for r in archive.catalog.records(
-            ids=[h["record"] for h in shown])}
-        words = _content_words(q)
-        out = []
-        for hit in shown:
-            record = records[hit["record"]]
-            source = snippet_source(archive.catalog.text(record.id), words)
-            snippet = hit.highlights("content", text=source, top=2)
-            out.append(Hit(record.id, hit.score or 0.0, record.archival_code,
-                           record.metadata.title, record.metadata.organ, record.metadata.kind,
-                           record.metadata.date, record.metadata.doc_number,
-                           snippet, record.superseded_by))
-        facet_counts = {}
-        if facets:
-            facet_counts = {FACETS[name]: _facet(hits, name) for name in FACETS}
-        return Results(total, page, max(1, math.ceil(total / per_page)), out, facet_counts)
+    with ArchiveSearcher(archive) as session:
+        return session.search(text, filters, page, per_page, facets)
 
 
-def _count(searcher, q: query.Query, allowed: query.Query) -> int:
-    return sum(1 for _ in query.And([q, allowed]).docs(searcher))
+def who(archive: Archive, text: str, filters: Filters = Filters(),
+        limit: int = 20) -> list[MeasureHit]:
+    with ArchiveSearcher(archive) as session:
+        return session.who(text, filters, limit)
+
+
+def _count(searcher, q: query.Query, allowed: BitSet | None) -> int:
+    if allowed is None:
+        if isinstance(q, query.Term) and not searcher.has_deletions():
+            return searcher.doc_frequency(q.fieldname, q.text)
+        return sum(1 for _ in searcher.docs_for_query(q))
+    return sum(1 for d in searcher.docs_for_query(q) if d in allowed)
 
 
 def _facet(hits, name: str) -> dict[str, int]:
     counts = hits.groups(name)
     return dict(sorted(((k or "（未知）", v) for k, v in counts.items()),
                        key=lambda kv: (-kv[1], kv[0])))
-
-
-def who(archive: Archive, text: str, filters: Filters = Filters(), limit: int = 20) -> list[MeasureHit]:
-    """Measures whose text matches, with who answers for them and where they come from."""
-    ix = open_index(archive)
-    with ix.searcher() as searcher:
-        hits = searcher.search(parse(ix.schema, text), filter=filter_query(filters, "measure"),
-                               limit=limit, terms=True)
-        _highlighter_settings(hits)
-        out: dict[MeasureEntry, MeasureHit] = {}
-        for hit in hits:
-            record = archive.catalog.record(hit["record"])
-            measure = archive.catalog.measure(record.id, hit["seq"])
-            if measure is None:
-                continue
-            if measure not in out:
-                snippet = hit.highlights("content", text=measure.text, top=2) or measure.text[:80]
-                out[measure] = MeasureHit(hit.score or 0.0, measure.title, measure.text,
-                                      measure.leaders, measure.doers, measure.deadline, snippet)
-            out[measure].sources.append(Source(record.id, hit["seq"], record.metadata.title,
-                                           record.archival_code))
-        return list(out.values())

@@ -1,0 +1,85 @@
+"""The fast paths of search: an open searcher with cached filters, phrases from pair terms,
+an index written by parallel workers, and an index built by other analysis."""
+from __future__ import annotations
+
+import pytest
+
+import search.index as search_index
+from archive.core import Archive
+from search.index import IndexUnavailable, index_dir, open_index, rebuild, sync
+from search.query import ArchiveSearcher, Filters, parse, search, who, with_pairs
+
+from .received import write_docx
+
+QUERIES = [("消毒", Filters()), ('"领导小组下设办公室"', Filters()), ("疫情 防控", Filters()),
+           ("疫情", Filters(type="通知")), ("工作", Filters(date_from="2020-01", date_to="2020-03")),
+           ("防控", Filters(unit="实验小学"))]
+
+
+def summary(results):
+    return results.total, [(h.record_id, round(h.score, 4), h.snippet) for h in results.hits]
+
+
+def test_an_open_searcher_answers_as_single_searches_do(archive_copy):
+    with Archive(archive_copy) as archive:
+        with ArchiveSearcher(archive) as session:
+            for text, filters in QUERIES:
+                assert summary(session.search(text, filters)) == summary(
+                    search(archive, text, filters))
+            assert session.who("消毒") == who(archive, "消毒")
+            assert session.allowed(Filters(type="通知")) is session.allowed(Filters(type="通知"))
+            assert session.allowed(Filters()) is None
+
+
+def test_an_open_searcher_sees_what_is_archived_after_it_opened(archive_copy, tmp_path):
+    report = write_docx(tmp_path / "关于冷链食品排查情况的报告.docx",
+                        ["关于冷链食品排查情况的报告", "本周共排查冷链仓库十二处。"])
+    with Archive(archive_copy) as archive:
+        with ArchiveSearcher(archive) as session:
+            assert session.search("冷链仓库").total == 0
+            cached = session.allowed(Filters(type="报告"))
+            archive.add_received(report)
+            sync(archive)
+            assert session.search("冷链仓库").total == 1
+            assert session.allowed(Filters(type="报告")) is not cached
+
+
+def test_two_piece_phrases_become_one_pair_term_longer_ones_keep_the_position_check(archive_copy):
+    with Archive(archive_copy) as archive:
+        schema = open_index(archive).schema
+    short = with_pairs(parse(schema, '"领导小组"'))
+    assert {(f, t) for f, t in short.all_terms()} == {
+        ("title_pairs", "领导 小组"), ("content_pairs", "领导 小组")}
+    long = with_pairs(parse(schema, '"领导小组下设办公室"'))
+    fields_ = {f for f, _ in long.all_terms()}
+    assert fields_ == {"title", "content", "title_pairs", "content_pairs"}
+
+
+def test_parallel_writers_index_the_same_as_one(archive_copy, monkeypatch):
+    with Archive(archive_copy) as archive:
+        before = [summary(search(archive, t, f)) for t, f in QUERIES]
+        ix = open_index(archive)
+        few = search_index._writer(ix, 10)
+        assert type(few).__name__ == "SegmentWriter"
+        few.cancel()
+        many = search_index._writer(ix, 10_000)
+        assert type(many).__name__ == ("MpWriter" if search_index.os.cpu_count() > 1
+                                       else "SegmentWriter")
+        many.cancel()
+        monkeypatch.setattr(search_index, "PARALLEL_FROM", 1)
+        rebuild(archive)
+        assert [summary(search(archive, t, f)) for t, f in QUERIES] == before
+
+
+def test_an_index_built_by_other_analysis_is_refused_then_rebuilt_by_the_next_write(
+        archive_copy):
+    with Archive(archive_copy) as archive:
+        with archive.catalog.transaction() as conn:
+            archive.catalog.set_meta(conn, "index_format", "gongwen-1/jieba-0.42/schema-1")
+        old = index_dir(archive)
+        with pytest.raises(IndexUnavailable, match="另一版本的分词规则"):
+            search(archive, "消毒")
+        result = sync(archive)
+        assert result.indexed == len(archive.catalog.records())
+        assert index_dir(archive) != old and not old.exists()
+        assert search(archive, "消毒").total > 0
