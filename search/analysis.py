@@ -186,14 +186,19 @@ def terms(text: str) -> list[tuple[str, int, int, int]]:
     return out
 
 
-class JiebaTokenizer(Tokenizer):
-    """Whoosh tokenizer over `terms`; honours the positions/chars call contract."""
+class _Stateless(Tokenizer):
+    """A tokenizer without settings: equal to any other of its class (Whoosh compares the
+    schemas of segments it merges)."""
 
     def __eq__(self, other):
         return type(other) is type(self)
 
     def __hash__(self):
         return hash(type(self))
+
+
+class JiebaTokenizer(_Stateless):
+    """Whoosh tokenizer over `terms`; honours the positions/chars call contract."""
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
@@ -230,14 +235,8 @@ def pair_terms(text: str) -> list[str]:
             if pb == pa + 1]
 
 
-class PairTokenizer(Tokenizer):
+class PairTokenizer(_Stateless):
     """Whoosh tokenizer over `pair_terms` (no positions: the pair is the position)."""
-
-    def __eq__(self, other):
-        return type(other) is type(self)
-
-    def __hash__(self):
-        return hash(type(self))
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
