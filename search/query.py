@@ -5,6 +5,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Iterator
 
 from whoosh import highlight, query, sorting
 from whoosh.idsets import BitSet
@@ -286,9 +287,8 @@ class ArchiveSearcher:
         """Every record matching, unranked (for exports and for checking recall)."""
         searcher = self._current()
         allowed = self.allowed(filters)
-        docnums = [d for d in searcher.docs_for_query(with_pairs(parse(self.ix.schema, text)))
-                   if allowed is None or d in allowed]
-        return {searcher.stored_fields(d)["record"] for d in docnums}
+        q = with_pairs(parse(self.ix.schema, text))
+        return {searcher.stored_fields(d)["record"] for d in _matching(searcher, q, allowed)}
 
     def who(self, text: str, filters: Filters = Filters(), limit: int = 20) -> list[MeasureHit]:
         """Measures whose text matches, with who answers for them and where they come from."""
@@ -325,12 +325,14 @@ def who(archive: Archive, text: str, filters: Filters = Filters(),
         return session.who(text, filters, limit)
 
 
+def _matching(searcher, q: query.Query, allowed: BitSet | None) -> Iterator[int]:
+    """Every document number matching `q` that passes the filter, unscored."""
+    docs = searcher.docs_for_query(q)
+    return docs if allowed is None else (d for d in docs if d in allowed)
+
+
 def _count(searcher, q: query.Query, allowed: BitSet | None) -> int:
-    if allowed is None:
-        if isinstance(q, query.Term) and not searcher.has_deletions():
-            return searcher.doc_frequency(q.fieldname, q.text)
-        return sum(1 for _ in searcher.docs_for_query(q))
-    return sum(1 for d in searcher.docs_for_query(q) if d in allowed)
+    return sum(1 for _ in _matching(searcher, q, allowed))
 
 
 def _facet(hits, name: str) -> dict[str, int]:
