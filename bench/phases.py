@@ -123,8 +123,9 @@ def phase_naive_index(archive_dir: str, naive_dir: str) -> dict:
 
 def filter_values(archive) -> tuple[str, str]:
     """The commonest unit and person: filters that select a real share of the archive."""
-    units = Counter(r.metadata.organ for r in archive.catalog.records() if r.metadata.organ)
-    people = Counter(name for r in archive.catalog.records()[:2000]
+    records = archive.catalog.records()
+    units = Counter(r.metadata.organ for r in records if r.metadata.organ)
+    people = Counter(name for r in records[:2000]
                      for name in {p.name for p in archive.catalog.people(r.id)})
     return units.most_common(1)[0][0], people.most_common(1)[0][0]
 

@@ -6,6 +6,12 @@ def _rss(m: dict) -> float:
     return max(m["peak_rss_mb"], m["peak_rss_child_mb"])
 
 
+def _batch_speedup(batch: dict) -> tuple[int, float]:
+    """The most processes the batch ran with, and its speed over one process."""
+    jobs = max(int(k.rsplit("j", 1)[1]) for k in batch if k.startswith("plans_per_s_j"))
+    return jobs, batch[f"plans_per_s_j{jobs}"] / batch["plans_per_s_j1"]
+
+
 def _row(*cells) -> str:
     return "| " + " | ".join(str(c) for c in cells) + " |"
 
@@ -19,8 +25,7 @@ def render(r: dict) -> str:
     lines = [f"Scale **{r['scale']}**, corpus: {r['corpus']}, {r['date']}; "
              f"{m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, Python {m['python']}.", ""]
     g, b = r["generate"], r["batch"]
-    jobs = max(int(k.rsplit("j", 1)[1]) for k in b if k.startswith("plans_per_s_j"))
-    speedup = b[f"plans_per_s_j{jobs}"] / b["plans_per_s_j1"]
+    jobs, speedup = _batch_speedup(b)
     lines += ["**Generate** (" + g["sample"] + f", {g['chars']} characters)", ""]
     lines += _head("", "first in process", "warm (median)")
     lines += [_row("DOCX", f"{g['docx_first_ms']:.0f} ms", f"{g['docx_warm_ms']:.0f} ms"),
@@ -102,9 +107,7 @@ def targets(r: dict) -> list[tuple[str, str, str]]:
     g = r["generate"]
     add("warm DOCX < 100 ms", f"{g['docx_warm_ms']:.0f} ms", g["docx_warm_ms"] < 100)
     add("warm PDF < 1 s", f"{g['pdf_warm_ms']:.0f} ms", g["pdf_warm_ms"] < 1000)
-    b = r["batch"]
-    jobs = max(int(k.rsplit("j", 1)[1]) for k in b if k.startswith("plans_per_s_j"))
-    speedup = b[f"plans_per_s_j{jobs}"] / b["plans_per_s_j1"]
+    jobs, speedup = _batch_speedup(r["batch"])
     add(f"batch on {jobs} cores near {jobs}x one", f"{speedup:.2f}x", speedup >= 0.8 * jobs)
     rows = search[top]["gongwen"]["phrase_recall"]
     exact = all(v["missed"] == 0 and v["extra"] == 0 for v in rows.values())
