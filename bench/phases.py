@@ -46,7 +46,7 @@ def phase_tokenizer(folder: str, max_chars: int) -> dict:
     gongwen analysis (normalise, cut, pieces), on the same texts; dictionaries loaded first."""
     import jieba
 
-    from search.analysis import terms, words
+    from search.analysis import placed, words
 
     texts, total = [], 0
     for path in corpus_files(folder, 10**9):
@@ -65,7 +65,7 @@ def phase_tokenizer(folder: str, max_chars: int) -> dict:
         "jieba_hmm": lambda t: tokenizer.lcut(t),
         "jieba_no_hmm": lambda t: tokenizer.lcut(t, HMM=False),
         "rjieba_no_hmm": words,
-        "gongwen_analysis": terms.__wrapped__,  # uncached: every text analysed
+        "gongwen_analysis": placed.__wrapped__,  # uncached: every text analysed
     }
     for name, cut in runs.items():
         start = time.perf_counter()
@@ -199,6 +199,8 @@ def _ours(archive):
 
 
 def _naive(folder: Path):
+    from datetime import datetime
+
     from naive import Searcher
     from search.normalize import normalize_key
     from search.query import _day
@@ -211,9 +213,9 @@ def _naive(folder: Path):
             if key in f:
                 f[key] = normalize_key(f[key])
         if "date_from" in f:
-            f["date_from"] = _day(f["date_from"], end=False)
+            f["date_from"] = datetime.combine(_day(f["date_from"], end=False), datetime.min.time())
         if "date_to" in f:
-            f["date_to"] = _day(f["date_to"], end=True)
+            f["date_to"] = datetime.combine(_day(f["date_to"], end=True), datetime.max.time())
         return searcher.search(q.words, **f)
 
     return run, lambda words: {int(i) for i in searcher.search(words, limit=None)}, \

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from whoosh.analysis import Token, Tokenizer
 
-from .normalize import normalize
+from .normalize import normalize, normalize_text
 
 ANALYSIS_REVISION = 2
 DOMAIN_DICT = Path(__file__).with_name("gongwen_dict.txt")
@@ -163,14 +163,12 @@ def pieces(word: str) -> tuple[str, ...]:
 PAIR_SEP = " "  # pieces never hold a space
 
 
-@lru_cache(maxsize=16)  # a document's text is analysed for its words and for its pairs
-def terms(text: str) -> list[tuple[str, int, int, int]]:
-    """(term, position, startchar, endchar) for `text`; chars index the original text."""
-    norm = normalize(text)
-    out = []
+def _walk(normalized: str):
+    """(piece, position, start, end) over normalized text: positions count pieces, and
+    punctuation leaves a gap; start and end index `normalized`."""
     position = 0
     offset = 0
-    for word in words(norm.text):
+    for word in words(normalized):
         start = offset
         offset += len(word)
         if not _is_term(word):
@@ -178,12 +176,23 @@ def terms(text: str) -> list[tuple[str, int, int, int]]:
                 position += 1  # punctuation breaks a phrase
             continue
         for piece in pieces(word):
-            end = start + len(piece)
-            startchar, endchar = norm.span(start, end)
-            out.append((piece, position, startchar, endchar))
+            yield piece, position, start, start + len(piece)
             position += 1
-            start = end
-    return out
+            start += len(piece)
+
+
+@lru_cache(maxsize=16)  # a document's text is analysed for its words and for its pairs
+def placed(text: str) -> list[tuple[str, int]]:
+    """(piece, position) for `text`: what the index needs."""
+    return [(piece, position) for piece, position, _, _ in _walk(normalize_text(text))]
+
+
+def terms(text: str) -> list[tuple[str, int, int, int]]:
+    """(piece, position, startchar, endchar) for `text`; chars index the original text
+    (for highlighting)."""
+    norm = normalize(text)
+    return [(piece, position, *norm.span(start, end))
+            for piece, position, start, end in _walk(norm.text)]
 
 
 class _Stateless(Tokenizer):
@@ -198,14 +207,15 @@ class _Stateless(Tokenizer):
 
 
 class JiebaTokenizer(_Stateless):
-    """Whoosh tokenizer over `terms`; honours the positions/chars call contract."""
+    """Whoosh tokenizer over `placed` (or `terms` when asked for characters); honours the
+    positions/chars call contract."""
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
                  **kwargs):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not tokenize:
-            token.original = token.text = normalize(value).text
+            token.original = token.text = normalize_text(value)
             token.boost = 1.0
             if positions:
                 token.pos = start_pos
@@ -213,7 +223,11 @@ class JiebaTokenizer(_Stateless):
                 token.startchar, token.endchar = start_char, start_char + len(value)
             yield token
             return
-        for text, pos, startchar, endchar in terms(value):
+        if chars:
+            found = terms(value)
+        else:
+            found = [(piece, position, 0, 0) for piece, position in placed(value)]
+        for text, pos, startchar, endchar in found:
             token.text = text
             token.boost = 1.0
             token.stopped = False
@@ -227,27 +241,28 @@ class JiebaTokenizer(_Stateless):
             yield token
 
 
-def pair_terms(text: str) -> list[str]:
-    """Every two adjacent pieces of `text` as one term ("领导 小组"): a two-piece phrase is
-    then one posting list instead of a position check in every document holding both."""
-    found = terms(text)
-    return [a + PAIR_SEP + b for (a, pa, _, _), (b, pb, _, _) in zip(found, found[1:])
+def pairs(text: str) -> list[tuple[str, int]]:
+    """Every two adjacent pieces of `text` as one term ("领导 小组"), at the position of the
+    first piece: a two-piece phrase is one posting list, and a longer phrase is a phrase of
+    pairs (a b c = "a b" then "b c" one position later)."""
+    found = placed(text)
+    return [(a + PAIR_SEP + b, pa) for (a, pa), (b, pb) in zip(found, found[1:])
             if pb == pa + 1]
 
 
 class PairTokenizer(_Stateless):
-    """Whoosh tokenizer over `pair_terms` (no positions: the pair is the position)."""
+    """Whoosh tokenizer over `pairs` (positions only: no character offsets)."""
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
                  **kwargs):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for n, text in enumerate(pair_terms(value) if tokenize else [value]):
+        for text, pos in pairs(value) if tokenize else [(value, 0)]:
             token.text = token.original = text
             token.boost = 1.0
             token.stopped = False
             if positions:
-                token.pos = start_pos + n
+                token.pos = start_pos + pos
             yield token
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -22,8 +22,9 @@ from archive.records import Record
 
 from .analysis import analysis_version, analyzer, dictionary, pair_analyzer
 from .normalize import docno_key, normalize_key
+from .segments import Codec
 
-SCHEMA_REVISION = 3
+SCHEMA_REVISION = 5
 TITLE_BOOST = 3.0
 BATCH = 500
 PARALLEL_FROM = 1000  # records; below this, starting worker processes costs more than it saves
@@ -39,27 +40,36 @@ PAIRED = ("title", "content", "m_title", "m_content")
 
 
 def pair_field(name: str) -> str:
-    """The field holding `name`'s adjacent-piece pairs (see analysis.pair_terms)."""
+    """The field holding `name`'s adjacent-piece pairs (see analysis.pairs)."""
     return f"{name}_pairs"
+
+
+def day_key(day: date) -> str:
+    """A day as the date field holds it; keys sort as the days do."""
+    return day.strftime("%Y%m%d")
+
+
+def _boost(name: str) -> float:
+    return TITLE_BOOST if "title" in name else 1.0
 
 
 def schema() -> fields.Schema:
     text = analyzer()
-    pairs = {pair_field(name): fields.TEXT(analyzer=pair_analyzer(), phrase=False,
-                                           field_boost=TITLE_BOOST if "title" in name else 1.0)
+    # Words carry frequencies only (scoring reads them fast); positions live on the pairs,
+    # where a phrase of three or more pieces is a phrase of consecutive pairs.
+    pairs = {pair_field(name): fields.TEXT(analyzer=pair_analyzer(), field_boost=_boost(name))
              for name in PAIRED}
+    words = {name: fields.TEXT(analyzer=text, phrase=False, multitoken_query="phrase",
+                               field_boost=_boost(name))
+             for name in PAIRED}
+    # a document's words are in title/content; a measure's in m_title/m_content, so that
+    # searching documents never walks the postings of measures (and the reverse)
     return fields.Schema(
         **pairs,
-        id=fields.ID(stored=True, unique=True),
+        **words,
         kind=fields.ID(),
-        record=fields.NUMERIC(int, stored=True, signed=False),
-        seq=fields.NUMERIC(int, stored=True, signed=False),
-        # a document's words; a measure's words in fields of their own, so that searching
-        # documents never walks the postings of measures (and the reverse)
-        title=fields.TEXT(analyzer=text, field_boost=TITLE_BOOST, multitoken_query="phrase"),
-        content=fields.TEXT(analyzer=text, multitoken_query="phrase"),
-        m_title=fields.TEXT(analyzer=text, field_boost=TITLE_BOOST, multitoken_query="phrase"),
-        m_content=fields.TEXT(analyzer=text, multitoken_query="phrase"),
+        record=fields.NUMERIC(int, stored=True, signed=False, shift_step=0),  # one term each
+        seq=fields.STORED(),
         unit=fields.ID(),  # normal form, for filters
         unit_name=fields.ID(sortable=VarBytesColumn()),  # as written, for facets
         type=fields.ID(sortable=VarBytesColumn()),
@@ -67,7 +77,7 @@ def schema() -> fields.Schema:
         person=fields.KEYWORD(commas=True, lowercase=False),
         docno=fields.ID(),
         period=fields.ID(),
-        date=fields.DATETIME(),
+        date=fields.ID(),  # YYYYMMDD: a day range is a term range
         superseded=fields.BOOLEAN(),
     )
 
@@ -103,15 +113,15 @@ def documents(archive: Archive, record: Record) -> Iterator[dict]:
         superseded=record.superseded_by is not None,
     )
     if meta.date:
-        common["date"] = datetime.fromisoformat(meta.date)
+        common["date"] = day_key(date.fromisoformat(meta.date))
     common = {k: v for k, v in common.items() if v != ""}
     text = archive.catalog.text(record.id)
-    yield dict(common, id=f"d{record.id}", kind="doc", seq=0, title=meta.title,
+    yield dict(common, kind="doc", seq=0, title=meta.title,
                content=text, title_pairs=meta.title, content_pairs=text,
                person=",".join(sorted({normalize_key(p.name) for p in people})))
     for seq, measure in enumerate(archive.catalog.measures(record.id), start=1):
         names = {normalize_key(n) for n in measure.leaders + measure.doers}
-        yield dict(common, id=f"m{record.id}-{seq}", kind="measure", seq=seq,
+        yield dict(common, kind="measure", seq=seq,
                    m_title=measure.title, m_content=measure.text,
                    m_title_pairs=measure.title, m_content_pairs=measure.text,
                    person=",".join(sorted(names)))
@@ -197,9 +207,9 @@ def _writer(ix: index.Index, records: int):
     segment (no final merge: that would run in one process again)."""
     procs = os.cpu_count() or 1
     if records < PARALLEL_FROM or procs < 2:
-        return ix.writer(limitmb=WRITER_MB)
+        return ix.writer(limitmb=WRITER_MB, codec=Codec())
     dictionary()  # loaded once here, inherited by the forked workers
-    return ix.writer(procs=procs, multisegment=True, limitmb=WRITER_MB)
+    return ix.writer(procs=procs, multisegment=True, limitmb=WRITER_MB, codec=Codec())
 
 
 def index_findings(archive: Archive) -> list[tuple[str, str]]:

@@ -4,6 +4,7 @@ Offsets into the original text are kept so that hits can be highlighted where th
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,29 +31,84 @@ class Normalized:
         return self.origin[start], self.origin[end - 1] + 1
 
 
-def _is_cjk_side(ch: str) -> bool:
-    return not ch.isascii()
+def _fold(ch: str) -> str:
+    """NFKC (full width -> half width), then lower case unless that changes the length."""
+    folded = unicodedata.normalize("NFKC", ch)
+    lowered = folded.lower()
+    return lowered if len(lowered) == len(folded) else folded
+
+
+_FOLDS: dict[int, str] = {}  # every character seen so far -> its fold
+_SEVERAL: set[str] = set()  # those folding to other than one character (㈠ -> (一))
+_SPACES = re.compile(r"\s+")
+
+
+def _learn(chars: set[str]) -> None:
+    for ch in chars:
+        if ord(ch) not in _FOLDS:
+            folded = _fold(ch)
+            _FOLDS[ord(ch)] = folded
+            if len(folded) != 1:
+                _SEVERAL.add(ch)
+
+
+def normalize_text(text: str) -> str:
+    """Full-width -> half-width, traditional -> simplified, lower case; whitespace between
+    two non-ASCII characters (line breaks, padding in 组　长) is dropped, other runs of
+    whitespace become one space."""
+    _learn(set(text))
+    folded = text.translate(_FOLDS)
+    return _simplified(_SPACES.sub(lambda run: " " if _keeps_space(run) else "", folded))
 
 
 def normalize(text: str) -> Normalized:
-    """Full-width -> half-width, traditional -> simplified, lower case; whitespace between
-    two non-ASCII characters (line breaks, padding in 组　长) is dropped."""
-    chars: list[str] = []
+    """`normalize_text`, with where each character came from (for highlighting)."""
+    chars = set(text)
+    _learn(chars)
+    if chars & _SEVERAL:
+        return _normalize_by_char(text)  # offsets need a character at a time
+    folded = text.translate(_FOLDS)
+    parts: list[str] = []
     origin: list[int] = []
-    for index, ch in enumerate(text):
-        folded = unicodedata.normalize("NFKC", ch)
-        lowered = folded.lower()
-        if len(lowered) == len(folded):
-            folded = lowered
-        for out in folded:
-            chars.append(out)
-            origin.append(index)
-    chars, origin = _drop_inner_space(chars, origin)
-    joined = "".join(chars)
+    done = 0
+    for run in _SPACES.finditer(folded):
+        start, end = run.span()
+        parts.append(folded[done:start])
+        origin.extend(range(done, start))
+        if _keeps_space(run):
+            parts.append(" ")
+            origin.append(start)
+        done = end
+    parts.append(folded[done:])
+    origin.extend(range(done, len(folded)))
+    return Normalized(_simplified("".join(parts)), tuple(origin))
+
+
+def _keeps_space(run: re.Match) -> bool:
+    """A run of whitespace stays (as one space) unless it has non-ASCII on both sides."""
+    text, (start, end) = run.string, run.span()
+    return not (0 < start and end < len(text)
+                and not text[start - 1].isascii() and not text[end].isascii())
+
+
+def _simplified(joined: str) -> str:
     simplified = to_simplified(joined)
     if len(simplified) != len(joined):  # OpenCC changed a length: convert char by char
         simplified = "".join(c2 if len(c2 := to_simplified(c)) == 1 else c for c in joined)
-    return Normalized(simplified, tuple(origin))
+    return simplified
+
+
+def _normalize_by_char(text: str) -> Normalized:
+    """`normalize` one character at a time: for texts holding a character that folds to
+    several (㈠ -> (一)), and as the reference the fast path is tested against."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for index, ch in enumerate(text):
+        for out in _fold(ch):
+            chars.append(out)
+            origin.append(index)
+    chars, origin = _drop_inner_space(chars, origin)
+    return Normalized(_simplified("".join(chars)), tuple(origin))
 
 
 def _drop_inner_space(chars: list[str], origin: list[int]) -> tuple[list[str], list[int]]:
@@ -67,7 +123,7 @@ def _drop_inner_space(chars: list[str], origin: list[int]) -> tuple[list[str], l
                 j += 1
             before = keep_chars[-1] if keep_chars else ""
             after = chars[j] if j < n else ""
-            if not (before and after and _is_cjk_side(before) and _is_cjk_side(after)):
+            if not (before and after and not before.isascii() and not after.isascii()):
                 keep_chars.append(" ")
                 keep_origin.append(origin[i])
             i = j

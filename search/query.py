@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from typing import Iterator
+from datetime import date, timedelta
 
-from whoosh import highlight, query, sorting
-from whoosh.idsets import BitSet
+from whoosh import highlight, query
 from whoosh.qparser import AndGroup, MultifieldParser, PlusMinusPlugin
 from whoosh.qparser.plugins import FieldsPlugin, WildcardPlugin
 
@@ -16,7 +15,7 @@ from archive.core import Archive, ArchiveError
 from archive.records import PERIODS, MeasureEntry
 
 from .analysis import PAIR_SEP, analyzer
-from .index import PAIRED, open_index, pair_field
+from .index import PAIRED, day_key, open_index, pair_field
 from .normalize import docno_key, normalize_key, to_simplified
 
 FACETS = {"unit_name": "发文机关", "type": "文种", "year": "年度"}
@@ -111,8 +110,8 @@ def parse(schema, text: str, kind: str = "doc") -> query.Query:
     return q
 
 
-def _day(text: str, end: bool) -> datetime:
-    """2020 / 2020-01 / 2020-01-15 (or 2020年1月) -> first (or last) moment of that span."""
+def _day(text: str, end: bool) -> date:
+    """2020 / 2020-01 / 2020-01-15 (or 2020年1月) -> first (or last) day of that span."""
     m = re.fullmatch(r"(\d{4})(?:[-/.年](\d{1,2})(?:[-/.月](\d{1,2})日?)?月?)?", text.strip())
     if not m:
         raise QueryError(f"日期“{text}”应写作 2020、2020-01 或 2020-01-15")
@@ -128,8 +127,7 @@ def _day(text: str, end: bool) -> datetime:
             start, last = date(year, 1, 1), date(year, 12, 31)
     except ValueError:
         raise QueryError(f"日期“{text}”无效") from None
-    chosen = last if end else start
-    return datetime.combine(chosen, datetime.max.time() if end else datetime.min.time())
+    return last if end else start
 
 
 def filter_query(filters: Filters) -> query.Query | None:
@@ -149,9 +147,9 @@ def filter_query(filters: Filters) -> query.Query | None:
             raise QueryError("保管期限应为 " + "、".join(PERIODS))
         parts.append(query.Term("period", filters.period))
     if filters.date_from or filters.date_to:
-        start = _day(filters.date_from, end=False) if filters.date_from else None
-        end = _day(filters.date_to, end=True) if filters.date_to else None
-        parts.append(query.DateRange("date", start, end))
+        start = day_key(_day(filters.date_from, end=False)) if filters.date_from else None
+        end = day_key(_day(filters.date_to, end=True)) if filters.date_to else None
+        parts.append(query.TermRange("date", start, end))
     if filters.current_only:
         parts.append(query.Not(query.Term("superseded", True)))
     return query.And(parts) if parts else None
@@ -195,16 +193,21 @@ def _content_words(q: query.Query) -> list[str]:
 
 
 def with_pairs(q: query.Query) -> query.Query:
-    """Phrases over the text fields answered from the pair fields: two pieces are one pair
-    term (exact: a pair is indexed only where the pieces are adjacent); longer phrases need
-    all their pairs and are then checked by position, only in the documents that have them."""
-    if isinstance(q, query.Phrase) and q.fieldname in PAIRED and q.slop == 1:
+    """Phrases over the word fields answered from the pair fields (the word fields keep no
+    positions): two pieces are one pair term; longer phrases need all their pairs, then
+    the pairs at consecutive positions, checked only where all of them are. A phrase with
+    slop ("..."~3) asks for its words anywhere in the text."""
+    if isinstance(q, query.Phrase) and q.fieldname in PAIRED:
         words = list(q.words)
-        if len(words) == 1:
-            return query.Term(q.fieldname, words[0], boost=q.boost)
-        pairs = [query.Term(pair_field(q.fieldname), a + PAIR_SEP + b, boost=q.boost)
-                 for a, b in zip(words, words[1:])]
-        return pairs[0] if len(pairs) == 1 else query.And(pairs + [q])
+        if q.slop != 1 or len(words) == 1:
+            terms = [query.Term(q.fieldname, word, boost=q.boost) for word in words]
+            return terms[0] if len(terms) == 1 else query.And(terms)
+        field = pair_field(q.fieldname)
+        pairs = [a + PAIR_SEP + b for a, b in zip(words, words[1:])]
+        terms = [query.Term(field, pair, boost=q.boost) for pair in pairs]
+        if len(terms) == 1:
+            return terms[0]
+        return query.And(terms + [query.Phrase(field, pairs, boost=q.boost)])
     return q.apply(with_pairs)
 
 
@@ -220,14 +223,21 @@ FILTER_CACHE = 64  # filters kept as document sets per open searcher
 
 class ArchiveSearcher:
     """The index held open for many queries, as a long-running process (or the benchmark)
-    uses it: filters become cached document sets; a newer index is picked up on the next
-    query. `search()` and `who()` below open one for a single call."""
+    uses it: queries are scored a posting list at a time (ranking.Ranker), filters become
+    cached document sets, and a newer index is picked up on the next query. `search()` and
+    `who()` below open one for a single call."""
 
     def __init__(self, archive: Archive):
         self.archive = archive
         self.ix = open_index(archive)
         self.searcher = self.ix.searcher()
-        self._allowed: dict[Filters, BitSet | None] = {}
+        self._open_ranker()
+
+    def _open_ranker(self) -> None:
+        from .ranking import Ranker  # numpy is loaded for searching, not for `--help`
+
+        self.ranker = Ranker(self.searcher)
+        self._allowed: dict[Filters, object] = {}
 
     def __enter__(self) -> "ArchiveSearcher":
         return self
@@ -241,75 +251,80 @@ class ArchiveSearcher:
     def _current(self):
         if not self.searcher.up_to_date():
             self.searcher = self.searcher.refresh()
-            self._allowed.clear()
+            self._open_ranker()
         return self.searcher
 
-    def allowed(self, filters: Filters) -> BitSet | None:
-        """The documents that pass `filters` (None: all do), computed once per open index."""
+    def allowed(self, filters: Filters):
+        """The documents that pass `filters` as a mask over document numbers (None: all
+        do), computed once per open index."""
         if filters not in self._allowed:
-            searcher = self._current()
+            self._current()
             q = filter_query(filters)
-            found = None if q is None else BitSet(searcher.docs_for_query(q),
-                                                   size=searcher.doc_count_all())
+            found = None if q is None else self.ranker.mask(q)
             if len(self._allowed) >= FILTER_CACHE:
                 self._allowed.pop(next(iter(self._allowed)))
             self._allowed[filters] = found
         return self._allowed[filters]
 
+    def _matches(self, asked: query.Query, filters: Filters):
+        self._current()
+        found = self.ranker.matches(with_pairs(asked))
+        allowed = self.allowed(filters)
+        return found if allowed is None else found.keep(allowed[found.ids])
+
     def search(self, text: str, filters: Filters = Filters(), page: int = 1,
                per_page: int = 10, facets: bool = False) -> Results:
-        searcher = self._current()
         asked = parse(self.ix.schema, text)
-        q = with_pairs(asked)
-        allowed = self.allowed(filters)
-        groupedby = {name: sorting.FieldFacet(name, maptype=sorting.Count)
-                     for name in FACETS} if facets else None
-        limit = page * per_page
-        hits = searcher.search(q, filter=allowed, limit=limit, groupedby=groupedby)
-        scored = hits.scored_length()
-        total = scored if scored < limit else _count(searcher, q, allowed)
-        shown = [hit for hit in hits][(page - 1) * per_page:limit]  # list() would count all
+        found = self._matches(asked, filters)
+        shown = found.top(page * per_page)[(page - 1) * per_page:]
+        stored = [self.searcher.stored_fields(doc) for doc, _ in shown]
         catalog = self.archive.catalog
-        records = {r.id: r for r in catalog.records(ids=[h["record"] for h in shown])}
+        records = {r.id: r for r in catalog.records(ids=[f["record"] for f in stored])}
         words = _content_words(asked)
         out = []
-        for hit in shown:
-            record = records[hit["record"]]
+        for fields_, (_, score) in zip(stored, shown):
+            record = records[fields_["record"]]
             marked = snippet(snippet_source(catalog.text(record.id), words), words)
-            out.append(Hit(record.id, hit.score or 0.0, record.archival_code,
+            out.append(Hit(record.id, score, record.archival_code,
                            record.metadata.title, record.metadata.organ, record.metadata.kind,
                            record.metadata.date, record.metadata.doc_number,
                            marked, record.superseded_by))
-        facet_counts = {FACETS[name]: _facet(hits, name) for name in FACETS} if facets else {}
+        facet_counts = ({label: self._facet(found.ids, name) for name, label in FACETS.items()}
+                        if facets else {})
+        total = len(found)
         return Results(total, page, max(1, math.ceil(total / per_page)), out, facet_counts)
+
+    def _facet(self, docs, name: str) -> dict[str, int]:
+        column = self.searcher.reader().column_reader(name)
+        counts = Counter(column[doc] for doc in docs.tolist())
+        return dict(sorted(((k or "（未知）", v) for k, v in counts.items()),
+                           key=lambda kv: (-kv[1], kv[0])))
 
     def record_ids(self, text: str, filters: Filters = Filters()) -> set[int]:
         """Every record matching, unranked (for exports and for checking recall)."""
-        searcher = self._current()
-        allowed = self.allowed(filters)
-        q = with_pairs(parse(self.ix.schema, text))
-        return {searcher.stored_fields(d)["record"] for d in _matching(searcher, q, allowed)}
+        found = self._matches(parse(self.ix.schema, text), filters)
+        return {self.searcher.stored_fields(doc)["record"] for doc in found.ids.tolist()}
 
     def who(self, text: str, filters: Filters = Filters(), limit: int = 20) -> list[MeasureHit]:
         """Measures whose text matches, with who answers for them and where they come from."""
-        searcher = self._current()
         asked = parse(self.ix.schema, text, "measure")
-        hits = searcher.search(with_pairs(asked), filter=self.allowed(filters), limit=limit)
+        shown = self._matches(asked, filters).top(limit)
         words = _content_words(asked)
         catalog = self.archive.catalog
         out: dict[MeasureEntry, MeasureHit] = {}
-        for hit in hits:
-            record = catalog.record(hit["record"])
-            measure = catalog.measure(record.id, hit["seq"])
+        for doc, score in shown:
+            fields_ = self.searcher.stored_fields(doc)
+            record = catalog.record(fields_["record"])
+            measure = catalog.measure(record.id, fields_["seq"])
             if measure is None:
                 continue
             if measure not in out:
                 marked = snippet(measure.text, words) or measure.text[:80]
-                out[measure] = MeasureHit(hit.score or 0.0, measure.title, measure.text,
+                out[measure] = MeasureHit(score, measure.title, measure.text,
                                           measure.leaders, measure.doers, measure.deadline,
                                           marked)
-            out[measure].sources.append(Source(record.id, hit["seq"], record.metadata.title,
-                                               record.archival_code))
+            out[measure].sources.append(Source(record.id, fields_["seq"],
+                                               record.metadata.title, record.archival_code))
         return list(out.values())
 
 
@@ -323,19 +338,3 @@ def who(archive: Archive, text: str, filters: Filters = Filters(),
         limit: int = 20) -> list[MeasureHit]:
     with ArchiveSearcher(archive) as session:
         return session.who(text, filters, limit)
-
-
-def _matching(searcher, q: query.Query, allowed: BitSet | None) -> Iterator[int]:
-    """Every document number matching `q` that passes the filter, unscored."""
-    docs = searcher.docs_for_query(q)
-    return docs if allowed is None else (d for d in docs if d in allowed)
-
-
-def _count(searcher, q: query.Query, allowed: BitSet | None) -> int:
-    return sum(1 for _ in _matching(searcher, q, allowed))
-
-
-def _facet(hits, name: str) -> dict[str, int]:
-    counts = hits.groups(name)
-    return dict(sorted(((k or "（未知）", v) for k, v in counts.items()),
-                       key=lambda kv: (-kv[1], kv[0])))

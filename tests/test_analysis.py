@@ -50,7 +50,7 @@ def test_whoosh_contract_positions_and_chars():
     assert tokens[-2:] == [("疫情", 12, 103, 105), ("防控", 13, 105, 107)]
 
 
-def _sample_texts() -> list[str]:
+def _raw_sample_texts() -> list[str]:
     from archive.from_spec import document_text
     from generator.build import build_document
     from generator.validate import load_document
@@ -63,7 +63,31 @@ def _sample_texts() -> list[str]:
     texts += [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.rglob("*.txt"))]
     texts += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "samples").rglob("*.txt"))]
     texts += ["\n".join(NOTICE_LINES), "\n".join(REPORT_LINES)]
-    return [normalize(t).text for t in texts]
+    return texts
+
+
+def _sample_texts() -> list[str]:
+    return [normalize(t).text for t in _raw_sample_texts()]
+
+
+TRICKY = ["组　长：张三\n 李四", "ＡＢＣ１２３　全角", "㈠ 第一条 ℃ Ⅳ……", "  前后  ", "a \n b",
+          "開發區 管理", "x\u00a0y 中\u3000\u3000文", "", "\n中", "中\u2028文", "Ⅱ级 响应"]
+
+
+def test_fast_normalization_equals_the_character_by_character_reference():
+    from search.normalize import _normalize_by_char, normalize_text
+
+    for text in _raw_sample_texts() + TRICKY:
+        reference = _normalize_by_char(text)
+        assert normalize(text) == reference, text[:40]
+        assert normalize_text(text) == reference.text, text[:40]
+
+
+def test_index_terms_are_the_highlighting_terms_without_offsets():
+    from search.analysis import placed
+
+    for text in _raw_sample_texts() + TRICKY:
+        assert placed(text) == [(piece, pos) for piece, pos, _, _ in terms(text)]
 
 
 def test_rjieba_cuts_the_test_texts_exactly_as_jieba_does():
@@ -82,11 +106,15 @@ def test_rjieba_cuts_the_test_texts_exactly_as_jieba_does():
 
 
 def test_pairs_are_adjacent_pieces_and_punctuation_breaks_them():
-    from search.analysis import pair_terms
+    from search.analysis import pairs
 
-    assert pair_terms("成立领导小组") == ["成立 领导", "领导 小组"]
-    assert pair_terms("疫情，防控") == []
-    assert pair_terms("疫情\n防控") == ["疫情 防控"]
+    assert pairs("成立领导小组") == [("成立 领导", 0), ("领导 小组", 1)]
+    assert pairs("疫情，防控") == []
+    assert pairs("疫情\n防控") == [("疫情 防控", 0)]
+    # a pair sits at its first piece's position, so pairs on either side of a comma are
+    # not consecutive and the phrase 领导小组成员 does not match this text
+    assert pairs("领导小组，小组成员") == [("领导 小组", 0), ("小组 成员", 3)]
+    assert pairs("领导小组成员") == [("领导 小组", 0), ("小组 成员", 1)]
 
 
 def test_piece_frequencies_are_cached_on_disk_and_a_bad_cache_is_rebuilt(tmp_path, monkeypatch):

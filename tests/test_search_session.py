@@ -3,6 +3,7 @@ an index written by parallel workers, and an index built by other analysis."""
 from __future__ import annotations
 
 import pytest
+from whoosh import query
 
 import search.index as search_index
 from archive.core import Archive
@@ -44,15 +45,28 @@ def test_an_open_searcher_sees_what_is_archived_after_it_opened(archive_copy, tm
             assert session.allowed(Filters(type="报告")) is not cached
 
 
-def test_two_piece_phrases_become_one_pair_term_longer_ones_keep_the_position_check(archive_copy):
+def test_phrases_are_answered_from_pair_terms_and_pair_positions(archive_copy, tmp_path):
     with Archive(archive_copy) as archive:
         schema = open_index(archive).schema
     short = with_pairs(parse(schema, '"领导小组"'))
     assert {(f, t) for f, t in short.all_terms()} == {
         ("title_pairs", "领导 小组"), ("content_pairs", "领导 小组")}
     long = with_pairs(parse(schema, '"领导小组下设办公室"'))
-    fields_ = {f for f, _ in long.all_terms()}
-    assert fields_ == {"title", "content", "title_pairs", "content_pairs"}
+    assert {f for f, _ in long.all_terms()} == {"title_pairs", "content_pairs"}
+    phrases = [q for q in long.leaves() if isinstance(q, query.Phrase)]
+    assert {q.fieldname for q in phrases} == {"title_pairs", "content_pairs"}
+    assert all(q.words == ["领导 小组", "小组 下设", "下设 办公", "办公 室"] for q in phrases)
+
+    split = write_docx(tmp_path / "关于调整成员的通知.docx",
+                       ["关于调整成员的通知", "经研究，调整领导小组，小组成员名单附后。"])
+    joined = write_docx(tmp_path / "关于增补成员的通知.docx",
+                        ["关于增补成员的通知", "经研究，增补领导小组成员二名。"])
+    with Archive(archive_copy) as archive:
+        added = {archive.add_received(path).record_id: path for path in (split, joined)}
+        sync(archive)
+        with ArchiveSearcher(archive) as session:
+            found = session.record_ids('"领导小组成员"')
+    assert {added[rid].name for rid in found & set(added)} == {joined.name}
 
 
 def test_parallel_writers_index_the_same_as_one(archive_copy, monkeypatch):

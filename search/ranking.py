@@ -1,0 +1,239 @@
+"""Ranked retrieval over whole posting lists at once.
+
+Whoosh scores a query one matching document at a time, in Python; for a word found in most of
+a 50,000-document archive that loop is nearly all of the query's time. Here each term's
+postings are read block by block into arrays and scored together with numpy, using Whoosh's
+own BM25F formula, idf and average field lengths, so the scores are Whoosh's. And, Or, Not
+and AndNot become set operations on sorted document numbers. A phrase is checked by Whoosh's
+position matcher, but only in the documents the rest of the query already selects (its pair
+terms, see query.with_pairs). Any other kind of query is answered by Whoosh's own matcher.
+
+Reading posting blocks uses Whoosh's codec internals (W3LeafMatcher, see also segments.py);
+whoosh-reloaded is pinned and tests/test_ranking.py compares every result with Whoosh's.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.scoring import BM25F
+
+from .segments import LENGTH_OF_BYTE, length_bytes
+
+_LENGTH_OF_BYTE = np.array([n or 0 for n in LENGTH_OF_BYTE], dtype=np.float64)
+_NO_IDS = np.empty(0, dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class Matches:
+    """Matching documents in ascending order, each with its score."""
+
+    ids: np.ndarray  # int64, global document numbers
+    scores: np.ndarray  # float64
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def keep(self, mask: np.ndarray) -> "Matches":
+        return Matches(self.ids[mask], self.scores[mask])
+
+    def top(self, count: int) -> list[tuple[int, float]]:
+        """The best `count` as (document, score): higher score first, then lower number
+        (Whoosh's order)."""
+        if count <= 0 or not len(self):
+            return []
+        if count < len(self):
+            # everything scoring at least the count-th best score, so ties are all kept
+            cut = np.partition(self.scores, len(self) - count)[len(self) - count]
+            chosen = self.keep(self.scores >= cut)
+        else:
+            chosen = self
+        order = np.lexsort((chosen.ids, -chosen.scores))[:count]
+        return [(int(chosen.ids[i]), float(chosen.scores[i])) for i in order]
+
+
+NONE = Matches(_NO_IDS, np.empty(0))
+
+
+def _intersect(a: Matches, b: Matches) -> Matches:
+    ids, ia, ib = np.intersect1d(a.ids, b.ids, assume_unique=True, return_indices=True)
+    return Matches(ids, a.scores[ia] + b.scores[ib])
+
+
+def _union(a: Matches, b: Matches) -> Matches:
+    ids = np.union1d(a.ids, b.ids)
+    scores = np.zeros(len(ids))
+    scores[np.searchsorted(ids, a.ids)] += a.scores
+    scores[np.searchsorted(ids, b.ids)] += b.scores
+    return Matches(ids, scores)
+
+
+def _without(a: Matches, b: Matches) -> Matches:
+    return a.keep(~np.isin(a.ids, b.ids, assume_unique=True))
+
+
+class Ranker:
+    """Evaluates queries against one open Whoosh searcher (BM25F weighting)."""
+
+    def __init__(self, searcher):
+        if not isinstance(searcher.weighting, BM25F):
+            raise TypeError("Ranker computes BM25F only")
+        self.searcher = searcher
+        self.schema = searcher.schema
+        self.leaves = list(searcher.reader().leaf_readers())  # (segment reader, offset)
+        self.size = searcher.doc_count_all()
+        self._live: np.ndarray | None = None
+        self._lengths: dict[str, np.ndarray] = {}
+
+    def live(self) -> np.ndarray:
+        """True for every document that is not deleted."""
+        if self._live is None:
+            live = np.ones(self.size, dtype=bool)
+            for leaf, offset in self.leaves:
+                if leaf.has_deletions():
+                    dead = np.fromiter(leaf.deleted_docs_set, dtype=np.int64)
+                    live[dead + offset] = False
+            self._live = live
+        return self._live
+
+    def mask(self, q: query.Query) -> np.ndarray:
+        """The live documents matching `q`, unscored (a filter), as a mask."""
+        mask = np.zeros(self.size, dtype=bool)
+        mask[np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)] = True
+        return mask & self.live()
+
+    def matches(self, q: query.Query) -> Matches:
+        """Every live document matching `q`, scored as Whoosh scores it."""
+        if isinstance(q, query.Term):
+            return self._term(q)
+        if type(q) is query.And:
+            return self._and(q.subqueries)
+        if type(q) is query.Or and not q.scale:
+            found = NONE
+            for sub in q.subqueries:
+                found = _union(found, self.matches(sub))
+            return found
+        if isinstance(q, query.AndNot):
+            return _without(self.matches(q.a), self.matches(q.b))
+        if isinstance(q, query.Not):  # Whoosh's InverseMatcher scores 1
+            everything = np.flatnonzero(self.live())
+            return _without(Matches(everything, np.ones(len(everything))),
+                            self.matches(q.query))
+        if q is query.NullQuery:
+            return NONE
+        return self._by_whoosh(q)
+
+    def _and(self, subs) -> Matches:
+        """Every sub-query's documents, scores summed (a Not scores 1, as in Whoosh); phrases
+        are checked last, only in the documents the others leave."""
+        checked = [s for s in subs if isinstance(s, query.Phrase)]
+        others = [s for s in subs if not isinstance(s, query.Phrase)]
+        if others:
+            found = self.matches(others[0])
+        else:
+            found, checked = self._by_whoosh(checked[0]), checked[1:]
+        for sub in others[1:]:
+            if not len(found):
+                return NONE
+            found = _intersect(found, self.matches(sub))
+        for phrase in checked:
+            found = _intersect(found, self._by_whoosh(phrase, among=found.ids))
+        return found
+
+    def _term(self, q: query.Term) -> Matches:
+        field = q.fieldname
+        if field not in self.schema:
+            return NONE
+        try:
+            text = self.schema[field].to_bytes(q.text)
+        except ValueError:
+            return NONE
+        ids, weights = [], []
+        for leaf, offset in self.leaves:
+            if (field, text) not in leaf:
+                continue
+            block_ids, block_weights = _postings(leaf, field, text)
+            ids.append(block_ids + offset)
+            weights.append(block_weights)
+        if not ids:
+            return NONE
+        found = Matches(np.concatenate(ids), self._score(field, text, np.concatenate(weights),
+                                                         np.concatenate(ids)))
+        if q.boost != 1.0:
+            found = Matches(found.ids, found.scores * q.boost)
+        return found.keep(self.live()[found.ids])
+
+    def _score(self, field: str, text: bytes, weights: np.ndarray, ids: np.ndarray):
+        """Whoosh's BM25F (scoring.bm25) for every posting at once; unscorable fields
+        (IDs, keywords) score their weight, as Whoosh's WeightScorer does."""
+        if not self.schema[field].scorable:
+            return weights
+        model = self.searcher.weighting
+        idf = self.searcher.idf(field, text)
+        avgfl = self.searcher.avg_field_length(field) or 1
+        B = model._field_B.get(field, model.B)
+        K1 = model.K1
+        fl = self.lengths(field)[ids]
+        return idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * fl / avgfl)))
+
+    def lengths(self, field: str) -> np.ndarray:
+        """Every document's length in `field`, as Whoosh stores it (one byte, decoded)."""
+        if field not in self._lengths:
+            codes = np.zeros(self.size, dtype=np.uint8)
+            for leaf, offset in self.leaves:
+                stored = length_bytes(leaf._perdoc, field)
+                if stored:
+                    codes[offset:offset + len(stored)] = np.frombuffer(stored, dtype=np.uint8)
+            self._lengths[field] = _LENGTH_OF_BYTE[codes]
+        return self._lengths[field]
+
+    def _by_whoosh(self, q: query.Query, among: np.ndarray | None = None) -> Matches:
+        """`q` answered by Whoosh's matchers segment by segment, over `among` only when
+        given (a phrase checked where its pair terms already are)."""
+        ids, scores = [], []
+        for searcher, offset in self.searcher.leaf_searchers():
+            matcher = q.matcher(searcher, searcher.context())
+            if among is None:
+                while matcher.is_active():
+                    ids.append(matcher.id() + offset)
+                    scores.append(matcher.score())
+                    matcher.next()
+                continue
+            end = offset + searcher.doc_count_all()
+            for doc in among[(among >= offset) & (among < end)].tolist():
+                if not matcher.is_active():
+                    break
+                matcher.skip_to(doc - offset)
+                if matcher.is_active() and matcher.id() == doc - offset:
+                    ids.append(doc)
+                    scores.append(matcher.score())
+        found = Matches(np.array(ids, dtype=np.int64), np.array(scores, dtype=np.float64))
+        return found.keep(self.live()[found.ids])
+
+def _postings(leaf, field: str, text: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """All (document, weight) postings of a term in one segment, read a block at a time
+    (a term with one posting is stored inline and read as it is)."""
+    matcher = leaf.postings(field, text)
+    if isinstance(matcher, FilterMatcher):  # deletions: applied by the caller instead
+        matcher = matcher.child
+    ids, weights = [], []
+    if isinstance(matcher, W3LeafMatcher):
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            ids.append(np.asarray(matcher._ids, dtype=np.int64))
+            weights.append(np.asarray(matcher._weights, dtype=np.float64))
+            matcher._next_block()
+    else:
+        one_by_one = []
+        while matcher.is_active():
+            one_by_one.append((matcher.id(), matcher.weight()))
+            matcher.next()
+        ids.append(np.array([d for d, _ in one_by_one], dtype=np.int64))
+        weights.append(np.array([w for _, w in one_by_one], dtype=np.float64))
+    if not ids:  # a term left with no postings (all its documents deleted in a merge)
+        return _NO_IDS, np.empty(0)
+    return np.concatenate(ids), np.concatenate(weights)

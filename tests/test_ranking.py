@@ -1,0 +1,77 @@
+"""The posting-list scorer gives exactly what Whoosh's own matchers give, on a real index."""
+from __future__ import annotations
+
+import pytest
+
+from archive.core import Archive
+from search.index import sync
+from search.query import ArchiveSearcher, parse, with_pairs
+from search.ranking import Matches, Ranker, _postings
+
+TEXTS = ["消毒", "疫情 防控", '"领导小组"', '"领导小组下设办公室"', "消毒 -食堂", "口罩 OR 台账",
+         "物资 NOT 值班", '"健康 监测"~3', "集市", "不存在的词语甲乙"]
+
+
+def whoosh_scores(searcher, q) -> dict[int, float]:
+    return {hit.docnum: hit.score for hit in searcher.search(q, limit=None)}
+
+
+def assert_same_as_whoosh(session: ArchiveSearcher, kinds=("doc", "measure")):
+    ranker = Ranker(session.searcher)
+    checked = 0
+    for text in TEXTS:
+        for kind in kinds:
+            q = with_pairs(parse(session.ix.schema, text, kind))
+            mine = ranker.matches(q)
+            theirs = whoosh_scores(session.searcher, q)
+            assert mine.ids.tolist() == sorted(theirs), (text, kind)
+            for doc, score in zip(mine.ids.tolist(), mine.scores.tolist()):
+                assert score == pytest.approx(theirs[doc], rel=1e-12), (text, kind, doc)
+            best = sorted(theirs.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
+            assert [d for d, _ in mine.top(5)] == [d for d, _ in best], (text, kind)
+            checked += len(mine)
+    assert checked > 10  # the queries do find things
+
+
+def test_scores_and_order_equal_whoosh(built_archive):
+    with Archive(built_archive) as archive, ArchiveSearcher(archive) as session:
+        assert_same_as_whoosh(session)
+
+
+def test_deleted_documents_are_left_out_as_whoosh_leaves_them_out(archive_copy):
+    with Archive(archive_copy) as archive:
+        with ArchiveSearcher(archive) as session:
+            record_id = next(iter(session.record_ids("消毒")))
+        archive.delete(record_id, "测试删除")
+        sync(archive)
+        with ArchiveSearcher(archive) as session:
+            assert session.searcher.reader().has_deletions()
+            assert record_id not in session.record_ids("消毒")
+            assert_same_as_whoosh(session, kinds=("doc",))
+
+
+def test_posting_blocks_read_whole_equal_the_postings_read_one_by_one(built_archive):
+    with Archive(built_archive) as archive, ArchiveSearcher(archive) as session:
+        schema = session.ix.schema
+        for leaf, _ in session.searcher.reader().leaf_readers():
+            for field, text in [("content", "消毒"), ("content_pairs", "领导 小组"),
+                                ("kind", "doc")]:
+                word = schema[field].to_bytes(text)
+                ids, weights = _postings(leaf, field, word)
+                one_by_one = leaf.postings(field, word)
+                expected = []
+                while one_by_one.is_active():
+                    expected.append((one_by_one.id(), one_by_one.weight()))
+                    one_by_one.next()
+                assert list(zip(ids.tolist(), weights.tolist())) == expected
+                assert len(expected) > 0
+
+
+def test_top_breaks_ties_by_document_number_and_keeps_every_tie():
+    import numpy as np
+
+    found = Matches(np.array([1, 4, 7, 9]), np.array([2.0, 3.0, 2.0, 2.0]))
+    assert found.top(2) == [(4, 3.0), (1, 2.0)]
+    assert found.top(3) == [(4, 3.0), (1, 2.0), (7, 2.0)]
+    assert found.top(10) == [(4, 3.0), (1, 2.0), (7, 2.0), (9, 2.0)]
+    assert found.top(0) == []
