@@ -133,7 +133,7 @@ def _is_han(word: str) -> bool:
 
 def _is_term(word: str) -> bool:
     """Words worth indexing: letters, digits or Han characters (not punctuation)."""
-    return any(ch.isalnum() for ch in word)
+    return word.isalnum() or any(ch.isalnum() for ch in word)
 
 
 @lru_cache(maxsize=200_000)
@@ -210,6 +210,9 @@ class JiebaTokenizer(_Stateless):
     """Whoosh tokenizer over `placed` (or `terms` when asked for characters); honours the
     positions/chars call contract."""
 
+    def placed(self, value: str) -> list[tuple[str, int]]:
+        return placed(value)
+
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
                  **kwargs):
@@ -252,6 +255,9 @@ def pairs(text: str) -> list[tuple[str, int]]:
 
 class PairTokenizer(_Stateless):
     """Whoosh tokenizer over `pairs` (positions only: no character offsets)."""
+
+    def placed(self, value: str) -> list[tuple[str, int]]:
+        return pairs(value)
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",

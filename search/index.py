@@ -1,8 +1,8 @@
 """The Whoosh index of the archive: built from the catalog, rebuilt from it at any time.
 
-One Whoosh document per archived record (kind=doc) and one per measure (kind=measure, for
-`who`). The catalog says which index folder is current (meta index_dir) and each record's
-indexed revision, so a crashed or concurrent writer leaves at worst some records pending,
+One Whoosh document per archived record, its measures in fields of their own (for `who`).
+The catalog says which index folder is current (meta index_dir) and each record's indexed
+revision, so a crashed or concurrent writer leaves at worst some records pending,
 which the next sync picks up. Writers hold the archive's index lock.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 from whoosh import fields, index
 from whoosh.columns import VarBytesColumn
@@ -22,9 +22,9 @@ from archive.records import Record
 
 from .analysis import analysis_version, analyzer, dictionary, pair_analyzer
 from .normalize import docno_key, normalize_key
-from .segments import Codec
+from .segments import Codec, PieceFrequency, PiecePositions
 
-SCHEMA_REVISION = 5
+SCHEMA_REVISION = 7
 TITLE_BOOST = 3.0
 BATCH = 500
 PARALLEL_FROM = 1000  # records; below this, starting worker processes costs more than it saves
@@ -49,27 +49,27 @@ def day_key(day: date) -> str:
     return day.strftime("%Y%m%d")
 
 
-def _boost(name: str) -> float:
-    return TITLE_BOOST if "title" in name else 1.0
+def _text(analyzer, format_class, name: str) -> fields.TEXT:
+    """A text field whose postings are built by one of segments.py's formats."""
+    field = fields.TEXT(analyzer=analyzer, phrase=format_class is PiecePositions,
+                        multitoken_query="phrase")
+    field.format = format_class(field_boost=TITLE_BOOST if "title" in name else 1.0)
+    return field
 
 
 def schema() -> fields.Schema:
     text = analyzer()
     # Words carry frequencies only (scoring reads them fast); positions live on the pairs,
     # where a phrase of three or more pieces is a phrase of consecutive pairs.
-    pairs = {pair_field(name): fields.TEXT(analyzer=pair_analyzer(), field_boost=_boost(name))
-             for name in PAIRED}
-    words = {name: fields.TEXT(analyzer=text, phrase=False, multitoken_query="phrase",
-                               field_boost=_boost(name))
-             for name in PAIRED}
+    pairs = {pair_field(name): _text(pair_analyzer(), PiecePositions, name) for name in PAIRED}
+    words = {name: _text(text, PieceFrequency, name) for name in PAIRED}
     # a document's words are in title/content; a measure's in m_title/m_content, so that
     # searching documents never walks the postings of measures (and the reverse)
     return fields.Schema(
         **pairs,
         **words,
-        kind=fields.ID(),
+        kind=fields.ID(),  # "doc" in every document: the query for all of them
         record=fields.NUMERIC(int, stored=True, signed=False, shift_step=0),  # one term each
-        seq=fields.STORED(),
         unit=fields.ID(),  # normal form, for filters
         unit_name=fields.ID(sortable=VarBytesColumn()),  # as written, for facets
         type=fields.ID(sortable=VarBytesColumn()),
@@ -103,28 +103,31 @@ def open_index(archive: Archive) -> index.Index:
     return index.open_dir(str(path))
 
 
-def documents(archive: Archive, record: Record) -> Iterator[dict]:
-    """The Whoosh documents of one live record."""
+MEASURE_BREAK = "。\n"  # between measures: punctuation, so no pair or phrase spans two
+
+
+def document(archive: Archive, record: Record) -> dict:
+    """The Whoosh document of one live record. Its measures are in m_title and m_content,
+    all together: a query on them finds the documents that may hold a matching measure,
+    and `who` then matches each measure of those (measures.py)."""
     meta = record.metadata
-    people = archive.catalog.people(record.id)
-    common = dict(
-        record=record.id, unit=normalize_key(meta.organ), unit_name=meta.organ, type=meta.kind,
-        year=str(record.year), docno=docno_key(meta.doc_number), period=meta.period,
-        superseded=record.superseded_by is not None,
-    )
-    if meta.date:
-        common["date"] = day_key(date.fromisoformat(meta.date))
-    common = {k: v for k, v in common.items() if v != ""}
+    measures = archive.catalog.measures(record.id)
+    names = {p.name for p in archive.catalog.people(record.id)}
+    names.update(n for m in measures for n in m.leaders + m.doers)
     text = archive.catalog.text(record.id)
-    yield dict(common, kind="doc", seq=0, title=meta.title,
-               content=text, title_pairs=meta.title, content_pairs=text,
-               person=",".join(sorted({normalize_key(p.name) for p in people})))
-    for seq, measure in enumerate(archive.catalog.measures(record.id), start=1):
-        names = {normalize_key(n) for n in measure.leaders + measure.doers}
-        yield dict(common, kind="measure", seq=seq,
-                   m_title=measure.title, m_content=measure.text,
-                   m_title_pairs=measure.title, m_content_pairs=measure.text,
-                   person=",".join(sorted(names)))
+    doc = dict(
+        kind="doc", record=record.id, unit=normalize_key(meta.organ), unit_name=meta.organ,
+        type=meta.kind, year=str(record.year), docno=docno_key(meta.doc_number),
+        period=meta.period, superseded=record.superseded_by is not None,
+        date=day_key(date.fromisoformat(meta.date)) if meta.date else "",
+        person=",".join(sorted({normalize_key(n) for n in names})),
+        title=meta.title, content=text, title_pairs=meta.title, content_pairs=text,
+    )
+    if measures:
+        titles = MEASURE_BREAK.join(m.title for m in measures)
+        texts = MEASURE_BREAK.join(m.text for m in measures)
+        doc.update(m_title=titles, m_content=texts, m_title_pairs=titles, m_content_pairs=texts)
+    return {k: v for k, v in doc.items() if v != ""}
 
 
 @dataclass(frozen=True)
@@ -182,8 +185,7 @@ def _write(archive: Archive, ix: index.Index, pending: list[tuple[int, int]], pr
                     writer.delete_by_term("record", rid)
                 record = records[rid]
                 if record.live:
-                    for doc in documents(archive, record):
-                        writer.add_document(**doc)
+                    writer.add_document(**document(archive, record))
                     indexed += 1
                 else:
                     removed += 1

@@ -16,6 +16,7 @@ from archive.records import PERIODS, MeasureEntry
 
 from .analysis import PAIR_SEP, analyzer
 from .index import PAIRED, day_key, open_index, pair_field
+from .measures import MeasureTerms, matches
 from .normalize import docno_key, normalize_key, to_simplified
 
 FACETS = {"unit_name": "发文机关", "type": "文种", "year": "年度"}
@@ -102,7 +103,7 @@ def parse(schema, text: str, kind: str = "doc") -> query.Query:
     """The words of a search for documents (or for measures, kind="measure")."""
     text = text.translate(_QUOTES).strip()
     if not text:
-        return query.Term("kind", kind)
+        return query.Term("kind", "doc")  # every document (and every measure)
     text = re.sub(r"\b(and|or|not)\b", lambda m: m.group(1).upper(), text)
     q = _parser(schema, kind).parse(text)
     if q is query.NullQuery:
@@ -306,25 +307,33 @@ class ArchiveSearcher:
         return {self.searcher.stored_fields(doc)["record"] for doc in found.ids.tolist()}
 
     def who(self, text: str, filters: Filters = Filters(), limit: int = 20) -> list[MeasureHit]:
-        """Measures whose text matches, with who answers for them and where they come from."""
+        """Measures whose text matches, with who answers for them and where they come from:
+        the measures of the best-matching documents first, in their order there."""
         asked = parse(self.ix.schema, text, "measure")
-        shown = self._matches(asked, filters).top(limit)
+        rewritten = with_pairs(asked)
+        person = normalize_key(filters.person) if filters.person else ""
         words = _content_words(asked)
         catalog = self.archive.catalog
         out: dict[MeasureEntry, MeasureHit] = {}
-        for doc, score in shown:
-            fields_ = self.searcher.stored_fields(doc)
-            record = catalog.record(fields_["record"])
-            measure = catalog.measure(record.id, fields_["seq"])
-            if measure is None:
-                continue
-            if measure not in out:
-                marked = snippet(measure.text, words) or measure.text[:80]
-                out[measure] = MeasureHit(score, measure.title, measure.text,
-                                          measure.leaders, measure.doers, measure.deadline,
-                                          marked)
-            out[measure].sources.append(Source(record.id, fields_["seq"],
-                                               record.metadata.title, record.archival_code))
+        for doc, score in self._matches(asked, filters).ranked():
+            record = catalog.record(self.searcher.stored_fields(doc)["record"])
+            for seq, measure in enumerate(catalog.measures(record.id), start=1):
+                if person and person not in {normalize_key(n)
+                                             for n in measure.leaders + measure.doers}:
+                    continue
+                if not matches(rewritten, MeasureTerms.of(measure)):
+                    continue
+                if measure not in out:
+                    if len(out) == limit:
+                        continue
+                    marked = snippet(measure.text, words) or measure.text[:80]
+                    out[measure] = MeasureHit(score, measure.title, measure.text,
+                                              measure.leaders, measure.doers,
+                                              measure.deadline, marked)
+                out[measure].sources.append(Source(record.id, seq, record.metadata.title,
+                                                   record.archival_code))
+            if len(out) == limit:
+                break
         return list(out.values())
 
 

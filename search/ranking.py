@@ -14,6 +14,7 @@ whoosh-reloaded is pinned and tests/test_ranking.py compares every result with W
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterator
 
 import numpy as np
 from whoosh import query
@@ -39,6 +40,11 @@ class Matches:
 
     def keep(self, mask: np.ndarray) -> "Matches":
         return Matches(self.ids[mask], self.scores[mask])
+
+    def ranked(self) -> Iterator[tuple[int, float]]:
+        """Every (document, score), best first (Whoosh's order, as in `top`)."""
+        order = np.lexsort((self.ids, -self.scores))
+        return zip(self.ids[order].tolist(), self.scores[order].tolist())
 
     def top(self, count: int) -> list[tuple[int, float]]:
         """The best `count` as (document, score): higher score first, then lower number

@@ -163,3 +163,18 @@ def test_cli_who_and_facets_text(built_archive):
 def test_cli_bad_date_is_an_input_error(built_archive):
     result = run_cli("search", "疫情", "--from", "去年", "-A", built_archive, expect=2)
     assert "日期" in result.stderr
+
+
+def test_who_matches_each_measure_on_its_own(archive):
+    # 开窗通风 and 观察室 are in two measures of one plan: that plan matches, no measure does
+    assert search(archive, "开窗通风 观察室").total > 0
+    assert who(archive, "开窗通风 观察室") == []
+    assert {h.title for h in who(archive, "开窗通风 消毒")} == {"做好环境消毒"}
+    assert {h.title for h in who(archive, '"临时观察室"')} == {"设置临时观察室", "落实晨午检制度"}
+
+
+def test_who_by_person_lists_only_that_persons_measures(archive):
+    mine = who(archive, "", Filters(person="孙强"))
+    assert {"做好环境消毒", "设置临时观察室"} <= {h.title for h in mine}
+    assert all("孙强" in h.leaders + h.doers for h in mine)
+    assert all("孙强" in h.leaders + h.doers for h in who(archive, "消毒", Filters(person="孙强")))
