@@ -16,6 +16,7 @@ from typing import Callable
 
 from whoosh import fields, index
 from whoosh.columns import VarBytesColumn
+from whoosh.reading import SegmentReader
 
 from archive.core import Archive, ArchiveError
 from archive.records import Record
@@ -24,10 +25,14 @@ from .analysis import analysis_version, analyzer, dictionary, pair_analyzer
 from .normalize import docno_key, normalize_key
 from .segments import Codec, PieceFrequency, PiecePositions
 
-SCHEMA_REVISION = 7
+SCHEMA_REVISION = 8
 TITLE_BOOST = 3.0
 BATCH = 500
 PARALLEL_FROM = 1000  # records; below this, starting worker processes costs more than it saves
+# records per commit: a writer's postings stay in memory (one sort, no spill to disk and
+# merge), and a large sync keeps what it has done if it is interrupted
+SEGMENT_RECORDS = 2000
+SMALL_SEGMENT = 500  # documents: smaller segments are merged by the next commit
 WRITER_MB = 256  # per process
 
 
@@ -69,7 +74,8 @@ def schema() -> fields.Schema:
         **pairs,
         **words,
         kind=fields.ID(),  # "doc" in every document: the query for all of them
-        record=fields.NUMERIC(int, stored=True, signed=False, shift_step=0),  # one term each
+        # one term each; a column, read whole to order equal scores
+        record=fields.NUMERIC(int, stored=True, signed=False, shift_step=0, sortable=True),
         unit=fields.ID(),  # normal form, for filters
         unit_name=fields.ID(sortable=VarBytesColumn()),  # as written, for facets
         type=fields.ID(sortable=VarBytesColumn()),
@@ -173,6 +179,27 @@ def _build(archive: Archive, progress) -> Synced:
 
 def _write(archive: Archive, ix: index.Index, pending: list[tuple[int, int]], progress,
            fresh: bool, switch_to: tuple[str, int] | None = None) -> Synced:
+    """Index `pending` in commits of SEGMENT_RECORDS records. For a sync each commit is
+    marked in the catalog as it lands; a rebuild is marked, and switched to, at the end."""
+    indexed = removed = 0
+    for start in range(0, len(pending), SEGMENT_RECORDS):
+        part = pending[start:start + SEGMENT_RECORDS]
+        done = _commit(archive, ix, part, progress, fresh)
+        indexed, removed = indexed + done.indexed, removed + done.removed
+        if not switch_to:
+            with archive.catalog.transaction() as conn:
+                archive.catalog.mark_indexed(conn, part)
+    if switch_to:
+        with archive.catalog.transaction() as conn:
+            archive.catalog.set_meta(conn, "index_dir", switch_to[0])
+            archive.catalog.set_meta(conn, "index_generation", str(switch_to[1]))
+            archive.catalog.set_meta(conn, "index_format", index_format())
+            archive.catalog.mark_indexed(conn, pending)
+    return Synced(indexed, removed)
+
+
+def _commit(archive: Archive, ix: index.Index, pending: list[tuple[int, int]], progress,
+            fresh: bool) -> Synced:
     writer = _writer(ix, len(pending))
     indexed = removed = 0
     try:
@@ -194,14 +221,23 @@ def _write(archive: Archive, ix: index.Index, pending: list[tuple[int, int]], pr
     except BaseException:
         writer.cancel()
         raise
-    writer.commit()
-    with archive.catalog.transaction() as conn:
-        if switch_to:
-            archive.catalog.set_meta(conn, "index_dir", switch_to[0])
-            archive.catalog.set_meta(conn, "index_generation", str(switch_to[1]))
-            archive.catalog.set_meta(conn, "index_format", index_format())
-        archive.catalog.mark_indexed(conn, pending)
+    writer.commit(mergetype=fold_small_segments)
     return Synced(indexed, removed)
+
+
+def fold_small_segments(writer, segments: list) -> list:
+    """Whoosh merge policy: the segments of small syncs are folded into the one being
+    written; the large ones of bulk writes are left alone. (Whoosh's own policy would merge
+    most of a large index in one process, minutes for a one-document sync.)"""
+    kept = []
+    for segment in segments:
+        if segment.doc_count_all() < SMALL_SEGMENT:
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+        else:
+            kept.append(segment)
+    return kept
 
 
 def _writer(ix: index.Index, records: int):

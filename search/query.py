@@ -14,8 +14,8 @@ from whoosh.qparser.plugins import FieldsPlugin, WildcardPlugin
 from archive.core import Archive, ArchiveError
 from archive.records import PERIODS, MeasureEntry
 
-from .analysis import PAIR_SEP, analyzer
-from .index import PAIRED, day_key, open_index, pair_field
+from .analysis import PAIR_SEP, analyzer, dictionary
+from .index import PAIRED, day_key, index_dir, open_index, pair_field
 from .measures import MeasureTerms, matches
 from .normalize import docno_key, normalize_key, to_simplified
 
@@ -230,15 +230,17 @@ class ArchiveSearcher:
 
     def __init__(self, archive: Archive):
         self.archive = archive
-        self.ix = open_index(archive)
-        self.searcher = self.ix.searcher()
-        self._open_ranker()
+        self._open()
+        dictionary()  # the word cutter, loaded with the index rather than by the first query
 
-    def _open_ranker(self) -> None:
+    def _open(self) -> None:
         from .ranking import Ranker  # numpy is loaded for searching, not for `--help`
 
+        self.ix = open_index(self.archive)
+        self.searcher = self.ix.searcher()
         self.ranker = Ranker(self.searcher)
         self._allowed: dict[Filters, object] = {}
+        self._opened_dir = index_dir(self.archive)
 
     def __enter__(self) -> "ArchiveSearcher":
         return self
@@ -250,9 +252,11 @@ class ArchiveSearcher:
         self.searcher.close()
 
     def _current(self):
-        if not self.searcher.up_to_date():
-            self.searcher = self.searcher.refresh()
-            self._open_ranker()
+        """Reopen when the index has changed: opened afresh, not refreshed, since Whoosh's
+        refresh keeps readers of segments that a commit has merged away."""
+        if index_dir(self.archive) != self._opened_dir or not self.searcher.up_to_date():
+            self.close()
+            self._open()
         return self.searcher
 
     def allowed(self, filters: Filters):
@@ -267,15 +271,17 @@ class ArchiveSearcher:
             self._allowed[filters] = found
         return self._allowed[filters]
 
+    def _parse(self, text: str, kind: str = "doc") -> query.Query:
+        return parse(self._current().schema, text, kind)
+
     def _matches(self, asked: query.Query, filters: Filters):
-        self._current()
-        found = self.ranker.matches(with_pairs(asked))
+        found = self.ranker.matches(with_pairs(asked)).tied_by(self.ranker.records())
         allowed = self.allowed(filters)
         return found if allowed is None else found.keep(allowed[found.ids])
 
     def search(self, text: str, filters: Filters = Filters(), page: int = 1,
                per_page: int = 10, facets: bool = False) -> Results:
-        asked = parse(self.ix.schema, text)
+        asked = self._parse(text)
         found = self._matches(asked, filters)
         shown = found.top(page * per_page)[(page - 1) * per_page:]
         stored = [self.searcher.stored_fields(doc) for doc, _ in shown]
@@ -303,37 +309,39 @@ class ArchiveSearcher:
 
     def record_ids(self, text: str, filters: Filters = Filters()) -> set[int]:
         """Every record matching, unranked (for exports and for checking recall)."""
-        found = self._matches(parse(self.ix.schema, text), filters)
+        found = self._matches(self._parse(text), filters)
         return {self.searcher.stored_fields(doc)["record"] for doc in found.ids.tolist()}
 
     def who(self, text: str, filters: Filters = Filters(), limit: int = 20) -> list[MeasureHit]:
         """Measures whose text matches, with who answers for them and where they come from:
-        the measures of the best-matching documents first, in their order there."""
-        asked = parse(self.ix.schema, text, "measure")
+        the measures of the best-matching documents first, in their order there, until
+        `limit` are found (the same measure in several documents counts once per document,
+        and is one hit with several sources)."""
+        asked = self._parse(text, "measure")
         rewritten = with_pairs(asked)
         person = normalize_key(filters.person) if filters.person else ""
         words = _content_words(asked)
         catalog = self.archive.catalog
         out: dict[MeasureEntry, MeasureHit] = {}
+        found = 0
         for doc, score in self._matches(asked, filters).ranked():
             record = catalog.record(self.searcher.stored_fields(doc)["record"])
             for seq, measure in enumerate(catalog.measures(record.id), start=1):
+                if found == limit:
+                    return list(out.values())
                 if person and person not in {normalize_key(n)
                                              for n in measure.leaders + measure.doers}:
                     continue
                 if not matches(rewritten, MeasureTerms.of(measure)):
                     continue
+                found += 1
                 if measure not in out:
-                    if len(out) == limit:
-                        continue
                     marked = snippet(measure.text, words) or measure.text[:80]
                     out[measure] = MeasureHit(score, measure.title, measure.text,
                                               measure.leaders, measure.doers,
                                               measure.deadline, marked)
                 out[measure].sources.append(Source(record.id, seq, record.metadata.title,
                                                    record.archival_code))
-            if len(out) == limit:
-                break
         return list(out.values())
 
 

@@ -34,21 +34,26 @@ class Matches:
 
     ids: np.ndarray  # int64, global document numbers
     scores: np.ndarray  # float64
+    ties: np.ndarray | None = None  # what orders equal scores (default: document number)
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def keep(self, mask: np.ndarray) -> "Matches":
-        return Matches(self.ids[mask], self.scores[mask])
+        return Matches(self.ids[mask], self.scores[mask],
+                       None if self.ties is None else self.ties[mask])
+
+    def tied_by(self, keys: np.ndarray) -> "Matches":
+        """The same matches, equal scores ordered by keys[document] (e.g. record ids)."""
+        return Matches(self.ids, self.scores, keys[self.ids])
 
     def ranked(self) -> Iterator[tuple[int, float]]:
-        """Every (document, score), best first (Whoosh's order, as in `top`)."""
-        order = np.lexsort((self.ids, -self.scores))
+        """Every (document, score), best first."""
+        order = self._order(self)
         return zip(self.ids[order].tolist(), self.scores[order].tolist())
 
     def top(self, count: int) -> list[tuple[int, float]]:
-        """The best `count` as (document, score): higher score first, then lower number
-        (Whoosh's order)."""
+        """The best `count` as (document, score): higher score first, then lower tie key."""
         if count <= 0 or not len(self):
             return []
         if count < len(self):
@@ -57,8 +62,13 @@ class Matches:
             chosen = self.keep(self.scores >= cut)
         else:
             chosen = self
-        order = np.lexsort((chosen.ids, -chosen.scores))[:count]
+        order = self._order(chosen)[:count]
         return [(int(chosen.ids[i]), float(chosen.scores[i])) for i in order]
+
+    @staticmethod
+    def _order(found: "Matches") -> np.ndarray:
+        ties = found.ids if found.ties is None else found.ties
+        return np.lexsort((ties, -found.scores))
 
 
 NONE = Matches(_NO_IDS, np.empty(0))
@@ -92,6 +102,7 @@ class Ranker:
         self.leaves = list(searcher.reader().leaf_readers())  # (segment reader, offset)
         self.size = searcher.doc_count_all()
         self._live: np.ndarray | None = None
+        self._records: np.ndarray | None = None
         self._lengths: dict[str, np.ndarray] = {}
 
     def live(self) -> np.ndarray:
@@ -104,6 +115,20 @@ class Ranker:
                     live[dead + offset] = False
             self._live = live
         return self._live
+
+    def records(self) -> np.ndarray:
+        """Each document's record id, read from the record column: equal scores are ordered
+        by it, so results keep their order however the index is split into segments."""
+        if self._records is None:
+            out = np.zeros(self.size, dtype=np.int64)
+            for leaf, offset in self.leaves:
+                column = leaf.column_reader("record", translate=False)
+                if hasattr(column, "_dbfile"):
+                    raw = column._dbfile.get(column._basepos, column._count * column._fixedlen)
+                    out[offset:offset + column._count] = np.frombuffer(
+                        raw, dtype=">" + column._typecode)
+            self._records = out
+        return self._records
 
     def mask(self, q: query.Query) -> np.ndarray:
         """The live documents matching `q`, unscored (a filter), as a mask."""

@@ -40,9 +40,12 @@ def test_an_open_searcher_sees_what_is_archived_after_it_opened(archive_copy, tm
             assert session.search("冷链仓库").total == 0
             cached = session.allowed(Filters(type="报告"))
             archive.add_received(report)
-            sync(archive)
+            sync(archive)  # the commit merges the small segments the session has open
             assert session.search("冷链仓库").total == 1
             assert session.allowed(Filters(type="报告")) is not cached
+            assert summary(session.search("消毒")) == summary(search(archive, "消毒"))
+            rebuild(archive)  # a new index folder
+            assert summary(session.search("消毒")) == summary(search(archive, "消毒"))
 
 
 def test_phrases_are_answered_from_pair_terms_and_pair_positions(archive_copy, tmp_path):
@@ -71,7 +74,6 @@ def test_phrases_are_answered_from_pair_terms_and_pair_positions(archive_copy, t
 
 def test_parallel_writers_index_the_same_as_one(archive_copy, monkeypatch):
     with Archive(archive_copy) as archive:
-        before = [summary(search(archive, t, f)) for t, f in QUERIES]
         ix = open_index(archive)
         few = search_index._writer(ix, 10)
         assert type(few).__name__ == "SegmentWriter"
@@ -80,9 +82,37 @@ def test_parallel_writers_index_the_same_as_one(archive_copy, monkeypatch):
         assert type(many).__name__ == ("MpWriter" if search_index.os.cpu_count() > 1
                                        else "SegmentWriter")
         many.cancel()
-        monkeypatch.setattr(search_index, "PARALLEL_FROM", 1)
+        # (compared with a fresh build: a merged segment's length statistics are rounded)
+        monkeypatch.setattr(search_index, "PARALLEL_FROM", 10**9)
         rebuild(archive)
-        assert [summary(search(archive, t, f)) for t, f in QUERIES] == before
+        one = [summary(search(archive, t, f)) for t, f in QUERIES]
+        monkeypatch.setattr(search_index, "PARALLEL_FROM", 1)
+        monkeypatch.setattr(search_index, "SEGMENT_RECORDS", 3)  # several commits,
+        monkeypatch.setattr(search_index, "SMALL_SEGMENT", 0)  # each its own segments
+        rebuild(archive)
+        assert len(open_index(archive).reader().leaf_readers()) > 1
+        assert [summary(search(archive, t, f)) for t, f in QUERIES] == one
+
+
+def test_small_segments_are_folded_into_the_next_commit_large_ones_kept(archive_copy,
+                                                                        monkeypatch):
+    with Archive(archive_copy) as archive:
+        monkeypatch.setattr(search_index, "PARALLEL_FROM", 10**9)
+        monkeypatch.setattr(search_index, "SEGMENT_RECORDS", 2)
+        monkeypatch.setattr(search_index, "SMALL_SEGMENT", 1)  # none is small: all stay
+        rebuild(archive)
+        before = len(open_index(archive).reader().leaf_readers())
+        assert before > 2
+        archive.add_received(write_docx(archive_copy.parent / "关于补充物资的通知.docx",
+                                        ["关于补充物资的通知", "请各单位补充口罩。"]))
+        sync(archive)
+        assert len(open_index(archive).reader().leaf_readers()) == before + 1
+        monkeypatch.setattr(search_index, "SMALL_SEGMENT", 1000)
+        archive.add_received(write_docx(archive_copy.parent / "关于清点物资的通知.docx",
+                                        ["关于清点物资的通知", "请各单位清点口罩。"]))
+        sync(archive)
+        assert open_index(archive).reader().is_atomic()  # all folded into one
+        assert search(archive, "口罩").total > 0
 
 
 def test_an_index_built_by_other_analysis_is_refused_then_rebuilt_by_the_next_write(
