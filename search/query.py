@@ -239,6 +239,7 @@ class ArchiveSearcher:
         self.ix = open_index(self.archive)
         self.searcher = self.ix.searcher()
         self.ranker = Ranker(self.searcher)
+        self.ranker.prepare(FIELDS["doc"] + FIELDS["measure"])
         self._allowed: dict[Filters, object] = {}
         self._opened_dir = index_dir(self.archive)
 

@@ -105,6 +105,13 @@ class Ranker:
         self._records: np.ndarray | None = None
         self._lengths: dict[str, np.ndarray] = {}
 
+    def prepare(self, fields: tuple[str, ...]) -> None:
+        """Read now what the first query would: deletions, record ids, fields' lengths."""
+        self.live()
+        self.records()
+        for field in fields:
+            self.lengths(field)
+
     def live(self) -> np.ndarray:
         """True for every document that is not deleted."""
         if self._live is None:
@@ -131,10 +138,30 @@ class Ranker:
         return self._records
 
     def mask(self, q: query.Query) -> np.ndarray:
-        """The live documents matching `q`, unscored (a filter), as a mask."""
-        mask = np.zeros(self.size, dtype=bool)
-        mask[np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)] = True
-        return mask & self.live()
+        """The live documents matching `q`, unscored (a filter), as a mask; ranges and
+        wildcards become their terms."""
+        return self._mask(q.simplify(self.searcher.reader())) & self.live()
+
+    def _mask(self, q: query.Query) -> np.ndarray:
+        if isinstance(q, query.Term):
+            mask = np.zeros(self.size, dtype=bool)
+            mask[self._postings(q.fieldname, self._bytes(q))[0]] = True
+        elif type(q) is query.And:
+            mask = np.ones(self.size, dtype=bool)
+            for sub in q.subqueries:
+                mask &= self._mask(sub)
+        elif type(q) is query.Or:
+            mask = np.zeros(self.size, dtype=bool)
+            for sub in q.subqueries:
+                mask |= self._mask(sub)
+        elif isinstance(q, query.Not):
+            mask = ~self._mask(q.query)
+        elif isinstance(q, query.AndNot):
+            mask = self._mask(q.a) & ~self._mask(q.b)
+        else:
+            mask = np.zeros(self.size, dtype=bool)
+            mask[np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)] = True
+        return mask
 
     def matches(self, q: query.Query) -> Matches:
         """Every live document matching `q`, scored as Whoosh scores it."""
@@ -175,27 +202,33 @@ class Ranker:
         return found
 
     def _term(self, q: query.Term) -> Matches:
-        field = q.fieldname
-        if field not in self.schema:
+        text = self._bytes(q)
+        ids, weights = self._postings(q.fieldname, text)
+        if not len(ids):
             return NONE
-        try:
-            text = self.schema[field].to_bytes(q.text)
-        except ValueError:
-            return NONE
-        ids, weights = [], []
-        for leaf, offset in self.leaves:
-            if (field, text) not in leaf:
-                continue
-            block_ids, block_weights = _postings(leaf, field, text)
-            ids.append(block_ids + offset)
-            weights.append(block_weights)
-        if not ids:
-            return NONE
-        found = Matches(np.concatenate(ids), self._score(field, text, np.concatenate(weights),
-                                                         np.concatenate(ids)))
+        found = Matches(ids, self._score(q.fieldname, text, weights, ids))
         if q.boost != 1.0:
             found = Matches(found.ids, found.scores * q.boost)
         return found.keep(self.live()[found.ids])
+
+    def _bytes(self, q: query.Term) -> bytes | None:
+        """The term as the index holds it; None when it cannot be in the index."""
+        if q.fieldname not in self.schema:
+            return None
+        try:
+            return self.schema[q.fieldname].to_bytes(q.text)
+        except ValueError:
+            return None
+
+    def _postings(self, field: str, text: bytes | None) -> tuple[np.ndarray, np.ndarray]:
+        """(documents, weights) of a term over all segments, deleted documents included."""
+        ids, weights = [_NO_IDS], [np.empty(0)]
+        for leaf, offset in self.leaves if text is not None else ():
+            if (field, text) in leaf:
+                leaf_ids, leaf_weights = _postings(leaf, field, text)
+                ids.append(leaf_ids + offset)
+                weights.append(leaf_weights)
+        return np.concatenate(ids), np.concatenate(weights)
 
     def _score(self, field: str, text: bytes, weights: np.ndarray, ids: np.ndarray):
         """Whoosh's BM25F (scoring.bm25) for every posting at once; unscorable fields

@@ -1,6 +1,7 @@
 """The posting-list scorer gives exactly what Whoosh's own matchers give, on a real index."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from archive.core import Archive
@@ -71,10 +72,25 @@ def test_posting_blocks_read_whole_equal_the_postings_read_one_by_one(built_arch
 
 
 def test_top_breaks_ties_by_document_number_and_keeps_every_tie():
-    import numpy as np
-
     found = Matches(np.array([1, 4, 7, 9]), np.array([2.0, 3.0, 2.0, 2.0]))
     assert found.top(2) == [(4, 3.0), (1, 2.0)]
     assert found.top(3) == [(4, 3.0), (1, 2.0), (7, 2.0)]
     assert found.top(10) == [(4, 3.0), (1, 2.0), (7, 2.0), (9, 2.0)]
     assert found.top(0) == []
+
+
+def test_filters_as_masks_equal_whoosh_document_sets(built_archive):
+    from search.query import Filters, filter_query
+
+    filters = [Filters(type="通知"), Filters(unit="实验小学"), Filters(date_from="2020-01",
+               date_to="2020-03"), Filters(current_only=True), Filters(date_from="2021"),
+               Filters(type="方案", date_to="2020-02-15")]
+    with Archive(built_archive) as archive, ArchiveSearcher(archive) as session:
+        ranker = Ranker(session.searcher)
+        sizes = set()
+        for f in filters:
+            q = filter_query(f)
+            expected = set(session.searcher.docs_for_query(q))
+            assert set(np.flatnonzero(ranker.mask(q)).tolist()) == expected, f
+            sizes.add(len(expected))
+        assert len(sizes) > 3  # the filters select different sets
