@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from whoosh import highlight, query
 from whoosh.qparser import AndGroup, MultifieldParser, PlusMinusPlugin
@@ -18,6 +19,9 @@ from .analysis import PAIR_SEP, analyzer, dictionary
 from .index import PAIRED, day_key, index_dir, open_index, pair_field
 from .measures import MeasureTerms, matches
 from .normalize import docno_key, normalize_key, to_simplified
+
+if TYPE_CHECKING:
+    import numpy as np
 
 FACETS = {"unit_name": "发文机关", "type": "文种", "year": "年度"}
 MARK_OPEN, MARK_CLOSE = "\x02", "\x03"  # hit markers in snippets; the CLI renders them
@@ -240,7 +244,7 @@ class ArchiveSearcher:
         self.searcher = self.ix.searcher()
         self.ranker = Ranker(self.searcher)
         self.ranker.prepare(FIELDS["doc"] + FIELDS["measure"])
-        self._allowed: dict[Filters, object] = {}
+        self._allowed: dict[Filters, np.ndarray | None] = {}
         self._opened_dir = index_dir(self.archive)
 
     def __enter__(self) -> "ArchiveSearcher":
