@@ -289,13 +289,13 @@ class ArchiveSearcher:
         asked = self._parse(text)
         found = self._matches(asked, filters)
         shown = found.top(page * per_page)[(page - 1) * per_page:]
-        stored = [self.searcher.stored_fields(doc) for doc, _ in shown]
+        record_of = self.ranker.records()
         catalog = self.archive.catalog
-        records = {r.id: r for r in catalog.records(ids=[f["record"] for f in stored])}
+        records = {r.id: r for r in catalog.records(ids=[int(record_of[d]) for d, _ in shown])}
         words = _content_words(asked)
         out = []
-        for fields_, (_, score) in zip(stored, shown):
-            record = records[fields_["record"]]
+        for doc, score in shown:
+            record = records[int(record_of[doc])]
             marked = snippet(snippet_source(catalog.text(record.id), words), words)
             out.append(Hit(record.id, score, record.archival_code,
                            record.metadata.title, record.metadata.organ, record.metadata.kind,
@@ -315,7 +315,7 @@ class ArchiveSearcher:
     def record_ids(self, text: str, filters: Filters = Filters()) -> set[int]:
         """Every record matching, unranked (for exports and for checking recall)."""
         found = self._matches(self._parse(text), filters)
-        return {self.searcher.stored_fields(doc)["record"] for doc in found.ids.tolist()}
+        return set(self.ranker.records()[found.ids].tolist())
 
     def who(self, text: str, filters: Filters = Filters(), limit: int = 20) -> list[MeasureHit]:
         """Measures whose text matches, with who answers for them and where they come from:
@@ -329,8 +329,9 @@ class ArchiveSearcher:
         catalog = self.archive.catalog
         out: dict[MeasureEntry, MeasureHit] = {}
         found = 0
+        record_of = self.ranker.records()
         for doc, score in self._matches(asked, filters).ranked():
-            record = catalog.record(self.searcher.stored_fields(doc)["record"])
+            record = catalog.record(int(record_of[doc]))
             for seq, measure in enumerate(catalog.measures(record.id), start=1):
                 if found == limit:
                     return list(out.values())
