@@ -8,6 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Sequence
 
 
 @lru_cache(maxsize=1)
@@ -65,23 +66,26 @@ def normalize(text: str) -> Normalized:
     """`normalize_text`, with where each character came from (for highlighting)."""
     chars = set(text)
     _learn(chars)
-    if chars & _SEVERAL:
-        return _normalize_by_char(text)  # offsets need a character at a time
-    folded = text.translate(_FOLDS)
+    if chars & _SEVERAL:  # a character folding to several: origins a character at a time
+        folded = "".join(_FOLDS[ord(ch)] for ch in text)
+        origin: Sequence[int] = [i for i, ch in enumerate(text) for _ in _FOLDS[ord(ch)]]
+    else:
+        folded = text.translate(_FOLDS)
+        origin = range(len(folded))
     parts: list[str] = []
-    origin: list[int] = []
+    kept: list[int] = []
     done = 0
     for run in _SPACES.finditer(folded):
         start, end = run.span()
         parts.append(folded[done:start])
-        origin.extend(range(done, start))
+        kept.extend(origin[done:start])
         if _keeps_space(run):
             parts.append(" ")
-            origin.append(start)
+            kept.append(origin[start])
         done = end
     parts.append(folded[done:])
-    origin.extend(range(done, len(folded)))
-    return Normalized(_simplified("".join(parts)), tuple(origin))
+    kept.extend(origin[done:])
+    return Normalized(_simplified("".join(parts)), tuple(kept))
 
 
 def _keeps_space(run: re.Match) -> bool:
@@ -96,42 +100,6 @@ def _simplified(joined: str) -> str:
     if len(simplified) != len(joined):  # OpenCC changed a length: convert char by char
         simplified = "".join(c2 if len(c2 := to_simplified(c)) == 1 else c for c in joined)
     return simplified
-
-
-def _normalize_by_char(text: str) -> Normalized:
-    """`normalize` one character at a time: for texts holding a character that folds to
-    several (㈠ -> (一)), and as the reference the fast path is tested against."""
-    chars: list[str] = []
-    origin: list[int] = []
-    for index, ch in enumerate(text):
-        for out in _fold(ch):
-            chars.append(out)
-            origin.append(index)
-    chars, origin = _drop_inner_space(chars, origin)
-    return Normalized(_simplified("".join(chars)), tuple(origin))
-
-
-def _drop_inner_space(chars: list[str], origin: list[int]) -> tuple[list[str], list[int]]:
-    keep_chars: list[str] = []
-    keep_origin: list[int] = []
-    n = len(chars)
-    i = 0
-    while i < n:
-        if chars[i].isspace():
-            j = i
-            while j < n and chars[j].isspace():
-                j += 1
-            before = keep_chars[-1] if keep_chars else ""
-            after = chars[j] if j < n else ""
-            if not (before and after and not before.isascii() and not after.isascii()):
-                keep_chars.append(" ")
-                keep_origin.append(origin[i])
-            i = j
-            continue
-        keep_chars.append(chars[i])
-        keep_origin.append(origin[i])
-        i += 1
-    return keep_chars, keep_origin
 
 
 def normalize_key(text: str) -> str:
