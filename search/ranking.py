@@ -22,7 +22,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25F
 
-from .segments import LENGTH_OF_BYTE, length_bytes
+from .segments import LENGTH_OF_BYTE, column_bytes, length_bytes
 
 _LENGTH_OF_BYTE = np.array([n or 0 for n in LENGTH_OF_BYTE], dtype=np.float64)
 _NO_IDS = np.empty(0, dtype=np.int64)
@@ -139,10 +139,9 @@ class Ranker:
             out = np.zeros(self.size, dtype=np.int64)
             for leaf, offset in self.leaves:
                 column = leaf.column_reader("record", translate=False)
-                if hasattr(column, "_dbfile"):
-                    raw = column._dbfile.get(column._basepos, column._count * column._fixedlen)
+                if hasattr(column, "_dbfile"):  # not a segment without the column
                     out[offset:offset + column._count] = np.frombuffer(
-                        raw, dtype=">" + column._typecode)
+                        column_bytes(column), dtype=">" + column._typecode)
             self._records = out
         return self._records
 

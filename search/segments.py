@@ -63,9 +63,13 @@ def length_bytes(perdoc: W3PerDocReader, field: str) -> bytes | None:
     """The stored length byte of `field` for every document of one segment (documents past
     the end have none); None when the field keeps no lengths."""
     column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-    if column is None:
-        return None
-    return column._dbfile.get(column._basepos, column._count)
+    return None if column is None else column_bytes(column)
+
+
+def column_bytes(column) -> bytes:
+    """The stored values of a fixed-size column (a NumericColumn.Reader) as one read: one
+    value per document up to the last one that has a value."""
+    return column._dbfile.get(column._basepos, column._count * column._fixedlen)
 
 
 class WholeColumnLengths(W3PerDocReader):
