@@ -121,5 +121,15 @@ main.add_command(index_group)
 main.add_command(search_command)
 main.add_command(who_command)
 
+
+
+def run() -> None:
+    """The `gongwen` console entry point: the click group inside the last line of defence
+    (generator.console.guarded), so no Python traceback ever reaches a user."""
+    from generator.console import guarded
+
+    guarded(main)
+
+
 if __name__ == "__main__":
-    main()
+    run()

@@ -1,12 +1,19 @@
 """Content-addressed, write-once storage of original bytes: objects/ab/abcdef... (SHA-256)."""
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import stat
 from pathlib import Path
 
+from generator.errors import GongwenError
+
 CHUNK = 1 << 20
+
+
+class ObjectError(GongwenError):
+    """A stored object that cannot be read as stored (message in Chinese)."""
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -47,6 +54,23 @@ class ObjectStore:
         os.replace(tmp, final)
         _fsync_dir(final.parent)
         return sha
+
+    def open_object(self, sha: str):
+        """The stored object for reading, never through a link: a binary file object.
+        ObjectError (Chinese) when it is missing, a link, or not a regular file."""
+        path = self.path(sha)
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except FileNotFoundError:
+            raise ObjectError(f"对象文件缺失：{path}") from None
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise ObjectError(f"对象文件被替换为符号链接：{path}") from None
+            raise ObjectError(f"无法读取对象文件 {path}：{exc.strerror}") from None
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise ObjectError(f"对象不是普通文件：{path}")
+        return os.fdopen(fd, "rb")
 
     def remove(self, sha: str) -> None:
         self.path(sha).unlink(missing_ok=True)

@@ -1,6 +1,8 @@
 """Terminal helpers shared by the commands that generate documents."""
 from __future__ import annotations
 
+import errno
+import os
 import sys
 from pathlib import Path
 
@@ -22,3 +24,79 @@ def generate_with_progress(files: list[Path], outdir: Path, formats: tuple[str, 
     with click.progressbar(length=len(files), label="生成中", file=sys.stderr,
                            hidden=not show_progress or len(files) < 2) as bar:
         return generate_many(list(files), outdir, formats, jobs, on_done=lambda _: bar.update(1))
+
+
+# -- the last line of defence: no Python traceback reaches a user
+
+EXIT_INTERNAL = 70  # EX_SOFTWARE: a defect of gongwen's, never the user's input
+EXIT_TERMINATED = 128 + 15
+INTERNAL_MARK = "gongwen 内部错误"  # tests fail on any output carrying it
+
+_OS_REASONS = {
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.EFBIG: "超出文件大小限制",
+    errno.EROFS: "文件系统只读",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "不允许的操作",
+    errno.ENAMETOOLONG: "文件名过长",
+    errno.ENOENT: "文件或目录不存在",
+    errno.ENOTDIR: "路径中有一段不是目录",
+    errno.EISDIR: "是目录而不是文件",
+    errno.ELOOP: "符号链接过多或不允许的链接",
+    errno.EEXIST: "已存在",
+    errno.EIO: "读写设备出错",
+}
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the process is so that every cleanup (`finally`, rollback) runs."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Terminated()
+
+
+def describe_os_error(exc: OSError) -> str:
+    """An OSError in Chinese: what failed, on which file."""
+    reason = _OS_REASONS.get(exc.errno, exc.strerror or type(exc).__name__)
+    where = f"“{exc.filename}”" if exc.filename else ""
+    return f"{where}{reason}" if where else reason
+
+
+def guarded(command: click.Command) -> None:
+    """Run the click command; anything it did not turn into a message becomes one here."""
+    import signal
+    import sqlite3
+
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    if hasattr(signal, "SIGXFSZ"):  # a file-size limit: let write() fail with EFBIG instead
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    debug = bool(os.environ.get("GONGWEN_DEBUG"))
+    try:
+        command.main(prog_name="gongwen")
+    except Terminated:
+        click.secho("已终止：未完成的写入已撤销。", fg="red", err=True)
+        sys.exit(EXIT_TERMINATED)
+    except MemoryError:
+        click.secho("内存不足：输入过大，已停止（未写入不完整的结果）。", fg="red", err=True)
+        sys.exit(1)
+    except OSError as exc:
+        if debug:
+            raise
+        click.secho(f"操作失败：{describe_os_error(exc)}。未写入不完整的结果。", fg="red", err=True)
+        sys.exit(1)
+    except sqlite3.DatabaseError as exc:
+        if debug:
+            raise
+        click.secho(f"档案库目录（catalog.sqlite）无法读取或已损坏（{exc}）。"
+                    "请运行 gongwen archive verify 查看；如已损坏，请从导出的归档包恢复。",
+                    fg="red", err=True)
+        sys.exit(1)
+    except Exception as exc:  # noqa: BLE001 - the one place that catches everything
+        if debug:
+            raise
+        click.secho(f"{INTERNAL_MARK}（{type(exc).__name__}：{exc}）。这是程序的缺陷，"
+                    "请把所用命令和这条信息报告给维护者；设置环境变量 GONGWEN_DEBUG=1 可看到详细信息。",
+                    fg="red", err=True)
+        sys.exit(EXIT_INTERNAL)

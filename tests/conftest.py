@@ -69,7 +69,10 @@ def run_cli(*args: str, expect: int | None = 0):
 
     from cli import main
 
+    from .clirun import assert_no_traceback
+
     result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    assert_no_traceback(result.output)
     if expect is not None:
         assert result.exit_code == expect, result.output + (result.stderr or "")
     return result

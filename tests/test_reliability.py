@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-GONGWEN = [sys.executable, "-c", "from cli import main; main()"]
+GONGWEN = [sys.executable, "-c", "from cli import run; run()"]
 ROOT = Path(__file__).resolve().parent.parent
 
 
