@@ -1,16 +1,20 @@
 """The append-only audit log: every entry carries the hash of the one before it."""
 from __future__ import annotations
 
-import getpass
 import hashlib
 import json
+import os
+import pwd
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 GENESIS = "0" * 64
 ACTIONS = {"add": "归档", "supersede": "取代", "edit": "修改元数据", "delete": "删除",
-           "export": "导出", "rebuild-index": "重建索引"}
+           "reinstate": "恢复为现行", "fonds": "设定全宗号", "export": "导出",
+           "rebuild-index": "重建索引"}
+OPERATOR_ENV = "GONGWEN_OPERATOR"  # a human name the account's user states; recorded as stated
+OPERATOR_KEY = "自报经办人"
 
 
 @dataclass(frozen=True)
@@ -37,10 +41,16 @@ def now() -> str:
 
 
 def os_user() -> str:
+    """The operating-system account running gongwen (never LOGNAME, which anyone can set)."""
+    uid = os.geteuid()
     try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid{uid}"
+
+
+def stated_operator() -> str:
+    return " ".join(os.environ.get(OPERATOR_ENV, "").split())[:50]
 
 
 def append(conn: sqlite3.Connection, action: str, record_id: int | None, detail: dict) -> Entry:
@@ -48,6 +58,8 @@ def append(conn: sqlite3.Connection, action: str, record_id: int | None, detail:
     row = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
     seq, prev = (row[0] + 1, row[1]) if row else (1, GENESIS)
     at, user = now(), os_user()
+    if stated_operator():
+        detail = detail | {OPERATOR_KEY: stated_operator()}
     digest = entry_hash(prev, seq, at, user, action, record_id, detail)
     conn.execute(
         "INSERT INTO audit(seq, at, user, action, record_id, detail, prev_hash, hash)"

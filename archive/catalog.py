@@ -2,13 +2,17 @@
 the audit log. Every change is one IMMEDIATE transaction, so concurrent writers queue."""
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
+import urllib.parse
 import zlib
 from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
 from typing import Iterator
+
+from generator.errors import GongwenError
 
 from .records import PERIODS, MeasureEntry, Mention, Metadata, Record, StoredFile
 
@@ -31,6 +35,7 @@ CREATE TABLE IF NOT EXISTS records(
     indexed_revision INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS records_sha ON records(sha256);
+CREATE INDEX IF NOT EXISTS records_item ON records(year, period, org, item_no);
 CREATE TABLE IF NOT EXISTS files(
     record_id INTEGER NOT NULL REFERENCES records(id), role TEXT NOT NULL,
     sha256 TEXT NOT NULL, size INTEGER NOT NULL, name TEXT NOT NULL, media_type TEXT NOT NULL,
@@ -53,17 +58,33 @@ CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
     BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
 """
 
+# Added to catalogs made before they existed, whenever a writer opens one.
+_LATER_INDEXES = ("CREATE INDEX IF NOT EXISTS records_item ON records(year, period, org, item_no)",)
+TRIGGERS = ("audit_no_update", "audit_no_delete")
+
 _META_COLUMNS = [f.name for f in fields(Metadata)]
 NAME_SEP = "、"
+RESTORE_HINT = ("请先运行 gongwen archive verify 查看；如已损坏，请从最近导出的归档包"
+                "（gongwen archive export 的结果）恢复")
+
+
+class CatalogError(GongwenError):
+    """The catalog file cannot be opened as a gongwen catalog (message in Chinese)."""
 
 
 class Catalog:
     def __init__(self, path: Path):
-        self.conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-        self._use_wal()
-        self.conn.execute("PRAGMA synchronous=FULL")
-        self.conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
-        self._create()
+        self.path = path
+        try:
+            self.conn, self.read_only = _connect(path)
+            if not self.read_only:
+                self._use_wal()
+                self.conn.execute("PRAGMA synchronous=FULL")
+            self.conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+            self._create()
+        except sqlite3.DatabaseError as exc:
+            raise CatalogError(f"档案库目录文件“{path}”已损坏或无法读取（{exc}）。"
+                               + RESTORE_HINT) from None
 
     def _use_wal(self) -> None:
         """Switch a new catalog to WAL. The switch needs the database to itself, and SQLite
@@ -80,8 +101,14 @@ class Catalog:
                 time.sleep(0.02)
 
     def _create(self) -> None:
-        if self.conn.execute("SELECT 1 FROM sqlite_master WHERE name='audit'").fetchone():
+        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master")}
+        if "audit" in tables:
+            if not self.read_only:
+                for statement in _LATER_INDEXES:
+                    self.conn.execute(statement)
             return
+        if tables or self.read_only:
+            raise CatalogError(f"“{self.path}”不是 gongwen 的档案库目录文件（缺少审计日志表）")
         with self.transaction() as conn:
             for statement in _SCHEMA.split(";\n"):
                 if statement.strip():
@@ -91,6 +118,19 @@ class Catalog:
 
     def close(self) -> None:
         self.conn.close()
+
+    def integrity_problems(self) -> list[str]:
+        """SQLite's own check of every page and index of the file; empty when sound."""
+        try:
+            rows = [r[0] for r in self.conn.execute("PRAGMA integrity_check(20)")]
+        except sqlite3.DatabaseError as exc:
+            return [str(exc)]
+        return [] if rows == ["ok"] else rows
+
+    def missing_triggers(self) -> list[str]:
+        present = {r[0] for r in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='trigger'")}
+        return [t for t in TRIGGERS if t not in present]
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -192,7 +232,7 @@ class Catalog:
         out = []
         n = len(_META_COLUMNS)
         for r in rows:
-            metadata = Metadata(*[v or "" for v in r[8:8 + n]])
+            metadata = Metadata(*["" if v is None else str(v) for v in r[8:8 + n]])
             rest = r[8 + n:]
             out.append(Record(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], metadata, *rest,
                               files=tuple(files.get(r[0], ()))))
@@ -210,7 +250,12 @@ class Catalog:
     def text(self, record_id: int) -> str:
         row = self.conn.execute("SELECT body FROM texts WHERE record_id=?",
                                 (record_id,)).fetchone()
-        return zlib.decompress(row[0]).decode("utf-8") if row else ""
+        if not row:
+            return ""
+        try:
+            return zlib.decompress(row[0]).decode("utf-8")
+        except (zlib.error, UnicodeDecodeError, TypeError):
+            raise CatalogError(f"记录 {record_id} 的正文在档案库目录中已损坏。" + RESTORE_HINT) from None
 
     def people(self, record_id: int) -> list[Mention]:
         return [Mention(*row) for row in self.conn.execute(
@@ -242,6 +287,27 @@ class Catalog:
         """Record which revision of each record the index now holds."""
         conn.executemany("UPDATE records SET indexed_revision=? WHERE id=?",
                          [(rev, rid) for rid, rev in done])
+
+
+def _connect(path: Path) -> tuple[sqlite3.Connection, bool]:
+    """(connection, read_only). A catalog its user cannot write (read-only mount, no write
+    permission on it or its folder) is opened read-only; a WAL catalog whose -shm file cannot
+    be made is then read as immutable."""
+    writable = os.access(path.parent, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
+    if writable:
+        return sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None), False
+    if not path.exists():
+        raise CatalogError(f"无法在“{path.parent}”中创建档案库：没有写权限或文件系统只读")
+    uri = "file:" + urllib.parse.quote(str(path.resolve()))
+    for mode in ("mode=ro", "mode=ro&immutable=1"):
+        conn = sqlite3.connect(f"{uri}?{mode}", uri=True, timeout=BUSY_TIMEOUT_S,
+                               isolation_level=None)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn, True
+        except sqlite3.OperationalError:
+            conn.close()
+    raise CatalogError(f"无法以只读方式打开档案库目录文件“{path}”")
 
 
 def archival_code(fonds: str, year: int, period: str, org: str, item_no: int) -> str:

@@ -296,26 +296,62 @@ def log_command(as_json, archive_dir) -> None:
                    f"{json.dumps(e.detail, ensure_ascii=False)}  {e.hash[:12]}")
 
 
+witness_option = click.option(
+    "--witness", type=click.Path(path_type=Path, dir_okay=False),
+    help="见证文件（请保存在档案库以外）：追加本次的链头、条数和时间；verify 还逐行核对。")
+
+
 @archive_group.command("verify")
+@click.option("--expect-head", "expected_heads", multiple=True, metavar="[条数:]哈希",
+              help="此前记下的链头哈希：日志中已没有它（被截短或改写）时报错。可多次给出。")
+@witness_option
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
 @archive_dir_option
-def verify_command(as_json, archive_dir) -> None:
-    """重新计算每个文件的哈希，校验审计日志链条和检索索引；有问题时退出码为 1。"""
+def verify_command(expected_heads, witness, as_json, archive_dir) -> None:
+    """核对档案库：目录文件完整性、审计日志链条、按日志重放的每条记录、每个文件的哈希和检索索引。
+
+    有问题时退出码为 1。日志链头只能证明日志未被改动到这一点为止：把它记在档案库以外
+    （--witness 文件或 --expect-head），才能发现整条日志被截短或重写。"""
     from search.index import index_findings
 
     from .verify import Finding, verify
+    from .witness import WitnessError, append_witness, broken_anchors, parse_expected_head, read_witness
 
     with open_archive(archive_dir) as archive:
+        try:
+            anchors = [parse_expected_head(h) for h in expected_heads]
+            anchors += read_witness(witness) if witness else []
+        except WitnessError as exc:
+            fail(str(exc), EXIT_INPUT)
         report = verify(archive)
-        findings = report.findings + [Finding("index", s, m) for s, m in index_findings(archive)]
+        log = archive.log() if not any(f.kind == "corrupt" for f in report.findings) else []
+        findings = report.findings + [Finding("head", "审计日志链头", message)
+                                      for message in broken_anchors(log, anchors)]
+        if not any(f.kind == "corrupt" for f in findings):
+            findings += [Finding("index", s, m) for s, m in index_findings(archive)]
+        appended = False
+        if witness and not findings:
+            try:
+                append_witness(witness, log, archive.root)
+                appended = True
+            except WitnessError as exc:
+                fail(str(exc))
     if as_json:
         emit_json(asdict(report) | {"findings": [asdict(f) for f in findings],
-                                    "ok": not findings})
+                                    "ok": not findings, "anchors_checked": len(anchors)})
     else:
         for finding in findings:
             click.secho(str(finding), fg="red")
         click.echo(f"校验 {report.records} 条在档记录、{report.files_checked} 个文件、"
-                   f"{report.audit_entries} 条审计日志；日志链头 {report.audit_head}")
+                   f"{report.audit_entries} 条审计日志；日志链头 {report.audit_head}"
+                   f"（第 {report.audit_entries} 条）")
+        if report.unsealed:
+            click.secho(f"其中 {report.unsealed} 条记录归档于旧版本，日志只记有其文件哈希，"
+                        "元数据未受日志保护。", fg="yellow")
+        if anchors:
+            click.echo(f"核对此前记下的链头 {len(anchors)} 个。")
+        if appended:
+            click.echo(f"已把本次链头追加到见证文件 {witness}。")
         if findings:
             click.secho(f"发现 {len(findings)} 处问题。", fg="red")
         else:
@@ -374,15 +410,26 @@ def _print_archive_check(result, details: bool) -> None:
 
 @archive_group.command("export")
 @click.argument("dest", type=click.Path(path_type=Path, file_okay=False))
+@witness_option
 @archive_dir_option
-def export_command(dest, archive_dir) -> None:
+def export_command(dest, witness, archive_dir) -> None:
     """导出归档包：文件、归档文件目录（CSV 和 JSON）、SHA256SUMS、审计日志。"""
     from .export import export
+    from .witness import WitnessError, append_witness
 
     with open_archive(archive_dir) as archive:
         try:
             result = export(archive, dest)
-        except ArchiveError as exc:
+        except GongwenError as exc:
             fail(str(exc))
+        log = archive.log()
+        if witness:
+            try:
+                append_witness(witness, log, archive.root)
+            except WitnessError as exc:
+                fail(f"归档包已导出，但{exc}")
+    head = log[-1].hash if log else "0" * 64
     click.echo(f"已导出 {result.records} 条记录、{result.files} 个文件到 {result.dest}；"
                f"可用 sha256sum -c SHA256SUMS 校验。")
+    click.echo(f"日志链头 {head}（第 {len(log)} 条）" + (f"，已追加到见证文件 {witness}" if witness
+                                                 else "；请把它记在档案库以外（或用 --witness）"))

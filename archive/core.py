@@ -17,7 +17,8 @@ from typing import Iterator
 from generator.errors import GongwenError
 
 from . import audit
-from .catalog import Catalog
+from .catalog import Catalog, CatalogError
+from .facts import digest, record_facts
 from .extract import ExtractError, extract, media_type
 from .guess import guess
 from .overrides import read_sidecar, sidecar_path, stated
@@ -57,11 +58,27 @@ class Incoming:
 class Archive:
     def __init__(self, root: Path, create: bool = True):
         self.root = Path(root)
-        if not (self.root / "catalog.sqlite").is_file() and not create:
+        catalog = self.root / "catalog.sqlite"
+        if not catalog.is_file() and not create:
             raise ArchiveError(f"档案库“{self.root}”不存在；先用 gongwen archive add 归档文件")
-        self.root.mkdir(parents=True, exist_ok=True)
-        self.catalog = Catalog(self.root / "catalog.sqlite")
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ArchiveError(f"无法创建档案库目录“{self.root}”：{exc.strerror}") from None
+        try:
+            self.catalog = Catalog(catalog)
+        except CatalogError as exc:
+            raise ArchiveError(str(exc)) from None
         self.objects = ObjectStore(self.root / "objects")
+
+    @property
+    def read_only(self) -> bool:
+        return self.catalog.read_only
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise ArchiveError(f"档案库“{self.root}”只读（只读挂载或当前用户没有写权限）："
+                               "可以查看、检索、校验和导出，不能归档或修改")
 
     def close(self) -> None:
         self.catalog.close()
@@ -77,8 +94,22 @@ class Archive:
         return self.catalog.get_meta("fonds") or DEFAULT_FONDS
 
     def set_fonds(self, fonds: str) -> None:
+        self._writable()
         with self.catalog.transaction() as conn:
             self.catalog.set_meta(conn, "fonds", fonds)
+            audit.append(conn, "fonds", None, {"全宗号": fonds})
+
+    @contextmanager
+    def _object_lock(self, exclusive: bool) -> Iterator[None]:
+        """Adds hold it shared from storing their bytes to their commit; a delete holds it
+        exclusively while it removes objects no live record uses, so it never removes the
+        object of an add of the same bytes that has not committed yet."""
+        with open(self.root / ".objects.lock", "a+b") as f:
+            fcntl.flock(f, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+            try:
+                yield
+            finally:
+                fcntl.flock(f, fcntl.LOCK_UN)
 
     @contextmanager
     def index_lock(self) -> Iterator[None]:
@@ -122,8 +153,10 @@ class Archive:
     def add(self, incoming: Incoming, supersedes: int | None = None) -> Outcome:
         """Archive one document. Never raises for what the user asked wrongly (a record that
         cannot be superseded): the outcome says so, and nothing is stored."""
+        self._writable()
         try:
-            return self._add(incoming, supersedes)
+            with self._object_lock(exclusive=False):
+                return self._add(incoming, supersedes)
         except ArchiveError as exc:
             return Outcome(incoming.path, "failed", message=str(exc))
 
@@ -137,6 +170,7 @@ class Archive:
         if not metadata.period:
             metadata.period = default_period(metadata.kind)
         added_at = audit.now()
+        added_by = audit.os_user()
         year = int(metadata.date[:4]) if metadata.date else date.today().year
         with self.catalog.transaction() as conn:
             # received files are duplicates of anything stored (a generated DOCX, say);
@@ -154,15 +188,16 @@ class Archive:
                 self._check_supersedable(supersedes)
             record_id, code = self.catalog.insert_record(
                 conn, main=main, origin=incoming.origin, added_at=added_at,
-                added_by=audit.os_user(), metadata=metadata, year=year, fonds=self.fonds,
+                added_by=added_by, metadata=metadata, year=year, fonds=self.fonds,
                 pages=incoming.content.pages, supersedes=supersedes)
             self.catalog.insert_content(conn, record_id, [f for f, _ in incoming.files],
                                         incoming.content.text, incoming.content.people,
                                         incoming.content.measures)
+            facts = record_facts(conn, record_id)
             audit.append(conn, "add", record_id, {
                 "档号": code, "sha256": main.sha256, "文件": [
                     {"role": f.role, "name": f.name, "sha256": f.sha256} for f, _ in incoming.files],
-                "题名": metadata.title})
+                "题名": metadata.title, "记录": facts, "状态": digest(facts)})
             if supersedes is not None:
                 self.catalog.touch(conn, supersedes)
                 audit.append(conn, "supersede", record_id, {"取代": supersedes})
@@ -194,6 +229,7 @@ class Archive:
 
     def edit(self, record_id: int, changes: dict[str, str]) -> Record:
         """Change catalog metadata (never the files, never the 档号); audited."""
+        self._writable()
         record = self.get(record_id)
         if not record.live:
             raise ArchiveError(f"记录 {record_id} 已删除，不能修改")
@@ -212,33 +248,48 @@ class Archive:
             for name, value in updates.items():
                 conn.execute(f"UPDATE records SET {name}=? WHERE id=?", (value, record_id))
             self.catalog.touch(conn, record_id)
-            audit.append(conn, "edit", record_id, {"修改": diff})
+            audit.append(conn, "edit", record_id,
+                         {"修改": diff, "状态": digest(record_facts(conn, record_id))})
         return self.get(record_id)
 
     def delete(self, record_id: int, reason: str) -> Record:
         """Withdraw a record: its files go, its catalog row and audit trail stay."""
+        self._writable()
         record = self.get(record_id)
         if not record.live:
             raise ArchiveError(f"记录 {record_id} 已于 {record.deleted_at} 删除")
         if not reason.strip():
             raise ArchiveError("删除必须说明理由（--reason）")
+        deleted_at = audit.now()
         with self.catalog.transaction() as conn:
-            conn.execute("UPDATE records SET deleted_at=?, delete_reason=? WHERE id=?",
-                         (audit.now(), reason, record_id))
+            # a deleted successor no longer supersedes: its predecessor is current again
+            conn.execute("UPDATE records SET deleted_at=?, delete_reason=?, supersedes=NULL"
+                         " WHERE id=?", (deleted_at, reason, record_id))
             for table in ("texts", "people", "measures"):
                 conn.execute(f"DELETE FROM {table} WHERE record_id=?", (record_id,))
             self.catalog.touch(conn, record_id)
-            audit.append(conn, "delete", record_id, {"档号": record.archival_code, "理由": reason,
-                                                     "sha256": [f.sha256 for f in record.files]})
-        for stored in record.files:
-            if self.catalog.find_file(stored.sha256) is None:
-                self.objects.remove(stored.sha256)
+            audit.append(conn, "delete", record_id, {
+                "档号": record.archival_code, "理由": reason, "删除时间": deleted_at,
+                "sha256": [f.sha256 for f in record.files],
+                "状态": digest(record_facts(conn, record_id))})
+            if record.supersedes is not None:
+                self.catalog.touch(conn, record.supersedes)
+                audit.append(conn, "reinstate", record.supersedes,
+                             {"原因": f"取代它的记录 {record_id} 已删除"})
+        with self._object_lock(exclusive=True):
+            for stored in record.files:
+                if self.catalog.find_file(stored.sha256) is None:
+                    self.objects.remove(stored.sha256)
         return self.get(record_id)
 
     def log(self) -> list[audit.Entry]:
         return audit.entries(self.catalog.conn)
 
-    def record_audit(self, action: str, detail: dict) -> audit.Entry:
+    def record_audit(self, action: str, detail: dict) -> audit.Entry | None:
+        """Log an action that changes no record (export, index rebuild); a read-only archive
+        cannot log, and says so to the caller by returning None."""
+        if self.read_only:
+            return None
         with self.catalog.transaction() as conn:
             return audit.append(conn, action, None, detail)
 
@@ -247,7 +298,8 @@ class Archive:
 
     def clean_interrupted_writes(self) -> None:
         """Remove temporary files left by adds whose process died."""
-        self.objects.clean_leftovers()
+        if not self.read_only:
+            self.objects.clean_leftovers()
 
 
 def _sources(files) -> set[str]:

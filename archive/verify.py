@@ -1,16 +1,28 @@
-"""`archive verify`: re-hash every stored file, walk the audit chain, compare with the catalog."""
+"""`archive verify`: check the catalog file, walk the audit chain, replay it against the catalog,
+and re-hash every stored object (opened without following links)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import re
+import sqlite3
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from . import audit
 from .core import Archive
-from .store import sha256_file
+from .facts import EMPTY_CONTENT, all_facts, differences, digest
+from .records import BY_LABEL
+from .store import CHUNK, ObjectError
+
+SHA_NAME = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str  # missing | altered | extra | incomplete | chain | unlogged
+    # corrupt | chain | catalog | vanished | unlogged | missing | altered | link | misplaced
+    # | extra | incomplete | index
+    kind: str
     subject: str  # a path, a record or an audit entry
     message: str  # Chinese
 
@@ -25,45 +37,212 @@ class Report:
     audit_entries: int
     audit_head: str
     findings: list[Finding]
+    unsealed: int = 0  # records added before the log sealed every fact (only their files checked)
+
+
+@dataclass
+class _Logged:
+    """A record as the log says it is: its facts after every logged change."""
+
+    record_id: int
+    code: str
+    facts: dict | None  # None for an add entry older than sealing
+    files: list[tuple[str, str]] = field(default_factory=list)  # (role, sha256) as added
+    deleted: bool = False
 
 
 def verify(archive: Archive) -> Report:
     findings: list[Finding] = []
-    records = archive.catalog.records(include_deleted=True)
-    live = [r for r in records if r.live]
-    expected: dict[str, str] = {}
-    for record in live:
-        for stored in record.files:
-            expected[stored.sha256] = f"记录 {record.id}（{record.archival_code}）的{stored.name}"
-    present = archive.objects.all_objects()
-    for sha, owner in sorted(expected.items(), key=lambda x: x[1]):
-        path = present.get(sha)
-        if path is None:
-            findings.append(Finding("missing", str(archive.objects.path(sha)), f"缺失：{owner}"))
-        elif sha256_file(path) != sha:
-            findings.append(Finding("altered", str(path), f"内容被改动，哈希不符：{owner}"))
-    for sha, path in sorted(present.items()):
-        if sha not in expected:
-            findings.append(Finding("extra", str(path), "多余文件：不属于任何在档记录"
-                                    "（可能是中断的归档留下的，重新归档同一文件即可补全）"))
-    for leftover in archive.objects.leftovers():
-        findings.append(Finding("incomplete", str(leftover), "中断的写入留下的临时文件"))
-    log = archive.log()
+    catalog_file = str(archive.catalog.path)
+    for problem in archive.catalog.integrity_problems():
+        findings.append(Finding("corrupt", catalog_file, f"SQLite 完整性检查未通过：{problem}"))
+    try:
+        log = archive.log()
+        held = dict(all_facts(archive.catalog.conn))
+    except (sqlite3.DatabaseError, ValueError) as exc:
+        findings.append(Finding("corrupt", catalog_file, f"无法读出目录或审计日志（{exc}）；"
+                                "请从最近导出的归档包恢复"))
+        return Report(0, 0, 0, audit.GENESIS, findings)
+    for trigger in archive.catalog.missing_triggers():
+        findings.append(Finding("chain", "审计日志", f"防止改写日志的触发器 {trigger} 已被删除"))
     findings += [Finding("chain", "审计日志", message) for message in audit.chain_breaks(log)]
-    findings += _unlogged(records, log)
-    return Report(len(expected), len(live), len(log), log[-1].hash if log else audit.GENESIS,
-                  findings)
+    logged, replay_findings = _replay(log)
+    findings += replay_findings
+    findings += _compare(logged, held)
+    findings += _fonds(archive, log)
+    expected = _expected_objects(logged, held)
+    findings += _objects(archive, expected)
+    live = sum(1 for facts in held.values() if facts["deleted_at"] is None)
+    unsealed = sum(1 for r in logged.values() if r.facts is None)
+    return Report(len(expected), live, len(log), log[-1].hash if log else audit.GENESIS,
+                  findings, unsealed)
 
 
-def _unlogged(records, log: list[audit.Entry]) -> list[Finding]:
-    """Every record must have its add (and, if deleted, its delete) in the log."""
-    added = {e.record_id: e.detail.get("sha256") for e in log if e.action == "add"}
-    deleted = {e.record_id for e in log if e.action == "delete"}
+def _subject(record_id: int, code: str) -> str:
+    return f"记录 {record_id}（{code}）" if code else f"记录 {record_id}"
+
+
+def _replay(log: list[audit.Entry]) -> tuple[dict[int, _Logged], list[Finding]]:
+    """Each record's state after every add, edit and delete in the log."""
+    logged: dict[int, _Logged] = {}
+    findings = []
+    for entry in log:
+        detail, rid = entry.detail, entry.record_id
+        if entry.action == "add" and rid is not None:
+            facts = detail.get("记录")
+            files = [(f.get("role"), f.get("sha256")) for f in detail.get("文件", [])]
+            logged[rid] = _Logged(rid, detail.get("档号", ""), facts, files)
+        record = logged.get(rid) if rid is not None else None
+        if record is None or record.facts is None:
+            if record is not None and entry.action == "delete":
+                record.deleted = True
+            continue
+        if entry.action == "edit":
+            for label, change in detail.get("修改", {}).items():
+                name = BY_LABEL.get(label, label)
+                if isinstance(change, list) and len(change) == 2:
+                    record.facts[name] = change[1]
+        elif entry.action == "delete":
+            record.deleted = True
+            record.facts |= EMPTY_CONTENT | {"deleted_at": detail.get("删除时间"),
+                                             "delete_reason": detail.get("理由"),
+                                             "supersedes": None}
+        sealed = detail.get("状态")
+        if sealed is not None and sealed != digest(record.facts):
+            findings.append(Finding("chain", f"审计日志第 {entry.seq} 条",
+                                    f"所记{_subject(rid, record.code)}的状态与日志前文重放的结果不符"))
+    return logged, findings
+
+
+def _compare(logged: dict[int, _Logged], held: dict[int, dict]) -> list[Finding]:
+    findings = []
+    for rid, record in sorted(logged.items()):
+        subject = _subject(rid, record.code)
+        facts = held.get(rid)
+        if facts is None:
+            findings.append(Finding("vanished", subject, "审计日志记有其归档，但目录中已没有这条记录"
+                                    + ("（日志记有删除，目录行却被抹去）" if record.deleted
+                                       else "，日志中也没有删除记录")))
+            continue
+        if record.facts is None:  # before sealing: what the add entry listed
+            findings += _legacy(record, facts, subject)
+            continue
+        for difference in differences(record.facts, facts):
+            findings.append(Finding("catalog", subject, difference))
+    for rid in sorted(set(held) - set(logged)):
+        findings.append(Finding("unlogged", _subject(rid, held[rid]["archival_code"]),
+                                "目录中有这条记录，但审计日志中没有它的归档记录（可能是伪造的）"))
+    return findings
+
+
+def _legacy(record: _Logged, facts: dict, subject: str) -> list[Finding]:
     out = []
-    for record in records:
-        subject = f"记录 {record.id}（{record.archival_code}）"
-        if added.get(record.id) != record.sha256:
-            out.append(Finding("unlogged", subject, "审计日志中没有与之相符的归档记录"))
-        if not record.live and record.id not in deleted:
-            out.append(Finding("unlogged", subject, "已删除，但审计日志中没有删除记录"))
+    held_files = {(f[0], f[1]) for f in facts["files"]}
+    if record.code and record.code != facts["archival_code"]:
+        out.append(Finding("catalog", subject, f"档号：日志为“{record.code}”，"
+                                               f"目录中为“{facts['archival_code']}”"))
+    if record.files and not record.deleted and set(record.files) != held_files:
+        out.append(Finding("catalog", subject, "文件清单与审计日志不符"))
+    if record.deleted != (facts["deleted_at"] is not None):
+        out.append(Finding("catalog", subject, "删除状态与审计日志不符"))
     return out
+
+
+def _fonds(archive: Archive, log: list[audit.Entry]) -> list[Finding]:
+    stated = [e.detail.get("全宗号") for e in log if e.action == "fonds"]
+    codes = [e.detail.get("档号", "") for e in log if e.action == "add"]
+    expected = stated[-1] if stated else (codes[0].split("-")[0] if codes else None)
+    if expected and expected != archive.fonds:
+        return [Finding("catalog", "全宗号", f"日志为“{expected}”，目录中为“{archive.fonds}”")]
+    return []
+
+
+def _expected_objects(logged: dict[int, _Logged], held: dict[int, dict]) -> dict[str, str]:
+    """Object hash -> whose it is, for every file of every live record as the log has it
+    (and as the catalog has it: both must be present)."""
+    expected: dict[str, str] = {}
+    for rid, facts in held.items():
+        record = logged.get(rid)
+        owner = _subject(rid, facts["archival_code"])
+        if facts["deleted_at"] is None:
+            for role, sha, _size, name, _media in facts["files"]:
+                expected[sha] = f"{owner}的{name}"
+        if record is not None and not record.deleted:
+            files = ([(f[0], f[1], f[3]) for f in record.facts["files"]] if record.facts
+                     else [(role, sha, role) for role, sha in record.files])
+            for _role, sha, name in files:
+                expected.setdefault(sha, f"{owner}的{name}")
+    return expected
+
+
+def _objects(archive: Archive, expected: dict[str, str]) -> list[Finding]:
+    findings = []
+    store = archive.objects
+    present: set[str] = set()
+    linked: set[str] = set()
+    for path, kind in _walk_objects(store.root, store.tmp):
+        name = path.name
+        if kind == "link":
+            linked.add(name)
+            findings.append(Finding("link", str(path), "对象被替换为符号链接（不跟随链接，"
+                                    "也不采信其指向的内容）"))
+        elif kind == "dir":
+            findings.append(Finding("misplaced", str(path), "对象目录中出现了不应有的子目录"))
+        elif kind == "special":
+            findings.append(Finding("misplaced", str(path), "对象目录中出现了特殊文件（管道或设备）"))
+        elif not SHA_NAME.fullmatch(name) or path.parent != store.path(name).parent:
+            findings.append(Finding("misplaced", str(path), "文件不在其哈希对应的位置"
+                                    + ("（被移动过）" if name in expected else "")))
+        else:
+            present.add(name)
+            if name not in expected:
+                findings.append(Finding("extra", str(path), "多余文件：不属于任何在档记录"
+                                        "（可能是中断的归档留下的，重新归档同一文件即可补全）"))
+    for sha, owner in sorted(expected.items(), key=lambda x: x[1]):
+        if sha in linked:
+            continue
+        if sha not in present:
+            findings.append(Finding("missing", str(store.path(sha)), f"缺失：{owner}"))
+            continue
+        problem = _rehash(store, sha)
+        if problem:
+            findings.append(Finding("altered", str(store.path(sha)), f"{problem}：{owner}"))
+    for leftover in store.leftovers():
+        findings.append(Finding("incomplete", str(leftover), "中断的写入留下的临时文件"))
+    return findings
+
+
+def _walk_objects(root: Path, tmp: Path):
+    """(path, kind) of every entry under objects/ but tmp/, by lstat: links are not followed."""
+    if not root.is_dir() or root.is_symlink():
+        return
+    for top in sorted(root.iterdir()):
+        if top == tmp:
+            continue
+        mode = top.lstat().st_mode
+        if stat.S_ISLNK(mode):
+            yield top, "link"
+        elif not stat.S_ISDIR(mode):
+            yield top, "file" if stat.S_ISREG(mode) else "special"
+        else:
+            for entry in sorted(top.iterdir()):
+                mode = entry.lstat().st_mode
+                kind = ("link" if stat.S_ISLNK(mode) else "dir" if stat.S_ISDIR(mode)
+                        else "file" if stat.S_ISREG(mode) else "special")
+                yield entry, kind
+
+
+def _rehash(store, sha: str) -> str:
+    """Why the object does not hold its hash's content, or ""."""
+    import hashlib
+
+    try:
+        with store.open_object(sha) as f:
+            h = hashlib.sha256()
+            while chunk := f.read(CHUNK):
+                h.update(chunk)
+    except ObjectError as exc:
+        return str(exc)
+    except OSError as exc:
+        return f"无法读取（{os.strerror(exc.errno or 0)}）"
+    return "" if h.hexdigest() == sha else "内容被改动，哈希不符"

@@ -1,0 +1,382 @@
+"""A hostile user with write access to the archive folder: every change made behind gongwen's
+back is named by `archive verify` (real processes, real SQLite files, real links)."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import zlib
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from archive import audit
+from archive.core import Archive
+from archive.verify import verify
+
+from .clirun import gongwen
+
+PLAN = "青山县第二实验小学新冠肺炎疫情防控工作方案"
+
+
+def sql(root: Path, *statements: str, params: tuple = ()) -> None:
+    conn = sqlite3.connect(root / "catalog.sqlite", isolation_level=None)
+    try:
+        for statement in statements:
+            conn.execute(statement, params if "?" in statement else ())
+    finally:
+        conn.close()
+
+
+def one(root: Path, query: str, params: tuple = ()):
+    conn = sqlite3.connect(root / "catalog.sqlite")
+    try:
+        return conn.execute(query, params).fetchone()
+    finally:
+        conn.close()
+
+
+def plan_id(root: Path) -> int:
+    return one(root, "SELECT id FROM records WHERE title=?", (PLAN,))[0]
+
+
+def verified(root: Path, *extra, expect: int) -> dict:
+    ran = gongwen("archive", "verify", "--json", "-A", root, *extra, expect=expect)
+    return json.loads(ran.out)
+
+
+def messages(report: dict, kind: str | None = None) -> str:
+    return "\n".join(f"{f['subject']} {f['message']}" for f in report["findings"]
+                     if kind is None or f["kind"] == kind)
+
+
+FORGERIES = {
+    "标题": "UPDATE records SET title='伪造的标题' WHERE id={id}",
+    "发文机关": "UPDATE records SET organ='黑山县教育局' WHERE id={id}",
+    "成文日期": "UPDATE records SET date='2019-01-01' WHERE id={id}",
+    "档号": "UPDATE records SET archival_code='Z001-WS·2020-Y-9999' WHERE id={id}",
+    "归档人": "UPDATE records SET added_by='局长' WHERE id={id}",
+    "归档时间": "UPDATE records SET added_at='2019-01-01T00:00:00+08:00' WHERE id={id}",
+    "正文": "UPDATE texts SET body=x'{body}' WHERE record_id={id}",
+    "人员名单": "UPDATE people SET name='王伪造' WHERE rowid=(SELECT min(rowid) FROM people"
+                " WHERE record_id={id})",
+    "工作措施": "UPDATE measures SET leaders='王伪造' WHERE record_id={id} AND seq=1",
+}
+
+
+@pytest.mark.parametrize("field", list(FORGERIES))
+def test_a_forged_catalog_fact_is_named(archive_copy, field):
+    rid = plan_id(archive_copy)
+    body = zlib.compress("伪造的正文".encode()).hex()
+    sql(archive_copy, FORGERIES[field].format(id=rid, body=body))
+    report = verified(archive_copy, expect=1)
+    found = messages(report, "catalog")
+    assert f"记录 {rid}" in found and field in found, found
+
+
+def test_a_secrecy_downgraded_after_an_audited_edit_is_named(archive_copy):
+    rid = plan_id(archive_copy)
+    gongwen("archive", "edit", rid, "密级=机密", "-A", archive_copy, expect=0)
+    verified(archive_copy, expect=0)
+    sql(archive_copy, f"UPDATE records SET secrecy='' WHERE id={rid}")
+    found = messages(verified(archive_copy, expect=1), "catalog")
+    assert "密级：日志为“机密”，目录中为“（空）”" in found
+
+
+def test_an_erased_record_is_named(archive_copy):
+    rid = plan_id(archive_copy)
+    shas = [r[0] for r in sqlite3.connect(archive_copy / "catalog.sqlite").execute(
+        "SELECT sha256 FROM files WHERE record_id=?", (rid,))]
+    sql(archive_copy, *(f"DELETE FROM {t} WHERE record_id={rid}"
+                        for t in ("files", "texts", "people", "measures")),
+        f"DELETE FROM records WHERE id={rid}")
+    for sha in shas:
+        (archive_copy / "objects" / sha[:2] / sha).unlink(missing_ok=True)
+    gongwen("index", "rebuild", "-A", archive_copy, expect=0)
+    report = verified(archive_copy, expect=1)
+    assert f"记录 {rid}" in messages(report, "vanished")
+    assert "日志中也没有删除记录" in messages(report, "vanished")
+
+
+def test_a_swapped_output_file_is_named_with_its_missing_original(archive_copy, tmp_path):
+    rid = plan_id(archive_copy)
+    old = one(archive_copy, "SELECT sha256 FROM files WHERE record_id=? AND role='pdf'", (rid,))[0]
+    forged = b"%PDF-1.4 forged"
+    new = hashlib.sha256(forged).hexdigest()
+    (archive_copy / "objects" / new[:2]).mkdir(exist_ok=True)
+    (archive_copy / "objects" / new[:2] / new).write_bytes(forged)
+    (archive_copy / "objects" / old[:2] / old).unlink()
+    sql(archive_copy, f"UPDATE files SET sha256='{new}', size={len(forged)}"
+                      f" WHERE record_id={rid} AND role='pdf'")
+    report = verified(archive_copy, expect=1)
+    assert "pdf 文件" in messages(report, "catalog") and "哈希被改为" in messages(report, "catalog")
+    assert old in messages(report, "missing")
+
+
+def test_a_forged_record_row_is_named(archive_copy):
+    rid = plan_id(archive_copy)
+    sql(archive_copy, "INSERT INTO records(sha256, origin, name, media_type, size, added_at,"
+        " added_by, title, year, item_no, archival_code) SELECT sha256, origin, name, media_type,"
+        " size, added_at, added_by, '伪造的文件', year, 9999, 'Z001-X-9999' FROM records"
+        f" WHERE id={rid}")
+    assert "伪造" in messages(verified(archive_copy, expect=1), "unlogged")
+
+
+def test_a_changed_fonds_is_named(archive_copy):
+    sql(archive_copy, "INSERT OR REPLACE INTO meta VALUES ('fonds', 'X999')")
+    assert "全宗号" in messages(verified(archive_copy, expect=1))
+
+
+def test_dropped_triggers_are_named_even_when_recreated_later(archive_copy):
+    sql(archive_copy, "DROP TRIGGER audit_no_delete")
+    assert "audit_no_delete" in messages(verified(archive_copy, expect=1), "chain")
+
+
+def head_of(root: Path) -> tuple[int, str]:
+    return one(root, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+
+
+def test_a_truncated_chain_fails_against_the_witness_and_the_noted_head(archive_copy, tmp_path):
+    witness = tmp_path / "auditor" / "见证.tsv"
+    witness.parent.mkdir()
+    first = gongwen("archive", "verify", "--witness", witness, "-A", archive_copy, expect=0)
+    assert "已把本次链头追加到见证文件" in first.out
+    count, head = head_of(archive_copy)
+    assert f"日志链头 {head}（第 {count} 条）" in first.out
+    gongwen("archive", "export", tmp_path / "包", "--witness", witness, "-A", archive_copy,
+            expect=0)
+    assert len([x for x in witness.read_text(encoding="utf-8").splitlines()
+                if not x.startswith("#")]) == 2
+    # the export entry and the last add go; the triggers are dropped and made again
+    sql(archive_copy, "DROP TRIGGER audit_no_delete",
+        f"DELETE FROM audit WHERE seq >= {count}",
+        "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+        " BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END")
+    report = verified(archive_copy, "--witness", witness, expect=1)
+    assert "日志被截短" in messages(report, "head")
+    noted = verified(archive_copy, "--expect-head", f"{count}:{head}", expect=1)
+    assert "日志被截短" in messages(noted, "head")
+
+
+def rehash_chain(root: Path) -> None:
+    """What a tamperer with write access can always do: rewrite an entry and every hash."""
+    conn = sqlite3.connect(root / "catalog.sqlite", isolation_level=None)
+    conn.execute("DROP TRIGGER audit_no_update")
+    rows = conn.execute("SELECT seq, at, user, action, record_id, detail FROM audit"
+                        " ORDER BY seq").fetchall()
+    prev = audit.GENESIS
+    for seq, at, user, action, record_id, detail in rows:
+        if seq == 1:
+            user = "局长张三"
+        digest = audit.entry_hash(prev, seq, at, user, action, record_id, json.loads(detail))
+        conn.execute("UPDATE audit SET user=?, prev_hash=?, hash=? WHERE seq=?",
+                     (user, prev, digest, seq))
+        prev = digest
+    conn.execute("CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+                 " BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END")
+    conn.close()
+
+
+def test_a_rewritten_and_rehashed_chain_fails_only_against_an_anchor(archive_copy, tmp_path):
+    witness = tmp_path / "见证.tsv"
+    gongwen("archive", "verify", "--witness", witness, "-A", archive_copy, expect=0)
+    _, head = head_of(archive_copy)
+    rehash_chain(archive_copy)
+    # nothing inside the archive can tell: this is what the anchor is for
+    verified(archive_copy, expect=0)
+    assert "日志被改写" in messages(verified(archive_copy, "--witness", witness, expect=1))
+    assert "日志被截短或改写" in messages(verified(archive_copy, "--expect-head", head, expect=1))
+
+
+def test_a_bad_expected_head_or_witness_line_is_an_input_error(archive_copy, tmp_path):
+    ran = gongwen("archive", "verify", "--expect-head", "不是哈希", "-A", archive_copy, expect=2)
+    assert "至少 16 位十六进制" in ran.err
+    witness = tmp_path / "w.tsv"
+    witness.write_text("随便写的一行\n", encoding="utf-8")
+    ran = gongwen("archive", "verify", "--witness", witness, "-A", archive_copy, expect=2)
+    assert "第 1 行格式不对" in ran.err
+
+
+def test_random_bytes_over_a_catalog_page_are_found_and_explained(archive_copy):
+    path = archive_copy / "catalog.sqlite"
+    size = path.stat().st_size
+    assert size > 8 * 4096
+    with open(path, "r+b") as f:
+        f.seek(size // 2 // 4096 * 4096)
+        f.write(os.urandom(4096))
+    ran = gongwen("archive", "verify", "-A", archive_copy, expect=1)
+    assert "[corrupt]" in ran.out and "完整性检查" in ran.out
+    for command in (("archive", "list"), ("archive", "show", "1"), ("archive", "log"),
+                    ("search", "消毒")):
+        ran = gongwen(*command, "-A", archive_copy)  # may work, or fail with a message
+        assert ran.code in (0, 1), ran.text
+
+
+def test_a_file_that_is_not_a_catalog_is_refused_with_a_message(tmp_path):
+    root = tmp_path / "arc"
+    root.mkdir()
+    (root / "catalog.sqlite").write_bytes(os.urandom(8192))
+    ran = gongwen("archive", "list", "-A", root, expect=1)
+    assert "已损坏或无法读取" in ran.err and "归档包" in ran.err
+    other = tmp_path / "other"
+    other.mkdir()
+    conn = sqlite3.connect(other / "catalog.sqlite")
+    conn.execute("CREATE TABLE t(x)")
+    conn.commit()
+    conn.close()
+    ran = gongwen("archive", "add", __file__, "-A", other, expect=1)
+    assert "不是 gongwen 的档案库" in ran.err
+    assert [r[0] for r in sqlite3.connect(other / "catalog.sqlite").execute(
+        "SELECT name FROM sqlite_master")] == ["t"]  # left as it was
+
+
+def an_object(root: Path) -> Path:
+    sha = one(root, "SELECT sha256 FROM files WHERE record_id=? AND role='docx'",
+              (plan_id(root),))[0]
+    return root / "objects" / sha[:2] / sha
+
+
+def test_an_object_replaced_by_a_link_is_named_and_not_followed(archive_copy, tmp_path):
+    target = an_object(archive_copy)
+    outside = tmp_path / "outside-copy"
+    shutil.copyfile(target, outside)  # same bytes: a followed link would hash right
+    target.unlink()
+    target.symlink_to(outside)
+    report = verified(archive_copy, expect=1)
+    assert target.name in messages(report, "link")
+    assert target.name not in messages(report, "missing")
+
+
+def test_an_object_moved_to_another_folder_is_named(archive_copy):
+    target = an_object(archive_copy)
+    other = target.parent.parent / ("00" if target.parent.name != "00" else "01")
+    other.mkdir(exist_ok=True)
+    target.rename(other / target.name)
+    report = verified(archive_copy, expect=1)
+    assert "被移动过" in messages(report, "misplaced")
+    assert target.name in messages(report, "missing")
+
+
+def test_deleting_a_successor_makes_its_predecessor_current_again(archive_copy, tmp_path):
+    rid = plan_id(archive_copy)
+    newer = tmp_path / "新版方案.txt"
+    newer.write_text("关于修订疫情防控工作方案的说明\n新版方案。\n", encoding="utf-8")
+    gongwen("archive", "add", newer, "--supersedes", rid, "-A", archive_copy, expect=0)
+    successor = one(archive_copy, "SELECT id FROM records WHERE supersedes=?", (rid,))[0]
+    listed = gongwen("archive", "list", "-A", archive_copy, expect=0).out
+    assert f"已被记录 {successor} 取代" in listed
+    gongwen("archive", "delete", successor, "--yes", "--reason", "误取代", "-A", archive_copy,
+            expect=0)
+    listed = gongwen("archive", "list", "-A", archive_copy, expect=0).out
+    assert "取代" not in listed
+    current = json.loads(gongwen("search", "疫情防控工作方案", "--current", "--json",
+                                 "-A", archive_copy, expect=0).out)
+    assert rid in [h["record_id"] for h in current["hits"]]
+    log = gongwen("archive", "log", "-A", archive_copy, expect=0).out
+    assert f"恢复为现行 记录 {rid}" in log
+    # and it can be superseded again
+    again = tmp_path / "再版方案.txt"
+    again.write_text("关于再次修订疫情防控工作方案的说明\n再版方案。\n", encoding="utf-8")
+    gongwen("archive", "add", again, "--supersedes", rid, "-A", archive_copy, expect=0)
+    verified(archive_copy, expect=0)
+
+
+def test_the_audit_user_is_the_account_and_a_stated_name_is_marked_as_stated(archive_copy,
+                                                                            tmp_path):
+    doc = tmp_path / "值班通知.txt"
+    doc.write_text("关于做好节日值班的通知\n请各单位安排值班。\n", encoding="utf-8")
+    gongwen("archive", "add", doc, "-A", archive_copy, expect=0,
+            env={"LOGNAME": "局长张三", "USER": "局长张三", "GONGWEN_OPERATOR": "李文书"})
+    entry = json.loads(gongwen("archive", "log", "--json", "-A", archive_copy, expect=0).out)[-1]
+    import pwd
+    assert entry["user"] == pwd.getpwuid(os.geteuid()).pw_name
+    assert entry["detail"][audit.OPERATOR_KEY] == "李文书"
+    record = json.loads(gongwen("archive", "show", entry["record_id"], "--json",
+                                "-A", archive_copy, expect=0).out)
+    assert record["added_by"] == entry["user"]
+
+
+def test_a_delete_waits_for_an_add_of_the_same_bytes_that_has_not_committed(archive_copy,
+                                                                           tmp_path):
+    """The add holds the object lock from storing its bytes to its commit; the delete, which
+    commits first, removes the object only once it knows no live record uses it."""
+    import subprocess
+    import time
+
+    from archive.core import Incoming
+    from archive.records import Content, Metadata, StoredFile
+
+    from .clirun import GONGWEN, ROOT
+
+    rid = plan_id(archive_copy)
+    sha, size, name = one(archive_copy, "SELECT sha256, size, name FROM files"
+                          " WHERE record_id=? AND role='docx'", (rid,))
+    data = an_object(archive_copy).read_bytes()
+    with Archive(archive_copy) as archive:
+        with archive._object_lock(exclusive=False):
+            archive.objects.put(data, sha)  # an add of the same bytes, stored, not committed
+            deleting = subprocess.Popen([*GONGWEN, "archive", "delete", str(rid), "--yes",
+                                         "--reason", "重复", "-A", str(archive_copy)], cwd=ROOT,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            deadline = time.monotonic() + 60
+            while one(archive_copy, "SELECT deleted_at FROM records WHERE id=?",
+                      (rid,))[0] is None:
+                assert time.monotonic() < deadline and deleting.poll() is None
+                time.sleep(0.05)
+            incoming = Incoming([(StoredFile("original", sha, size, name, "application/x"),
+                                  data)], Content("同一份文件", Metadata(title="同一份文件")),
+                                "received", name)
+            assert archive._add(incoming, None).status == "added"
+        assert deleting.wait(60) == 0
+    assert (archive_copy / "objects" / sha[:2] / sha).is_file()
+    verified(archive_copy, expect=0)
+
+
+# -- the property: any change outside gongwen fails verify
+
+def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    return [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+
+
+BOOKKEEPING = {"revision", "indexed_revision", "id"}  # not facts the archive serves
+
+
+@pytest.fixture(scope="module")
+def small_archive(tmp_path_factory, received_files) -> Path:
+    root = tmp_path_factory.mktemp("small") / "arc"
+    gongwen("archive", "add", received_files["docx"].parent, "-A", root, "-q", expect=0)
+    return root
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_change_to_a_served_fact_fails_verify(small_archive, tmp_path_factory, data):
+    root = tmp_path_factory.mktemp("prop") / "arc"
+    shutil.copytree(small_archive, root)
+    conn = sqlite3.connect(root / "catalog.sqlite", isolation_level=None)
+    table = data.draw(st.sampled_from(["records", "files", "texts", "people", "measures",
+                                       "audit"]))
+    columns = [c for c in _columns(conn, table) if c not in BOOKKEEPING]
+    rowids = [r[0] for r in conn.execute(f"SELECT rowid FROM {table}")]
+    column = data.draw(st.sampled_from(columns))
+    rowid = data.draw(st.sampled_from(rowids))
+    old = conn.execute(f"SELECT {column} FROM {table} WHERE rowid=?", (rowid,)).fetchone()[0]
+    new = data.draw(st.one_of(st.text(min_size=1, max_size=8), st.integers(-5, 99999),
+                              st.none()).filter(lambda v: v != old and {v, old} != {None, ""}))
+    try:
+        if table == "audit":  # a determined tamperer, who puts the trigger back after
+            conn.execute("DROP TRIGGER audit_no_update")
+        conn.execute(f"UPDATE {table} SET {column}=? WHERE rowid=?", (new, rowid))
+    except sqlite3.IntegrityError:
+        return  # SQLite itself refused the change
+    finally:
+        conn.execute("CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit"
+                     " BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END")
+        conn.close()
+    with Archive(root) as archive:
+        report = verify(archive)
+    assert report.findings, f"{table}.{column} {old!r} -> {new!r} went unnoticed"
