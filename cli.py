@@ -13,6 +13,7 @@ from archive.commands import (
     archive_group,
     finish_adds,
     open_archive,
+    stops_on_storage_failure,
 )
 from generator.errors import GongwenError, InputError, Problem
 from generator.district.commands import batch_command, coverage_command, init_command
@@ -84,6 +85,8 @@ def generate(files: tuple[Path, ...], outdir: Path, fmt: str, jobs: int | None,
         click.secho("--supersedes 只能与 --archive 和一个 YAML 文件一起使用", fg="red", err=True)
         sys.exit(EXIT_INPUT)
     formats = FORMATS if fmt == "all" else (fmt,)
+    if to_archive:  # a read-only or damaged archive is found before anything is generated
+        open_archive(archive_dir, create=True).close()
     try:
         results = generate_with_progress(files, outdir, formats, jobs, show_progress=not quiet)
     except GongwenError as exc:
@@ -104,10 +107,11 @@ def _archive_generated(results: list[Generated], loaded: dict[Path, Loaded], arc
 
     with open_archive(archive_dir, create=True) as archive:
         outcomes = []
-        for result in results:
-            document = loaded[result.source]  # validated before generating; not read again
-            incoming = incoming_generated(document, build_document(document), result.outputs)
-            outcomes.append(archive.add(incoming, supersedes))
+        with stops_on_storage_failure(archive, outcomes, len(results), quiet):
+            for result in results:
+                document = loaded[result.source]  # validated before generating; not read again
+                incoming = incoming_generated(document, build_document(document), result.outputs)
+                outcomes.append(archive.add(incoming, supersedes))
         finish_adds(archive, outcomes, quiet)
 
 

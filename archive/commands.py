@@ -3,14 +3,16 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
+from typing import Iterator
 
 import click
 
 from generator.errors import GongwenError, InputError
 
-from .core import DEFAULT_ARCHIVE_DIR, Archive, ArchiveError, Outcome
+from .core import DEFAULT_ARCHIVE_DIR, Archive, ArchiveError, Outcome, StorageFailure
 from .extract import RECEIVABLE
 from .overrides import from_pairs, is_sidecar
 from .records import LABELS, PERIODS, Metadata, Record
@@ -25,8 +27,12 @@ archive_dir_option = click.option(
 
 
 def open_archive(path: Path, create: bool = False) -> Archive:
+    """The archive for a command; `create` (commands that add) also needs it writable."""
     try:
-        return Archive(path, create=create)
+        archive = Archive(path, create=create)
+        if create:
+            archive.require_writable()
+        return archive
     except ArchiveError as exc:
         fail(str(exc))
 
@@ -119,9 +125,29 @@ def add_command(paths, supersedes, fonds, archive_dir, quiet, **meta) -> None:
         archive.clean_interrupted_writes()
         with click.progressbar(files, label="归档中", file=sys.stderr,
                                hidden=quiet or len(files) < 2) as bar:
-            for path in bar:
-                outcomes.append(archive.add_received(path, overrides, supersedes))
+            with stops_on_storage_failure(archive, outcomes, len(files), quiet):
+                for path in bar:
+                    outcomes.append(archive.add_received(path, overrides, supersedes))
         finish_adds(archive, outcomes, quiet)
+
+
+@contextmanager
+def stops_on_storage_failure(archive: Archive, outcomes: list[Outcome], total: int,
+                             quiet: bool) -> Iterator[None]:
+    """A batch the disk stops (full, a size limit): report what was archived, attempt nothing
+    more, and say that running the same command again completes it."""
+    try:
+        yield
+    except StorageFailure as exc:
+        report_outcomes(outcomes, quiet=False)
+        done = sum(1 for o in outcomes if o.status != "failed")
+        click.secho(f"{exc}。已处理 {done} 份，其余 {total - done} 份未尝试；腾出空间后重新运行"
+                    "同一命令即可补全（已归档的会识别为已存在）。", fg="red", err=True)
+        try:
+            update_index(archive, quiet=True)
+        except SystemExit:
+            pass
+        sys.exit(EXIT_FAILURE)
 
 
 def finish_adds(archive: Archive, outcomes: list[Outcome], quiet: bool) -> None:
@@ -423,6 +449,8 @@ def export_command(dest, witness, archive_dir) -> None:
         except GongwenError as exc:
             fail(str(exc))
         log = archive.log()
+        if archive.read_only:
+            click.echo("档案库只读：本次导出未能记入审计日志。")
         if witness:
             try:
                 append_witness(witness, log, archive.root)

@@ -8,13 +8,14 @@ with (the next add or `index rebuild` catches up); never a half-written record.
 from __future__ import annotations
 
 import fcntl
+import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Iterator
 
-from generator.errors import GongwenError
+from generator.errors import GongwenError, describe_os_error
 
 from . import audit
 from .catalog import Catalog, CatalogError
@@ -31,6 +32,11 @@ DEFAULT_ARCHIVE_DIR = Path("gongwen-archive")  # the CLI also reads GONGWEN_ARCH
 
 class ArchiveError(GongwenError):
     """An archive operation that cannot be done as asked (message in Chinese)."""
+
+
+class StorageFailure(GongwenError):
+    """The archive's disk refused a write (full, a quota or size limit, an I/O error): nothing of
+    the document being added was kept, and a batch must stop here."""
 
 
 @dataclass(frozen=True)
@@ -75,7 +81,7 @@ class Archive:
     def read_only(self) -> bool:
         return self.catalog.read_only
 
-    def _writable(self) -> None:
+    def require_writable(self) -> None:
         if self.read_only:
             raise ArchiveError(f"档案库“{self.root}”只读（只读挂载或当前用户没有写权限）："
                                "可以查看、检索、校验和导出，不能归档或修改")
@@ -94,7 +100,7 @@ class Archive:
         return self.catalog.get_meta("fonds") or DEFAULT_FONDS
 
     def set_fonds(self, fonds: str) -> None:
-        self._writable()
+        self.require_writable()
         with self.catalog.transaction() as conn:
             self.catalog.set_meta(conn, "fonds", fonds)
             audit.append(conn, "fonds", None, {"全宗号": fonds})
@@ -153,12 +159,17 @@ class Archive:
     def add(self, incoming: Incoming, supersedes: int | None = None) -> Outcome:
         """Archive one document. Never raises for what the user asked wrongly (a record that
         cannot be superseded): the outcome says so, and nothing is stored."""
-        self._writable()
+        self.require_writable()
         try:
             with self._object_lock(exclusive=False):
                 return self._add(incoming, supersedes)
         except ArchiveError as exc:
             return Outcome(incoming.path, "failed", message=str(exc))
+        except OSError as exc:
+            raise StorageFailure(f"写入档案库失败（{describe_os_error(exc)}），"
+                                 f"“{incoming.path}”未归档") from None
+        except sqlite3.OperationalError as exc:
+            raise StorageFailure(f"写入档案库目录失败（{exc}），“{incoming.path}”未归档") from None
 
     def _add(self, incoming: Incoming, supersedes: int | None) -> Outcome:
         main = incoming.files[0][0]
@@ -229,7 +240,7 @@ class Archive:
 
     def edit(self, record_id: int, changes: dict[str, str]) -> Record:
         """Change catalog metadata (never the files, never the 档号); audited."""
-        self._writable()
+        self.require_writable()
         record = self.get(record_id)
         if not record.live:
             raise ArchiveError(f"记录 {record_id} 已删除，不能修改")
@@ -254,7 +265,7 @@ class Archive:
 
     def delete(self, record_id: int, reason: str) -> Record:
         """Withdraw a record: its files go, its catalog row and audit trail stay."""
-        self._writable()
+        self.require_writable()
         record = self.get(record_id)
         if not record.live:
             raise ArchiveError(f"记录 {record_id} 已于 {record.deleted_at} 删除")

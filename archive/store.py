@@ -46,12 +46,16 @@ class ObjectStore:
         self.tmp.mkdir(parents=True, exist_ok=True)
         final.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.tmp / f"{os.getpid()}-{sha[:16]}"
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)  # write-once
-        os.replace(tmp, final)
+        try:
+            with open(tmp, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)  # write-once
+            os.replace(tmp, final)
+        except BaseException:  # disk full, a size limit, SIGTERM: leave no temporary file
+            tmp.unlink(missing_ok=True)
+            raise
         _fsync_dir(final.parent)
         return sha
 

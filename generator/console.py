@@ -1,14 +1,13 @@
 """Terminal helpers shared by the commands that generate documents."""
 from __future__ import annotations
 
-import errno
 import os
 import sys
 from pathlib import Path
 
 import click
 
-from .errors import Problem
+from .errors import GongwenError, Problem, describe_os_error
 
 
 def print_problems(problems: list[Problem]) -> None:
@@ -32,36 +31,12 @@ EXIT_INTERNAL = 70  # EX_SOFTWARE: a defect of gongwen's, never the user's input
 EXIT_TERMINATED = 128 + 15
 INTERNAL_MARK = "gongwen 内部错误"  # tests fail on any output carrying it
 
-_OS_REASONS = {
-    errno.ENOSPC: "磁盘空间已满",
-    errno.EDQUOT: "超出磁盘配额",
-    errno.EFBIG: "超出文件大小限制",
-    errno.EROFS: "文件系统只读",
-    errno.EACCES: "没有权限",
-    errno.EPERM: "不允许的操作",
-    errno.ENAMETOOLONG: "文件名过长",
-    errno.ENOENT: "文件或目录不存在",
-    errno.ENOTDIR: "路径中有一段不是目录",
-    errno.EISDIR: "是目录而不是文件",
-    errno.ELOOP: "符号链接过多或不允许的链接",
-    errno.EEXIST: "已存在",
-    errno.EIO: "读写设备出错",
-}
-
-
 class Terminated(BaseException):
     """SIGTERM, raised where the process is so that every cleanup (`finally`, rollback) runs."""
 
 
 def _on_sigterm(signum, frame) -> None:
     raise Terminated()
-
-
-def describe_os_error(exc: OSError) -> str:
-    """An OSError in Chinese: what failed, on which file."""
-    reason = _OS_REASONS.get(exc.errno, exc.strerror or type(exc).__name__)
-    where = f"“{exc.filename}”" if exc.filename else ""
-    return f"{where}{reason}" if where else reason
 
 
 def guarded(command: click.Command) -> None:
@@ -78,6 +53,9 @@ def guarded(command: click.Command) -> None:
     except Terminated:
         click.secho("已终止：未完成的写入已撤销。", fg="red", err=True)
         sys.exit(EXIT_TERMINATED)
+    except GongwenError as exc:  # a domain error no command caught: its message is for users
+        click.secho(str(exc), fg="red", err=True)
+        sys.exit(1)
     except MemoryError:
         click.secho("内存不足：输入过大，已停止（未写入不完整的结果）。", fg="red", err=True)
         sys.exit(1)

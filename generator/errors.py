@@ -1,6 +1,7 @@
 """Problems with the input, as values users can act on."""
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 
 
@@ -36,3 +37,27 @@ class InputError(GongwenError):
 
 class RenderError(GongwenError):
     """A renderer failed on valid input (fonts, templates, disk)."""
+
+
+_OS_REASONS = {
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.EFBIG: "超出文件大小限制",
+    errno.EROFS: "文件系统只读",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "不允许的操作",
+    errno.ENAMETOOLONG: "文件名过长",
+    errno.ENOENT: "文件或目录不存在",
+    errno.ENOTDIR: "路径中有一段不是目录",
+    errno.EISDIR: "是目录而不是文件",
+    errno.ELOOP: "符号链接过多或不允许的链接",
+    errno.EEXIST: "已存在",
+    errno.EIO: "读写设备出错",
+}
+
+
+def describe_os_error(exc: OSError) -> str:
+    """An OSError in Chinese: what failed, on which file."""
+    reason = _OS_REASONS.get(exc.errno, exc.strerror or type(exc).__name__)
+    where = f"“{exc.filename}”" if exc.filename else ""
+    return f"{where}{reason}" if where else reason

@@ -30,12 +30,13 @@ def assert_no_traceback(output: str) -> None:
 
 
 def gongwen(*args, expect: int | None = None, cwd: Path | None = None, env: dict | None = None,
-            stdin: str | None = None, timeout: float = 300, preexec_fn=None) -> Ran:
+            stdin: str | None = None, timeout: float = 300, preexec_fn=None,
+            prefix: tuple[str, ...] = ()) -> Ran:
     """`gongwen ARGS` in a fresh process; fails the test on any traceback or internal error,
     and on an exit code other than `expect` when one is given."""
     full_env = os.environ.copy() | {"PYTHONPATH": str(ROOT)} | (env or {})
     full_env.pop("GONGWEN_DEBUG", None)
-    done = subprocess.run([*GONGWEN, *map(str, args)], cwd=cwd or ROOT, env=full_env,
+    done = subprocess.run([*prefix, *GONGWEN, *map(str, args)], cwd=cwd or ROOT, env=full_env,
                           input=stdin if stdin is not None else "", capture_output=True,
                           text=True, timeout=timeout, preexec_fn=preexec_fn)
     ran = Ran(done.returncode, done.stdout, done.stderr)
@@ -43,3 +44,8 @@ def gongwen(*args, expect: int | None = None, cwd: Path | None = None, env: dict
     if expect is not None:
         assert ran.code == expect, f"exit {ran.code}, expected {expect}\n{ran.text}"
     return ran
+
+
+# root without the capabilities that bypass file permissions: mode bits apply as to any user
+# (setpriv is in util-linux, part of every Debian)
+WITHOUT_ROOT_OVERRIDE = ("setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner")

@@ -380,3 +380,32 @@ def test_any_change_to_a_served_fact_fails_verify(small_archive, tmp_path_factor
     with Archive(root) as archive:
         report = verify(archive)
     assert report.findings, f"{table}.{column} {old!r} -> {new!r} went unnoticed"
+
+
+def test_a_read_only_archive_can_be_read_verified_and_exported_but_not_changed(archive_copy,
+                                                                             tmp_path):
+    from .clirun import WITHOUT_ROOT_OVERRIDE as ro
+
+    rid = plan_id(archive_copy)
+    for path in [archive_copy, *archive_copy.rglob("*")]:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+    try:
+        before = {p: p.stat().st_mtime_ns for p in archive_copy.rglob("*")}
+        assert PLAN in gongwen("archive", "list", "-A", archive_copy, prefix=ro, expect=0).out
+        gongwen("archive", "show", rid, "-A", archive_copy, prefix=ro, expect=0)
+        gongwen("archive", "log", "-A", archive_copy, prefix=ro, expect=0)
+        found = json.loads(gongwen("search", "消毒", "--json", "-A", archive_copy, prefix=ro,
+                                   expect=0).out)
+        assert found["total"] > 0
+        assert "档案库完好" in gongwen("archive", "verify", "-A", archive_copy, prefix=ro,
+                                       expect=0).out
+        gongwen("archive", "export", tmp_path / "包", "-A", archive_copy, prefix=ro, expect=0)
+        assert (tmp_path / "包" / "SHA256SUMS").is_file()
+        for change in (("archive", "add", __file__), ("archive", "edit", rid, "密级=秘密"),
+                       ("archive", "delete", rid, "--yes", "--reason", "试")):
+            ran = gongwen(*change, "-A", archive_copy, prefix=ro, expect=None)
+            assert ran.code in (1, 2) and "只读" in ran.err, ran.text
+        assert {p: p.stat().st_mtime_ns for p in archive_copy.rglob("*")} == before
+    finally:
+        for path in [archive_copy, *archive_copy.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
