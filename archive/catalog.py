@@ -51,7 +51,7 @@ CREATE TABLE IF NOT EXISTS measures(record_id INTEGER NOT NULL REFERENCES record
     doers TEXT NOT NULL, deadline TEXT NOT NULL, PRIMARY KEY(record_id, seq));
 CREATE TABLE IF NOT EXISTS audit(seq INTEGER PRIMARY KEY, at TEXT NOT NULL, user TEXT NOT NULL,
     action TEXT NOT NULL, record_id INTEGER, detail TEXT NOT NULL,
-    prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+    prev_hash TEXT NOT NULL, hash TEXT NOT NULL, mac TEXT);
 CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
     BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
@@ -106,6 +106,8 @@ class Catalog:
             if not self.read_only:
                 for statement in _LATER_INDEXES:
                     self.conn.execute(statement)
+                if not any(r[1] == "mac" for r in self.conn.execute("PRAGMA table_info(audit)")):
+                    self.conn.execute("ALTER TABLE audit ADD COLUMN mac TEXT")
             return
         if tables or self.read_only:
             raise CatalogError(f"“{self.path}”不是 gongwen 的档案库目录文件（缺少审计日志表）")

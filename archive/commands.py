@@ -14,6 +14,7 @@ from generator.errors import GongwenError, InputError
 
 from .core import DEFAULT_ARCHIVE_DIR, Archive, ArchiveError, Outcome, StorageFailure
 from .extract import RECEIVABLE
+from .keys import KEY_ENV, AuditKeyError, create_key_file, read_key_file
 from .overrides import from_pairs, is_sidecar
 from .records import LABELS, PERIODS, Metadata, Record
 
@@ -331,9 +332,11 @@ witness_option = click.option(
 @click.option("--expect-head", "expected_heads", multiple=True, metavar="[条数:]哈希",
               help="此前记下的链头哈希：日志中已没有它（被截短或改写）时报错。可多次给出。")
 @witness_option
+@click.option("--key-file", type=click.Path(path_type=Path, dir_okay=False), envvar=KEY_ENV,
+              help="审计日志密钥文件（见 archive key-init；也可用环境变量 " + KEY_ENV + "）：核对每条日志的密钥签名。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
 @archive_dir_option
-def verify_command(expected_heads, witness, as_json, archive_dir) -> None:
+def verify_command(expected_heads, witness, key_file, as_json, archive_dir) -> None:
     """核对档案库：目录文件完整性、审计日志链条、按日志重放的每条记录、每个文件的哈希和检索索引。
 
     有问题时退出码为 1。日志链头只能证明日志未被改动到这一点为止：把它记在档案库以外
@@ -347,9 +350,10 @@ def verify_command(expected_heads, witness, as_json, archive_dir) -> None:
         try:
             anchors = [parse_expected_head(h) for h in expected_heads]
             anchors += read_witness(witness) if witness else []
-        except WitnessError as exc:
+            key = read_key_file(key_file) if key_file else None
+        except (WitnessError, AuditKeyError) as exc:
             fail(str(exc), EXIT_INPUT)
-        report = verify(archive)
+        report = verify(archive, key)
         log = archive.log() if not any(f.kind == "corrupt" for f in report.findings) else []
         findings = report.findings + [Finding("head", "审计日志链头", message)
                                       for message in broken_anchors(log, anchors)]
@@ -376,6 +380,11 @@ def verify_command(expected_heads, witness, as_json, archive_dir) -> None:
                         "元数据未受日志保护。", fg="yellow")
         if anchors:
             click.echo(f"核对此前记下的链头 {len(anchors)} 个。")
+        if report.signatures_checked:
+            click.echo("已用密钥核对每条日志的签名。")
+        elif report.keyed:
+            click.secho(f"审计日志带密钥，但未给出密钥文件（--key-file 或 {KEY_ENV}），未核对签名。",
+                        fg="yellow")
         if appended:
             click.echo(f"已把本次链头追加到见证文件 {witness}。")
         if findings:
@@ -384,6 +393,30 @@ def verify_command(expected_heads, witness, as_json, archive_dir) -> None:
             click.secho("档案库完好。", fg="green")
     if findings:
         sys.exit(EXIT_FAILURE)
+
+
+@archive_group.command("key-init")
+@click.argument("key_file", type=click.Path(path_type=Path, dir_okay=False))
+@archive_dir_option
+def key_init_command(key_file, archive_dir) -> None:
+    """为审计日志设定密钥：新建密钥文件 KEY_FILE（请保存在档案库以外），此后每条日志都带密钥签名。
+
+    只有档案库写权限、没有密钥的人，无法在改写日志后重新签名；之后归档、修改须用环境变量
+    """ + KEY_ENV + """ 指向密钥文件，verify 用 --key-file 核对签名。"""
+    with open_archive(archive_dir, create=True) as archive:
+        if key_file.resolve().is_relative_to(archive.root.resolve()):
+            fail("密钥文件不能放在档案库目录内：能写档案库的人也就能读到它", EXIT_INPUT)
+        try:
+            key = create_key_file(key_file)
+        except AuditKeyError as exc:
+            fail(str(exc), EXIT_INPUT)
+        try:
+            entry = archive.set_audit_key(key)
+        except ArchiveError as exc:
+            key_file.unlink()
+            fail(str(exc))
+    click.echo(f"已设定审计日志密钥（标识 {key.key_id}），记为日志第 {entry.seq} 条；密钥文件 {key_file}。")
+    click.echo(f"此后归档、修改请先设置 {KEY_ENV}={key_file}；核对：gongwen archive verify --key-file {key_file}")
 
 
 @archive_group.command("check")

@@ -20,6 +20,7 @@ from generator.errors import GongwenError, describe_os_error
 from . import audit
 from .catalog import Catalog, CatalogError
 from .facts import digest, record_facts
+from .keys import KEY_ENV, META_KEY_ID, AuditKey, AuditKeyError, key_from_env
 from .extract import ExtractError, extract, media_type
 from .guess import guess
 from .overrides import read_sidecar, sidecar_path, stated
@@ -76,6 +77,7 @@ class Archive:
         except CatalogError as exc:
             raise ArchiveError(str(exc)) from None
         self.objects = ObjectStore(self.root / "objects")
+        self._key: AuditKey | None = None
 
     @property
     def read_only(self) -> bool:
@@ -85,6 +87,36 @@ class Archive:
         if self.read_only:
             raise ArchiveError(f"档案库“{self.root}”只读（只读挂载或当前用户没有写权限）："
                                "可以查看、检索、校验和导出，不能归档或修改")
+        self._key = self._signing_key()
+
+    def _signing_key(self) -> AuditKey | None:
+        """The audit key every write signs with; required once the archive has one."""
+        key_id = self.catalog.get_meta(META_KEY_ID)
+        if key_id is None:
+            return None
+        try:
+            key = key_from_env()
+        except AuditKeyError as exc:
+            raise ArchiveError(str(exc)) from None
+        if key is None:
+            raise ArchiveError(f"档案库的审计日志带密钥：请用环境变量 {KEY_ENV} 指定密钥文件后再归档或修改")
+        if key.key_id != key_id:
+            raise ArchiveError(f"密钥文件“{key.path}”不是这个档案库的密钥（标识 {key.key_id}，"
+                               f"档案库记载的是 {key_id}）")
+        return key
+
+    def _log(self, conn, action: str, record_id: int | None, detail: dict) -> audit.Entry:
+        return audit.append(conn, action, record_id, detail, key=self._key)
+
+    def set_audit_key(self, key: AuditKey) -> audit.Entry:
+        """From now on every entry is signed with `key`, kept outside the archive."""
+        self.require_writable()
+        if self._key is not None:
+            raise ArchiveError("这个档案库已设定审计日志密钥，不能更换")
+        self._key = key
+        with self.catalog.transaction() as conn:
+            self.catalog.set_meta(conn, META_KEY_ID, key.key_id)
+            return self._log(conn, "key", None, {"密钥标识": key.key_id})
 
     def close(self) -> None:
         self.catalog.close()
@@ -103,7 +135,7 @@ class Archive:
         self.require_writable()
         with self.catalog.transaction() as conn:
             self.catalog.set_meta(conn, "fonds", fonds)
-            audit.append(conn, "fonds", None, {"全宗号": fonds})
+            self._log(conn, "fonds", None, {"全宗号": fonds})
 
     @contextmanager
     def _object_lock(self, exclusive: bool) -> Iterator[None]:
@@ -205,13 +237,13 @@ class Archive:
                                         incoming.content.text, incoming.content.people,
                                         incoming.content.measures)
             facts = record_facts(conn, record_id)
-            audit.append(conn, "add", record_id, {
+            self._log(conn, "add", record_id, {
                 "档号": code, "sha256": main.sha256, "文件": [
                     {"role": f.role, "name": f.name, "sha256": f.sha256} for f, _ in incoming.files],
                 "题名": metadata.title, "记录": facts, "状态": digest(facts)})
             if supersedes is not None:
                 self.catalog.touch(conn, supersedes)
-                audit.append(conn, "supersede", record_id, {"取代": supersedes})
+                self._log(conn, "supersede", record_id, {"取代": supersedes})
         return Outcome(incoming.path, "added", record_id, code,
                        warnings=tuple(incoming.content.warnings))
 
@@ -259,7 +291,7 @@ class Archive:
             for name, value in updates.items():
                 conn.execute(f"UPDATE records SET {name}=? WHERE id=?", (value, record_id))
             self.catalog.touch(conn, record_id)
-            audit.append(conn, "edit", record_id,
+            self._log(conn, "edit", record_id,
                          {"修改": diff, "状态": digest(record_facts(conn, record_id))})
         return self.get(record_id)
 
@@ -279,13 +311,13 @@ class Archive:
             for table in ("texts", "people", "measures"):
                 conn.execute(f"DELETE FROM {table} WHERE record_id=?", (record_id,))
             self.catalog.touch(conn, record_id)
-            audit.append(conn, "delete", record_id, {
+            self._log(conn, "delete", record_id, {
                 "档号": record.archival_code, "理由": reason, "删除时间": deleted_at,
                 "sha256": [f.sha256 for f in record.files],
                 "状态": digest(record_facts(conn, record_id))})
             if record.supersedes is not None:
                 self.catalog.touch(conn, record.supersedes)
-                audit.append(conn, "reinstate", record.supersedes,
+                self._log(conn, "reinstate", record.supersedes,
                              {"原因": f"取代它的记录 {record_id} 已删除"})
         with self._object_lock(exclusive=True):
             for stored in record.files:
@@ -301,8 +333,9 @@ class Archive:
         cannot log, and says so to the caller by returning None."""
         if self.read_only:
             return None
+        self.require_writable()
         with self.catalog.transaction() as conn:
-            return audit.append(conn, action, None, detail)
+            return self._log(conn, action, None, detail)
 
     def stored_path(self, stored: StoredFile) -> Path:
         return self.objects.path(stored.sha256)

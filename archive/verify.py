@@ -12,6 +12,7 @@ from pathlib import Path
 from . import audit
 from .core import Archive
 from .facts import EMPTY_CONTENT, all_facts, differences, digest
+from .keys import META_KEY_ID, AuditKey
 from .records import BY_LABEL
 from .store import CHUNK, ObjectError
 
@@ -38,6 +39,8 @@ class Report:
     audit_head: str
     findings: list[Finding]
     unsealed: int = 0  # records added before the log sealed every fact (only their files checked)
+    keyed: bool = False  # the archive signs its entries with an audit key
+    signatures_checked: bool = False
 
 
 @dataclass
@@ -51,7 +54,8 @@ class _Logged:
     deleted: bool = False
 
 
-def verify(archive: Archive) -> Report:
+def verify(archive: Archive, key: AuditKey | None = None) -> Report:
+    """Everything verify checks; with `key`, also every entry's signature."""
     findings: list[Finding] = []
     catalog_file = str(archive.catalog.path)
     for problem in archive.catalog.integrity_problems():
@@ -66,6 +70,8 @@ def verify(archive: Archive) -> Report:
     for trigger in archive.catalog.missing_triggers():
         findings.append(Finding("chain", "审计日志", f"防止改写日志的触发器 {trigger} 已被删除"))
     findings += [Finding("chain", "审计日志", message) for message in audit.chain_breaks(log)]
+    keyed, key_findings = _signatures(archive, log, key)
+    findings += key_findings
     logged, replay_findings = _replay(log)
     findings += replay_findings
     findings += _compare(logged, held)
@@ -75,7 +81,22 @@ def verify(archive: Archive) -> Report:
     live = sum(1 for facts in held.values() if facts["deleted_at"] is None)
     unsealed = sum(1 for r in logged.values() if r.facts is None)
     return Report(len(expected), live, len(log), log[-1].hash if log else audit.GENESIS,
-                  findings, unsealed)
+                  findings, unsealed, keyed, keyed and key is not None)
+
+
+def _signatures(archive: Archive, log: list[audit.Entry],
+                key: AuditKey | None) -> tuple[bool, list[Finding]]:
+    key_id = archive.catalog.get_meta(META_KEY_ID)
+    findings = []
+    if key_id is None and any(e.action == "key" for e in log):
+        findings.append(Finding("chain", "审计日志", "日志记有设定密钥，但目录中的密钥标识已被删除"))
+    if key is None:
+        return key_id is not None, findings
+    if key_id is not None and key.key_id != key_id:
+        findings.append(Finding("chain", "审计日志密钥", f"密钥文件“{key.path}”不是这个档案库的密钥"))
+    else:
+        findings += [Finding("chain", "审计日志", m) for m in audit.unsigned(log, key)]
+    return True, findings
 
 
 def _subject(record_id: int, code: str) -> str:

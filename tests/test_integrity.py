@@ -409,3 +409,39 @@ def test_a_read_only_archive_can_be_read_verified_and_exported_but_not_changed(a
     finally:
         for path in [archive_copy, *archive_copy.rglob("*")]:
             path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+# -- the keyed chain
+
+def test_a_keyed_chain_cannot_be_re_sealed_without_the_key(archive_copy, tmp_path):
+    inside = gongwen("archive", "key-init", archive_copy / "key.txt", "-A", archive_copy,
+                     expect=2)
+    assert "不能放在档案库目录内" in inside.err
+    key = tmp_path / "保管" / "审计密钥.txt"
+    key.parent.mkdir()
+    made = gongwen("archive", "key-init", key, "-A", archive_copy, expect=0)
+    assert "已设定审计日志密钥" in made.out and key.stat().st_mode & 0o777 == 0o600
+    doc = tmp_path / "通知.txt"
+    doc.write_text("关于做好防汛值守的通知\n请各村落实值守。\n", encoding="utf-8")
+    refused = gongwen("archive", "add", doc, "-A", archive_copy, expect=1)
+    assert "GONGWEN_AUDIT_KEY_FILE" in refused.err
+    env = {"GONGWEN_AUDIT_KEY_FILE": str(key)}
+    gongwen("archive", "add", doc, "-A", archive_copy, env=env, expect=0)
+    checked = gongwen("archive", "verify", "--key-file", key, "-A", archive_copy, expect=0)
+    assert "已用密钥核对每条日志的签名" in checked.out
+    unchecked = gongwen("archive", "verify", "-A", archive_copy, expect=0)
+    assert "未核对签名" in unchecked.out
+
+    other = tmp_path / "别的密钥.txt"
+    other.write_text("ab" * 32 + "\n", encoding="ascii")
+    assert "不是这个档案库的密钥" in messages(verified(archive_copy, "--key-file", other, expect=1))
+
+    rehash_chain(archive_copy)  # consistent hashes, but the signatures cannot follow
+    report = verified(archive_copy, "--key-file", key, expect=1)
+    assert "密钥签名不符" in messages(report, "chain")
+
+
+def test_a_removed_key_id_is_named_without_the_key(archive_copy, tmp_path):
+    gongwen("archive", "key-init", tmp_path / "k.txt", "-A", archive_copy, expect=0)
+    sql(archive_copy, "DELETE FROM meta WHERE key='audit_key_id'")
+    assert "密钥标识已被删除" in messages(verified(archive_copy, expect=1), "chain")
