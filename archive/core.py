@@ -338,7 +338,8 @@ class Archive:
             return self._log(conn, action, None, detail)
 
     def stored_path(self, stored: StoredFile) -> Path:
-        return self.objects.path(stored.sha256)
+        """Where a stored file is, once known to be a regular file (ObjectError if not)."""
+        return self.objects.regular_path(stored.sha256)
 
     def clean_interrupted_writes(self) -> None:
         """Remove temporary files left by adds whose process died."""

@@ -12,6 +12,15 @@ from generator.errors import GongwenError
 CHUNK = 1 << 20
 
 
+READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
+
+
+def current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 class ObjectError(GongwenError):
     """A stored object that cannot be read as stored (message in Chinese)."""
 
@@ -51,7 +60,7 @@ class ObjectStore:
                 f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
-            os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)  # write-once
+            os.chmod(tmp, READ_ONLY & ~current_umask())  # write-once, readable as the umask allows
             os.replace(tmp, final)
         except BaseException:  # disk full, a size limit, SIGTERM: leave no temporary file
             tmp.unlink(missing_ok=True)
@@ -75,6 +84,20 @@ class ObjectStore:
             os.close(fd)
             raise ObjectError(f"对象不是普通文件：{path}")
         return os.fdopen(fd, "rb")
+
+    def regular_path(self, sha: str) -> Path:
+        """The object's path for a reader that takes paths, once it is known to be a regular
+        file and not a link; ObjectError otherwise."""
+        path = self.path(sha)
+        try:
+            mode = path.lstat().st_mode
+        except FileNotFoundError:
+            raise ObjectError(f"对象文件缺失：{path}") from None
+        if stat.S_ISLNK(mode):
+            raise ObjectError(f"对象文件被替换为符号链接：{path}")
+        if not stat.S_ISREG(mode):
+            raise ObjectError(f"对象不是普通文件：{path}")
+        return path
 
     def remove(self, sha: str) -> None:
         self.path(sha).unlink(missing_ok=True)

@@ -165,7 +165,7 @@ def test_delete_needs_a_reason_keeps_the_trail_and_leaves_a_clean_archive(archiv
     (gone,) = [r for r in records(archive_copy, include_deleted=True) if r.id == report.id]
     assert gone.deleted_at and gone.delete_reason == "误归档"
     with Archive(archive_copy, create=False) as archive:
-        assert not archive.stored_path(gone.files[0]).exists()
+        assert not archive.objects.path(gone.files[0].sha256).exists()
         assert archive.log()[-1].action == "delete"
     data = json.loads(run_cli("search", "集市错峰", "--json", "-A", archive_copy).stdout)
     assert data["total"] == 0

@@ -445,3 +445,26 @@ def test_a_removed_key_id_is_named_without_the_key(archive_copy, tmp_path):
     gongwen("archive", "key-init", tmp_path / "k.txt", "-A", archive_copy, expect=0)
     sql(archive_copy, "DELETE FROM meta WHERE key='audit_key_id'")
     assert "密钥标识已被删除" in messages(verified(archive_copy, expect=1), "chain")
+
+
+def test_stored_objects_follow_the_umask_and_stay_read_only(tmp_path, received_files):
+    for mask, mode in ((0o022, 0o444), (0o077, 0o400)):
+        root = tmp_path / f"arc{mask:o}"
+        gongwen("archive", "add", received_files["txt"], "-A", root, expect=0,
+                preexec_fn=lambda mask=mask: os.umask(mask))
+        (obj,) = [p for p in (root / "objects").rglob("*") if p.is_file()]
+        assert obj.stat().st_mode & 0o777 == mode
+        assert (root / "catalog.sqlite").stat().st_mode & 0o077 == (0o044 & ~mask)
+
+
+def test_archive_check_skips_a_linked_object_instead_of_reading_through_it(archive_copy,
+                                                                          tmp_path):
+    for (sha,) in sqlite3.connect(archive_copy / "catalog.sqlite").execute(
+            "SELECT sha256 FROM files WHERE record_id=?", (plan_id(archive_copy),)):
+        target = archive_copy / "objects" / sha[:2] / sha
+        outside = tmp_path / sha
+        shutil.copyfile(target, outside)
+        target.unlink()
+        target.symlink_to(outside)
+    ran = gongwen("archive", "check", "-A", archive_copy)
+    assert "符号链接" in ran.out and "archive verify" in ran.out

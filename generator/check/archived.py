@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import GongwenError
 from .run import CHECKABLE, FileReport, check_file
 
 _PREFERRED = ("pdf", "docx", "original")
@@ -58,9 +59,14 @@ def check_archive(archive, on_done=None) -> ArchiveCheck:
             result.skipped.append((record.id, "没有可检查的文件（DOCX、PDF、TXT）"))
         else:
             suffix = Path(stored.name).suffix.lower()
-            report = check_file(archive.stored_path(stored), f"记录{record.id}：{stored.name}", suffix)
-            result.records.append(RecordCheck(record.id, record.metadata.title, record.metadata.organ,
-                                              report))
+            try:
+                path = archive.stored_path(stored)
+            except GongwenError as exc:  # a missing or linked object: verify says more
+                result.skipped.append((record.id, f"{exc}（请运行 gongwen archive verify）"))
+            else:
+                report = check_file(path, f"记录{record.id}：{stored.name}", suffix)
+                result.records.append(RecordCheck(record.id, record.metadata.title,
+                                                  record.metadata.organ, report))
         if on_done:
             on_done(record.id)
     return result
