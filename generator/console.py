@@ -28,15 +28,20 @@ def generate_with_progress(files: list[Path], outdir: Path, formats: tuple[str, 
 # -- the last line of defence: no Python traceback reaches a user
 
 EXIT_INTERNAL = 70  # EX_SOFTWARE: a defect of gongwen's, never the user's input
-EXIT_TERMINATED = 128 + 15
 INTERNAL_MARK = "gongwen 内部错误"  # tests fail on any output carrying it
 
 class Terminated(BaseException):
-    """SIGTERM, raised where the process is so that every cleanup (`finally`, rollback) runs."""
+    """SIGTERM or SIGINT, raised where the process is so that every cleanup (`finally`,
+    rollback, temporary files) runs; not a KeyboardInterrupt, which click would report in
+    English."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
 
 
-def _on_sigterm(signum, frame) -> None:
-    raise Terminated()
+def _on_signal(signum, frame) -> None:
+    raise Terminated(signum)
 
 
 def guarded(command: click.Command) -> None:
@@ -44,15 +49,18 @@ def guarded(command: click.Command) -> None:
     import signal
     import sqlite3
 
-    signal.signal(signal.SIGTERM, _on_sigterm)
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, _on_signal)
     if hasattr(signal, "SIGXFSZ"):  # a file-size limit: let write() fail with EFBIG instead
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     debug = bool(os.environ.get("GONGWEN_DEBUG"))
     try:
         command.main(prog_name="gongwen")
-    except Terminated:
-        click.secho("已终止：未完成的写入已撤销。", fg="red", err=True)
-        sys.exit(EXIT_TERMINATED)
+    except Terminated as stop:
+        word = "已中断" if stop.signum == signal.SIGINT else "已终止"
+        click.secho(f"{word}：未完成的写入已撤销，已完成的保留（重新运行同一命令即可继续）。",
+                    fg="red", err=True)
+        sys.exit(128 + stop.signum)
     except GongwenError as exc:  # a domain error no command caught: its message is for users
         click.secho(str(exc), fg="red", err=True)
         sys.exit(1)

@@ -119,3 +119,28 @@ def test_search_works_while_an_add_is_running(tmp_path):
     assert totals and all(5 <= t <= 305 for t in totals)
     assert totals == sorted(totals)
     assert search_total(root, "物资调拨") == 305
+
+
+def test_a_terminated_or_interrupted_add_cleans_up_and_says_so(tmp_path):
+    from .clirun import assert_no_traceback
+
+    root = tmp_path / "arc"
+    files = write_batch(tmp_path / "in", "己", 400)
+    for signum, word in ((signal.SIGTERM, "已终止"), (signal.SIGINT, "已中断")):
+        before = catalog_count(root)
+        process = gongwen("archive", "add", tmp_path / "in", "-q", "-A", root)
+        deadline = time.monotonic() + 120
+        while catalog_count(root) < before + 20 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        process.send_signal(signum)
+        code, out, err = finish(process)
+        assert_no_traceback(out + err)
+        assert code == 128 + signum and word in err, (code, err)
+        assert before < catalog_count(root) < len(files), "the add was not stopped midway"
+        assert not list((root / "objects" / "tmp").glob("*"))  # no temporary file stays
+        _, report = verify(root)
+        assert {f["kind"] for f in report["findings"]} <= {"extra", "index"}, report["findings"]
+    code, _out, err = finish(gongwen("archive", "add", tmp_path / "in", "-q", "-A", root))
+    assert code == 0, err
+    code, report = verify(root)
+    assert code == 0, report["findings"]
