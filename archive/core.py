@@ -87,7 +87,8 @@ class Archive:
         if self.read_only:
             raise ArchiveError(f"档案库“{self.root}”只读（只读挂载或当前用户没有写权限）："
                                "可以查看、检索、校验和导出，不能归档或修改")
-        self._key = self._signing_key()
+        if self._key is None:  # read once per open archive, not once per document
+            self._key = self._signing_key()
 
     def _signing_key(self) -> AuditKey | None:
         """The audit key every write signs with; required once the archive has one."""
