@@ -8,6 +8,7 @@ which the next sync picks up. Writers hold the archive's index lock.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from datetime import date
@@ -92,9 +93,16 @@ class IndexUnavailable(ArchiveError):
     """The index is missing or was built by another version of the analysis."""
 
 
+INDEX_NAME = re.compile(r"index-[0-9]{1,9}")
+
+
 def index_dir(archive: Archive) -> Path | None:
+    """The current index folder: only ever a folder index-N of the archive itself, whatever
+    the catalog says (a rebuild removes the old folder, so a forged path must never be used)."""
     name = archive.catalog.get_meta("index_dir")
-    return archive.root / name if name else None
+    if not name or not INDEX_NAME.fullmatch(name):
+        return None
+    return archive.root / name
 
 
 def open_index(archive: Archive) -> index.Index:

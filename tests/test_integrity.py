@@ -468,3 +468,17 @@ def test_archive_check_skips_a_linked_object_instead_of_reading_through_it(archi
         target.symlink_to(outside)
     ran = gongwen("archive", "check", "-A", archive_copy)
     assert "符号链接" in ran.out and "archive verify" in ran.out
+
+
+@pytest.mark.parametrize("forged", ["../victim", "/VICTIM", "index-1/../../victim"])
+def test_a_forged_index_folder_in_the_catalog_is_never_used_or_removed(archive_copy, tmp_path,
+                                                                     forged):
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "keep.txt").write_text("不能被删除", encoding="utf-8")
+    forged = forged.replace("/VICTIM", str(victim))
+    sql(archive_copy, "UPDATE meta SET value=? WHERE key='index_dir'", params=(forged,))
+    gongwen("index", "rebuild", "-A", archive_copy, expect=0)
+    assert (victim / "keep.txt").is_file()
+    found = json.loads(gongwen("search", "消毒", "--json", "-A", archive_copy, expect=0).out)
+    assert found["total"] > 0
