@@ -172,7 +172,8 @@ def rebuild(archive: Archive, progress: Callable[[int], None] | None = None) -> 
 
 def _build(archive: Archive, progress) -> Synced:
     old = index_dir(archive)
-    generation = int(archive.catalog.get_meta("index_generation", "0")) + 1
+    stated = archive.catalog.get_meta("index_generation", "0")
+    generation = (int(stated) if stated.isdigit() and len(stated) < 9 else 0) + 1
     name = f"index-{generation}"
     path = archive.root / name
     shutil.rmtree(path, ignore_errors=True)  # a half-built folder from an interrupted rebuild
