@@ -28,13 +28,14 @@ class Entry:
     prev_hash: str
     hash: str
     mac: str | None = None  # HMAC of `hash` under the audit key, when the archive has one
+    problem: str = ""  # why the stored row is not a well-formed entry (it was changed)
 
 
 def entry_hash(prev_hash: str, seq: int, at: str, user: str, action: str,
                record_id: int | None, detail: dict) -> str:
     body = json.dumps([seq, at, user, action, record_id, detail], ensure_ascii=False,
-                      sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+                      sort_keys=True, separators=(",", ":"), default=repr)
+    return hashlib.sha256((str(prev_hash) + body).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def now() -> str:
@@ -77,8 +78,43 @@ def entries(conn: sqlite3.Connection) -> list[Entry]:
     has_mac = any(r[1] == "mac" for r in conn.execute("PRAGMA table_info(audit)"))
     rows = conn.execute("SELECT seq, at, user, action, record_id, detail, prev_hash, hash, "
                         + ("mac" if has_mac else "NULL") + " FROM audit ORDER BY seq").fetchall()
-    return [Entry(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6], r[7], r[8])
-            for r in rows]
+    return [_entry(r) for r in rows]
+
+
+def _entry(row: tuple) -> Entry:
+    """One audit row as an Entry; a row someone changed into something gongwen never writes
+    (wrong types, detail that is not a JSON object) carries its problem instead of raising."""
+    seq, at, user, action, record_id, raw, prev, digest, mac = row
+    problems = []
+    if not isinstance(seq, int) or not (record_id is None or isinstance(record_id, int)):
+        problems.append("序号或记录号不是整数")
+    if not all(isinstance(v, str) for v in (at, user, action, prev, digest)) or not (
+            mac is None or isinstance(mac, str)):
+        problems.append("字段类型不对")
+    detail = {}
+    try:
+        detail = json.loads(raw)
+        json.dumps(detail, ensure_ascii=False).encode("utf-8")
+    except (TypeError, ValueError):  # not text, not JSON, or lone surrogates
+        problems.append("内容不是有效的 JSON 文本")
+        detail = {"无法读出的内容": repr(raw)[:200]}
+    if not isinstance(detail, dict):
+        problems.append("内容不是 JSON 对象")
+        detail = {"无法读出的内容": repr(raw)[:200]}
+    return Entry(seq, at, user, action, record_id, detail, prev, digest, mac,
+                 "；".join(problems))
+
+
+CLOCK_SLACK_S = 60  # a clock stepped back this little (NTP) is not a finding
+
+
+def _went_back(at, before) -> bool:
+    """Whether entry time `at` lies more than the clock slack before the previous entry's."""
+    try:
+        gap = datetime.fromisoformat(before) - datetime.fromisoformat(at)
+    except (TypeError, ValueError):
+        return False
+    return gap.total_seconds() > CLOCK_SLACK_S
 
 
 def unsigned(log: list[Entry], key) -> list[str]:
@@ -98,14 +134,21 @@ def chain_breaks(log: list[Entry]) -> list[str]:
     """Every place where the chain does not hold, in Chinese; empty when intact."""
     problems = []
     prev = GENESIS
+    last_at = ""
     for expected_seq, entry in enumerate(log, start=1):
         if entry.seq != expected_seq:
             problems.append(f"审计日志第 {expected_seq} 条缺失（下一条序号为 {entry.seq}）")
         if entry.prev_hash != prev:
             problems.append(f"审计日志第 {entry.seq} 条的前序哈希与上一条不符（链条断裂）")
-        recomputed = entry_hash(entry.prev_hash, entry.seq, entry.at, entry.user, entry.action,
-                                entry.record_id, entry.detail)
-        if recomputed != entry.hash:
-            problems.append(f"审计日志第 {entry.seq} 条内容与其哈希不符（记录被改动）")
+        if entry.problem:
+            problems.append(f"审计日志第 {entry.seq} 条已被改动：{entry.problem}")
+        else:
+            recomputed = entry_hash(entry.prev_hash, entry.seq, entry.at, entry.user,
+                                    entry.action, entry.record_id, entry.detail)
+            if recomputed != entry.hash:
+                problems.append(f"审计日志第 {entry.seq} 条内容与其哈希不符（记录被改动）")
+        if _went_back(entry.at, last_at):
+            problems.append(f"审计日志第 {entry.seq} 条的时间 {entry.at} 早于上一条（{last_at}）")
+        last_at = entry.at if isinstance(entry.at, str) else last_at
         prev = entry.hash
     return problems

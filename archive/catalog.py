@@ -60,12 +60,11 @@ CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
 
 # Added to catalogs made before they existed, whenever a writer opens one.
 _LATER_INDEXES = ("CREATE INDEX IF NOT EXISTS records_item ON records(year, period, org, item_no)",)
-TRIGGERS = ("audit_no_update", "audit_no_delete")
 
 _META_COLUMNS = [f.name for f in fields(Metadata)]
 NAME_SEP = "、"
-RESTORE_HINT = ("请先运行 gongwen archive verify 查看；如已损坏，请从最近导出的归档包"
-                "（gongwen archive export 的结果）恢复")
+RESTORE_HINT = ("请从最近导出的归档包（gongwen archive export 的结果）恢复；"
+                "只是部分损坏时，gongwen archive verify 会列出损坏之处")
 
 
 class CatalogError(GongwenError):
@@ -77,6 +76,8 @@ class Catalog:
         self.path = path
         try:
             self.conn, self.read_only = _connect(path)
+            self.conn.text_factory = _tolerant_text
+            self.unread_wal = self.read_only and _unread_wal(self.conn, path)
             if not self.read_only:
                 self._use_wal()
                 self.conn.execute("PRAGMA synchronous=FULL")
@@ -129,10 +130,37 @@ class Catalog:
             return [str(exc)]
         return [] if rows == ["ok"] else rows
 
-    def missing_triggers(self) -> list[str]:
-        present = {r[0] for r in self.conn.execute(
-            "SELECT name FROM sqlite_master WHERE type='trigger'")}
-        return [t for t in TRIGGERS if t not in present]
+    def schema_problems(self) -> list[str]:
+        """Every table, column, index, trigger or view that differs from gongwen's own schema,
+        in Chinese: a planted trigger rewrites what an add writes before it is sealed."""
+        return schema_differences(_schema_of(self.conn))
+
+    def orphans(self) -> dict[str, list[int]]:
+        """Table -> record ids of rows that belong to no record (planted to be sealed into the
+        next add under that id)."""
+        out = {}
+        for table in CONTENT_TABLES:
+            ids = [r[0] for r in self.conn.execute(
+                f"SELECT DISTINCT record_id FROM {table}"
+                " WHERE record_id NOT IN (SELECT id FROM records) ORDER BY 1")]
+            if ids:
+                out[table] = ids
+        return out
+
+    @staticmethod
+    def has_content(conn: sqlite3.Connection, record_id: int) -> list[str]:
+        """Tables already holding rows for a record id that is only now being inserted."""
+        return [t for t in CONTENT_TABLES if conn.execute(
+            f"SELECT 1 FROM {t} WHERE record_id=? LIMIT 1", (record_id,)).fetchone()]
+
+    def meta_problems(self) -> list[str]:
+        out = []
+        for key, value in self.conn.execute("SELECT key, value FROM meta ORDER BY key"):
+            if key not in META_KEYS:
+                out.append(f"目录的 meta 表中有 gongwen 不写的项“{key}”")
+            elif key == "schema_version" and value != SCHEMA_VERSION:
+                out.append(f"目录的结构版本被改为“{value}”（应为 {SCHEMA_VERSION}）")
+        return out
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -234,7 +262,7 @@ class Catalog:
         out = []
         n = len(_META_COLUMNS)
         for r in rows:
-            metadata = Metadata(*["" if v is None else str(v) for v in r[8:8 + n]])
+            metadata = Metadata(*[as_text(v) for v in r[8:8 + n]])
             rest = r[8 + n:]
             out.append(Record(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], metadata, *rest,
                               files=tuple(files.get(r[0], ()))))
@@ -246,7 +274,9 @@ class Catalog:
             for row in self.conn.execute(
                     f"SELECT record_id, role, sha256, size, name, media_type FROM files"
                     f" WHERE record_id IN ({','.join('?' * len(chunk))}) ORDER BY rowid", chunk):
-                out.setdefault(row[0], []).append(StoredFile(*row[1:]))
+                role, sha, size, name, media = row[1:]
+                out.setdefault(row[0], []).append(StoredFile(as_text(role), as_text(sha), size,
+                                                             as_text(name), as_text(media)))
         return out
 
     def text(self, record_id: int) -> str:
@@ -260,7 +290,7 @@ class Catalog:
             raise CatalogError(f"记录 {record_id} 的正文在档案库目录中已损坏。" + RESTORE_HINT) from None
 
     def people(self, record_id: int) -> list[Mention]:
-        return [Mention(*row) for row in self.conn.execute(
+        return [Mention(*map(as_text, row)) for row in self.conn.execute(
             "SELECT name, role, post, grp FROM people WHERE record_id=? ORDER BY rowid",
             (record_id,))]
 
@@ -291,6 +321,48 @@ class Catalog:
                          [(rev, rid) for rid, rev in done])
 
 
+CONTENT_TABLES = ("files", "texts", "people", "measures")
+META_KEYS = {"schema_version", "fonds", "index_dir", "index_generation", "index_format",
+             "audit_key_id"}
+_TYPES = {"table": "表", "index": "索引", "trigger": "触发器", "view": "视图"}
+
+
+def _schema_of(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
+    """(type, name) -> whitespace-normalised SQL of every schema object (SQLite's statistics
+    tables aside)."""
+    return {(kind, name): " ".join((sql or "").split()) for kind, name, sql in conn.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%'")}
+
+
+def _expected_schema() -> dict[tuple[str, str], str]:
+    conn = sqlite3.connect(":memory:")
+    try:
+        for statement in _SCHEMA.split(";\n"):
+            if statement.strip():
+                conn.execute(statement)
+        return _schema_of(conn)
+    finally:
+        conn.close()
+
+
+_LEGACY_AUDIT_COLUMN = ", mac TEXT"  # catalogs from before the audit key, until a writer opens them
+
+
+def schema_differences(actual: dict[tuple[str, str], str]) -> list[str]:
+    expected = _expected_schema()
+    out = []
+    for (kind, name), sql in sorted(actual.items()):
+        want = expected.get((kind, name))
+        if want is None:
+            out.append(f"目录中多出{_TYPES.get(kind, kind)}“{name}”：{sql[:120]}")
+        elif sql != want and not (name == "audit" and sql == want.replace(_LEGACY_AUDIT_COLUMN, "")):
+            out.append(f"目录中{_TYPES.get(kind, kind)}“{name}”的定义被改动：{sql[:120]}")
+    for (kind, name) in sorted(set(expected) - set(actual)):
+        if (kind, name) != ("index", "records_item"):  # added when a writer first opens it
+            out.append(f"目录中缺少{_TYPES.get(kind, kind)}“{name}”")
+    return out
+
+
 def _connect(path: Path) -> tuple[sqlite3.Connection, bool]:
     """(connection, read_only). A catalog its user cannot write (read-only mount, no write
     permission on it or its folder) is opened read-only; a WAL catalog whose -shm file cannot
@@ -312,6 +384,14 @@ def _connect(path: Path) -> tuple[sqlite3.Connection, bool]:
     raise CatalogError(f"无法以只读方式打开档案库目录文件“{path}”")
 
 
+def _unread_wal(conn: sqlite3.Connection, path: Path) -> bool:
+    """Whether a read-only open left committed pages in the -wal file unread (an immutable
+    open ignores it)."""
+    wal = path.with_name(path.name + "-wal")
+    return wal.is_file() and wal.stat().st_size > 0 and conn.execute(
+        "PRAGMA journal_mode").fetchone()[0].lower() != "wal"
+
+
 def archival_code(fonds: str, year: int, period: str, org: str, item_no: int) -> str:
     """档号 per DA/T 22-2015: 全宗号-WS·年度-保管期限-机构（问题）-件号."""
     parts = [fonds, f"WS·{year}", PERIODS[period]]
@@ -321,8 +401,23 @@ def archival_code(fonds: str, year: int, period: str, org: str, item_no: int) ->
     return "-".join(parts)
 
 
+def _tolerant_text(data: bytes) -> str:
+    """TEXT as SQLite holds it; bytes someone stored that are not UTF-8 read as U+FFFD instead
+    of failing the whole query (verify then names the value that no longer matches the log)."""
+    return data.decode("utf-8", "replace")
+
+
+def as_text(value) -> str:
+    """A text column as served, whatever someone stored in it (verify names the change)."""
+    if value is None:
+        return ""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
+
+
 def _measure(row: tuple) -> MeasureEntry:
-    title, body, leaders, doers, deadline = row
+    title, body, leaders, doers, deadline = map(as_text, row)
     return MeasureEntry(title, body, _names(leaders), _names(doers), deadline)
 
 

@@ -402,7 +402,7 @@ def key_init_command(key_file, archive_dir) -> None:
     """为审计日志设定密钥：新建密钥文件 KEY_FILE（请保存在档案库以外），此后每条日志都带密钥签名。
 
     只有档案库写权限、没有密钥的人，无法在改写日志后重新签名；之后归档、修改须用环境变量
-    """ + KEY_ENV + """ 指向密钥文件，verify 用 --key-file 核对签名。"""
+    GONGWEN_AUDIT_KEY_FILE 指向密钥文件，verify 用 --key-file 核对签名。"""
     with open_archive(archive_dir, create=True) as archive:
         if key_file.resolve().is_relative_to(archive.root.resolve()):
             fail("密钥文件不能放在档案库目录内：能写档案库的人也就能读到它", EXIT_INPUT)

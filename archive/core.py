@@ -8,7 +8,9 @@ with (the next add or `index rebuild` catches up); never a half-written record.
 from __future__ import annotations
 
 import fcntl
+import os
 import sqlite3
+import stat
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -66,7 +68,11 @@ class Archive:
     def __init__(self, root: Path, create: bool = True):
         self.root = Path(root)
         catalog = self.root / "catalog.sqlite"
-        if not catalog.is_file() and not create:
+        missing = not catalog.is_file() or catalog.stat().st_size == 0
+        if missing and self._holds_documents():
+            raise ArchiveError(f"档案库“{self.root}”中已有归档的文件，但目录文件 catalog.sqlite 缺失或为空："
+                               "不会新建目录（那会重复分配档号）；请从最近导出的归档包恢复")
+        if missing and not create:
             raise ArchiveError(f"档案库“{self.root}”不存在；先用 gongwen archive add 归档文件")
         try:
             self.root.mkdir(parents=True, exist_ok=True)
@@ -78,6 +84,12 @@ class Archive:
             raise ArchiveError(str(exc)) from None
         self.objects = ObjectStore(self.root / "objects")
         self._key: AuditKey | None = None
+        self._checked = False  # schema and audit key checked for writing
+
+    def _holds_documents(self) -> bool:
+        objects = self.root / "objects"
+        return ((objects.is_dir() and any(p.name != "tmp" for p in objects.iterdir()))
+                or any(self.root.glob("index-*")))
 
     @property
     def read_only(self) -> bool:
@@ -87,8 +99,13 @@ class Archive:
         if self.read_only:
             raise ArchiveError(f"档案库“{self.root}”只读（只读挂载或当前用户没有写权限）："
                                "可以查看、检索、校验和导出，不能归档或修改")
-        if self._key is None:  # read once per open archive, not once per document
+        if not self._checked:  # once per open archive, not once per document
+            changed = self.catalog.schema_problems()
+            if changed:
+                raise ArchiveError("档案库目录的结构被改动（" + "；".join(changed[:3]) + "），"
+                                   "为免写入被篡改，拒绝归档和修改；请运行 gongwen archive verify")
             self._key = self._signing_key()
+            self._checked = True
 
     def _signing_key(self) -> AuditKey | None:
         """The audit key every write signs with; required once the archive has one."""
@@ -143,22 +160,14 @@ class Archive:
         """Adds hold it shared from storing their bytes to their commit; a delete holds it
         exclusively while it removes objects no live record uses, so it never removes the
         object of an add of the same bytes that has not committed yet."""
-        with open(self.root / ".objects.lock", "a+b") as f:
-            fcntl.flock(f, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
-            try:
-                yield
-            finally:
-                fcntl.flock(f, fcntl.LOCK_UN)
+        with _locked(self.root / ".objects.lock", exclusive):
+            yield
 
     @contextmanager
     def index_lock(self) -> Iterator[None]:
         """Serialises index writers across processes; released by the OS if one dies."""
-        with open(self.root / ".index.lock", "a+b") as f:
-            fcntl.flock(f, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(f, fcntl.LOCK_UN)
+        with _locked(self.root / ".index.lock", exclusive=True):
+            yield
 
     # -- adding
 
@@ -234,6 +243,10 @@ class Archive:
                 conn, main=main, origin=incoming.origin, added_at=added_at,
                 added_by=added_by, metadata=metadata, year=year, fonds=self.fonds,
                 pages=incoming.content.pages, supersedes=supersedes)
+            planted = self.catalog.has_content(conn, record_id)
+            if planted:
+                raise ArchiveError(f"档案库目录中已有不属于任何记录的{'、'.join(planted)}行"
+                                   f"（记录号 {record_id}），可能被篡改；未归档。请运行 gongwen archive verify")
             self.catalog.insert_content(conn, record_id, [f for f, _ in incoming.files],
                                         incoming.content.text, incoming.content.people,
                                         incoming.content.measures)
@@ -346,6 +359,24 @@ class Archive:
         """Remove temporary files left by adds whose process died."""
         if not self.read_only:
             self.objects.clean_leftovers()
+
+
+@contextmanager
+def _locked(path: Path, exclusive: bool) -> Iterator[None]:
+    """An flock on a lock file of the archive, never through a link (which could make root
+    create a file anywhere)."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+    except OSError as exc:
+        raise ArchiveError(f"无法打开锁文件“{path}”（{describe_os_error(exc)}）；"
+                           "它应是档案库中的普通文件") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ArchiveError(f"锁文件“{path}”不是普通文件")
+        fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def _sources(files) -> set[str]:

@@ -71,23 +71,23 @@ def _facts(conn: sqlite3.Connection, where: str, params: tuple) -> Iterator[tupl
         for rid, *f in conn.execute(
                 f"SELECT record_id, role, sha256, size, name, media_type FROM files"
                 f" WHERE record_id IN ({marks}) ORDER BY record_id, role", chunk):
-            files.setdefault(rid, []).append(f)
+            files.setdefault(rid, []).append(_plain_all(f))
         for rid, body in conn.execute(
                 f"SELECT record_id, body FROM texts WHERE record_id IN ({marks})", chunk):
             texts[rid] = _text(body)
         for rid, *p in conn.execute(
                 f"SELECT record_id, name, role, post, grp FROM people"
                 f" WHERE record_id IN ({marks}) ORDER BY record_id, rowid", chunk):
-            people.setdefault(rid, []).append(p)
+            people.setdefault(rid, []).append(_plain_all(p))
         for rid, *m in conn.execute(
                 f"SELECT record_id, seq, title, body, leaders, doers, deadline FROM measures"
                 f" WHERE record_id IN ({marks}) ORDER BY record_id, seq", chunk):
-            measures.setdefault(rid, []).append(m)
+            measures.setdefault(rid, []).append(_plain_all(m))
     for row in rows:
         rid = row[0]
-        facts = dict(zip(_RECORD_COLUMNS, row[1:]))
+        facts = dict(zip(_RECORD_COLUMNS, _plain_all(row[1:])))
         for name in LABELS:
-            facts[name] = facts[name] or ""
+            facts[name] = "" if facts[name] is None else facts[name]
         facts["files"] = files.get(rid, [])
         facts["text_sha256"] = texts.get(rid, EMPTY_CONTENT["text_sha256"])
         facts["people_sha256"] = _sha(people.get(rid, []))
@@ -95,11 +95,28 @@ def _facts(conn: sqlite3.Connection, where: str, params: tuple) -> Iterator[tupl
         yield rid, facts
 
 
+def _plain(value):
+    """A column value as JSON can hold it, its SQLite type kept visible: a BLOB where gongwen
+    writes text is a change, even when its bytes spell the same words."""
+    if isinstance(value, bytes):
+        return "BLOB:" + value.hex()
+    return value
+
+
+def _plain_all(values) -> list:
+    return [_plain(v) for v in values]
+
+
 def _text(body: bytes) -> str:
-    """Digest of a stored text; a body that does not inflate is itself a finding's cause."""
+    """Digest of a stored text; a body that does not inflate whole (or carries bytes after its
+    stream) gets a digest no text has, so it differs from the log."""
     try:
-        return text_digest(zlib.decompress(body).decode("utf-8"))
-    except (zlib.error, UnicodeDecodeError, TypeError):
+        inflater = zlib.decompressobj()
+        text = inflater.decompress(body) + inflater.flush()
+        if inflater.unused_data or not inflater.eof:
+            raise ValueError("trailing or truncated")
+        return text_digest(text.decode("utf-8"))
+    except (zlib.error, UnicodeDecodeError, TypeError, ValueError):
         return "损坏:" + hashlib.sha256(repr(body).encode("utf-8")).hexdigest()
 
 

@@ -34,10 +34,12 @@ class AuditKey:
         return hashlib.sha256(self.secret).hexdigest()[:16]
 
     def sign(self, entry_hash: str) -> str:
-        return hmac.new(self.secret, entry_hash.encode("ascii"), hashlib.sha256).hexdigest()
+        return hmac.new(self.secret, entry_hash.encode("utf-8", "surrogatepass"),
+                        hashlib.sha256).hexdigest()
 
     def signed(self, entry_hash: str, mac: str | None) -> bool:
-        return mac is not None and hmac.compare_digest(self.sign(entry_hash), mac)
+        return (isinstance(mac, str) and isinstance(entry_hash, str)
+                and hmac.compare_digest(self.sign(entry_hash), mac))
 
 
 def create_key_file(path: Path) -> AuditKey:

@@ -5,11 +5,13 @@ import errno
 import hashlib
 import os
 import stat
+import time
 from pathlib import Path
 
 from generator.errors import GongwenError
 
 CHUNK = 1 << 20
+LIVE_WRITE_S = 600  # no write of one object takes longer: an older temporary file is left over
 
 
 READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
@@ -112,14 +114,25 @@ class ObjectStore:
         return out
 
     def leftovers(self) -> list[Path]:
-        """Temporary files of writes that never finished (their process is gone)."""
-        if not self.tmp.is_dir():
+        """Everything in tmp/ that is not the temporary file of a write in progress: files of
+        writes whose process is gone, or older than any write takes, and anything else."""
+        if not self.tmp.is_dir() or self.tmp.is_symlink():
             return []
-        return [f for f in sorted(self.tmp.iterdir()) if not _pid_alive(f.name.split("-")[0])]
+        now = time.time()
+        out = []
+        for f in sorted(self.tmp.iterdir()):
+            info = f.lstat()
+            live = (stat.S_ISREG(info.st_mode) and now - info.st_mtime < LIVE_WRITE_S
+                    and _pid_alive(f.name.split("-")[0]))
+            if not live:
+                out.append(f)
+        return out
 
     def clean_leftovers(self) -> None:
+        """Remove the leftover temporary files (anything else in tmp/ verify reports)."""
         for f in self.leftovers():
-            f.unlink(missing_ok=True)
+            if stat.S_ISREG(f.lstat().st_mode):
+                f.unlink(missing_ok=True)
 
 
 def _pid_alive(text: str) -> bool:

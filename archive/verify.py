@@ -21,8 +21,8 @@ SHA_NAME = re.compile(r"[0-9a-f]{64}")
 
 @dataclass(frozen=True)
 class Finding:
-    # corrupt | chain | catalog | vanished | unlogged | missing | altered | link | misplaced
-    # | extra | incomplete | index
+    # corrupt | schema | orphan | chain | head | catalog | vanished | unlogged | missing | altered
+    # | link | misplaced | extra | incomplete | index
     kind: str
     subject: str  # a path, a record or an audit entry
     message: str  # Chinese
@@ -58,6 +58,11 @@ def verify(archive: Archive, key: AuditKey | None = None) -> Report:
     """Everything verify checks; with `key`, also every entry's signature."""
     findings: list[Finding] = []
     catalog_file = str(archive.catalog.path)
+    if archive.catalog.unread_wal:
+        findings.append(Finding("corrupt", catalog_file + "-wal", "目录文件旁有尚未合并的 WAL 文件，"
+                                "只读打开时读不到其中的内容，无法核对：请让有写权限的账户运行一次 "
+                                "gongwen archive verify"))
+    findings += _foreign_entries(archive.root)
     for problem in archive.catalog.integrity_problems():
         findings.append(Finding("corrupt", catalog_file, f"SQLite 完整性检查未通过：{problem}"))
     try:
@@ -67,8 +72,11 @@ def verify(archive: Archive, key: AuditKey | None = None) -> Report:
         findings.append(Finding("corrupt", catalog_file, f"无法读出目录或审计日志（{exc}）；"
                                 "请从最近导出的归档包恢复"))
         return Report(0, 0, 0, audit.GENESIS, findings)
-    for trigger in archive.catalog.missing_triggers():
-        findings.append(Finding("chain", "审计日志", f"防止改写日志的触发器 {trigger} 已被删除"))
+    for problem in archive.catalog.schema_problems() + archive.catalog.meta_problems():
+        findings.append(Finding("schema", catalog_file, problem))
+    for table, ids in archive.catalog.orphans().items():
+        shown = "、".join(map(str, ids[:10])) + ("……" if len(ids) > 10 else "")
+        findings.append(Finding("orphan", f"{table} 表", f"有不属于任何记录的行（记录号 {shown}）"))
     findings += [Finding("chain", "审计日志", message) for message in audit.chain_breaks(log)]
     keyed, key_findings = _signatures(archive, log, key)
     findings += key_findings
@@ -87,12 +95,18 @@ def verify(archive: Archive, key: AuditKey | None = None) -> Report:
 def _signatures(archive: Archive, log: list[audit.Entry],
                 key: AuditKey | None) -> tuple[bool, list[Finding]]:
     key_id = archive.catalog.get_meta(META_KEY_ID)
+    logged_ids = [e.detail.get("密钥标识") for e in log if e.action == "key"]
     findings = []
-    if key_id is None and any(e.action == "key" for e in log):
-        findings.append(Finding("chain", "审计日志", "日志记有设定密钥，但目录中的密钥标识已被删除"))
+    if logged_ids and key_id != logged_ids[-1]:
+        findings.append(Finding("chain", "审计日志密钥", f"目录记载的密钥标识（{key_id or '无'}）"
+                                f"与日志所记的（{logged_ids[-1]}）不符"))
+    elif key_id is not None and not logged_ids:
+        findings.append(Finding("chain", "审计日志密钥", "目录记载了密钥标识，但日志中没有设定密钥的记录"))
+    if not logged_ids and any(e.mac is not None for e in log):
+        findings.append(Finding("chain", "审计日志密钥", "档案库没有设定密钥，日志条目却带有签名"))
     if key is None:
-        return key_id is not None, findings
-    if key_id is not None and key.key_id != key_id:
+        return bool(logged_ids) or key_id is not None, findings
+    if logged_ids and key.key_id != logged_ids[-1]:
         findings.append(Finding("chain", "审计日志密钥", f"密钥文件“{key.path}”不是这个档案库的密钥"))
     else:
         findings += [Finding("chain", "审计日志", m) for m in audit.unsigned(log, key)]
@@ -108,31 +122,43 @@ def _replay(log: list[audit.Entry]) -> tuple[dict[int, _Logged], list[Finding]]:
     logged: dict[int, _Logged] = {}
     findings = []
     for entry in log:
-        detail, rid = entry.detail, entry.record_id
-        if entry.action == "add" and rid is not None:
-            facts = detail.get("记录")
-            files = [(f.get("role"), f.get("sha256")) for f in detail.get("文件", [])]
-            logged[rid] = _Logged(rid, detail.get("档号", ""), facts, files)
-        record = logged.get(rid) if rid is not None else None
-        if record is None or record.facts is None:
-            if record is not None and entry.action == "delete":
-                record.deleted = True
+        if entry.problem:  # chain_breaks names it; its content is not to be trusted
             continue
-        if entry.action == "edit":
-            for label, change in detail.get("修改", {}).items():
-                name = BY_LABEL.get(label, label)
-                if isinstance(change, list) and len(change) == 2:
-                    record.facts[name] = change[1]
-        elif entry.action == "delete":
-            record.deleted = True
-            record.facts |= EMPTY_CONTENT | {"deleted_at": detail.get("删除时间"),
-                                             "delete_reason": detail.get("理由"),
-                                             "supersedes": None}
-        sealed = detail.get("状态")
-        if sealed is not None and sealed != digest(record.facts):
+        try:
+            _apply(entry, logged, findings)
+        except (TypeError, AttributeError, KeyError, ValueError, IndexError):
             findings.append(Finding("chain", f"审计日志第 {entry.seq} 条",
-                                    f"所记{_subject(rid, record.code)}的状态与日志前文重放的结果不符"))
+                                    "内容的结构不是 gongwen 写下的样子（被改动）"))
     return logged, findings
+
+
+def _apply(entry: audit.Entry, logged: dict[int, _Logged], findings: list[Finding]) -> None:
+    detail, rid = entry.detail, entry.record_id
+    if entry.action == "add" and rid is not None:
+        facts = detail.get("记录")
+        if facts is not None and not isinstance(facts, dict):
+            raise TypeError("facts")
+        files = [(f["role"], f["sha256"]) for f in detail.get("文件", [])]
+        logged[rid] = _Logged(rid, str(detail.get("档号", "")), facts, files)
+    record = logged.get(rid) if rid is not None else None
+    if record is None or record.facts is None:
+        if record is not None and entry.action == "delete":
+            record.deleted = True
+        return
+    if entry.action == "edit":
+        for label, change in detail.get("修改", {}).items():
+            if not (isinstance(change, list) and len(change) == 2):
+                raise ValueError("edit")
+            record.facts[BY_LABEL.get(label, label)] = change[1]
+    elif entry.action == "delete":
+        record.deleted = True
+        record.facts |= EMPTY_CONTENT | {"deleted_at": detail.get("删除时间"),
+                                         "delete_reason": detail.get("理由"),
+                                         "supersedes": None}
+    sealed = detail.get("状态")
+    if sealed is not None and sealed != digest(record.facts):
+        findings.append(Finding("chain", f"审计日志第 {entry.seq} 条",
+                                f"所记{_subject(rid, record.code)}的状态与日志前文重放的结果不符"))
 
 
 def _compare(logged: dict[int, _Logged], held: dict[int, dict]) -> list[Finding]:
@@ -148,8 +174,11 @@ def _compare(logged: dict[int, _Logged], held: dict[int, dict]) -> list[Finding]
         if record.facts is None:  # before sealing: what the add entry listed
             findings += _legacy(record, facts, subject)
             continue
-        for difference in differences(record.facts, facts):
-            findings.append(Finding("catalog", subject, difference))
+        try:
+            found = differences(record.facts, facts)
+        except (TypeError, AttributeError, ValueError, IndexError, KeyError):
+            found = ["审计日志所记的事实结构不对（日志被改动）"]
+        findings += [Finding("catalog", subject, difference) for difference in found]
     for rid in sorted(set(held) - set(logged)):
         findings.append(Finding("unlogged", _subject(rid, held[rid]["archival_code"]),
                                 "目录中有这条记录，但审计日志中没有它的归档记录（可能是伪造的）"))
@@ -216,6 +245,12 @@ def _objects(archive: Archive, expected: dict[str, str]) -> list[Finding]:
                                     + ("（被移动过）" if name in expected else "")))
         else:
             present.add(name)
+            info = path.lstat()
+            if info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+                findings.append(Finding("mode", str(path), "对象文件可写（应为只读）"))
+            if info.st_nlink > 1:
+                findings.append(Finding("mode", str(path), f"对象文件另有 {info.st_nlink - 1} 个硬链接，"
+                                        "可能在档案库之外被改动"))
             if name not in expected:
                 findings.append(Finding("extra", str(path), "多余文件：不属于任何在档记录"
                                         "（可能是中断的归档留下的，重新归档同一文件即可补全）"))
@@ -229,8 +264,25 @@ def _objects(archive: Archive, expected: dict[str, str]) -> list[Finding]:
         if problem:
             findings.append(Finding("altered", str(store.path(sha)), f"{problem}：{owner}"))
     for leftover in store.leftovers():
-        findings.append(Finding("incomplete", str(leftover), "中断的写入留下的临时文件"))
+        findings.append(Finding("incomplete", str(leftover), "中断的写入留下的临时文件"
+                                if leftover.is_file() and not leftover.is_symlink()
+                                else "临时目录中有不应有的目录、链接或特殊文件"))
     return findings
+
+
+ARCHIVE_ENTRIES = re.compile(r"catalog\.sqlite(-wal|-shm|-journal)?|objects|index-[0-9]{1,9}"
+                             r"|\.index\.lock|\.objects\.lock")
+
+
+def _foreign_entries(root: Path) -> list[Finding]:
+    """Files, folders and links in the archive folder that gongwen never makes there."""
+    out = []
+    for entry in sorted(root.iterdir()):
+        if entry.is_symlink():
+            out.append(Finding("link", str(entry), "档案库目录中有符号链接（gongwen 不会建立）"))
+        elif not ARCHIVE_ENTRIES.fullmatch(entry.name):
+            out.append(Finding("extra", str(entry), "档案库目录中有 gongwen 不写的文件或目录"))
+    return out
 
 
 def _walk_objects(root: Path, tmp: Path):

@@ -54,6 +54,13 @@ def guarded(command: click.Command) -> None:
     if hasattr(signal, "SIGXFSZ"):  # a file-size limit: let write() fail with EFBIG instead
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     debug = bool(os.environ.get("GONGWEN_DEBUG"))
+    for n, arg in enumerate(sys.argv[1:], start=1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that are not UTF-8, kept as surrogates by Python
+            click.secho(f"第 {n} 个命令行参数不是 UTF-8 编码的文字：请把终端或脚本的编码设为 UTF-8"
+                        "（如 export LANG=C.UTF-8）后重试。", fg="red", err=True)
+            sys.exit(2)
     try:
         command.main(prog_name="gongwen")
     except Terminated as stop:

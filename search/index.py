@@ -120,6 +120,14 @@ def open_index(archive: Archive) -> index.Index:
 MEASURE_BREAK = "。\n"  # between measures: punctuation, so no pair or phrase spans two
 
 
+def _day(iso: str) -> str:
+    """The date term; a date the catalog should never hold (verify names it) indexes none."""
+    try:
+        return day_key(date.fromisoformat(iso)) if iso else ""
+    except ValueError:
+        return ""
+
+
 def document(archive: Archive, record: Record) -> dict:
     """The Whoosh document of one live record. Its measures are in m_title and m_content,
     all together: a query on them finds the documents that may hold a matching measure,
@@ -133,7 +141,7 @@ def document(archive: Archive, record: Record) -> dict:
         kind="doc", record=record.id, unit=normalize_key(meta.organ), unit_name=meta.organ,
         type=meta.kind, year=str(record.year), docno=docno_key(meta.doc_number),
         period=meta.period, superseded=record.superseded_by is not None,
-        date=day_key(date.fromisoformat(meta.date)) if meta.date else "",
+        date=_day(meta.date),
         person=",".join(sorted({normalize_key(n) for n in names})),
         title=meta.title, content=text, title_pairs=meta.title, content_pairs=text,
     )

@@ -93,6 +93,9 @@ def built_archive(tmp_path_factory, received_files) -> Path:
 def archive_copy(built_archive, tmp_path) -> Path:
     target = tmp_path / "arc"
     shutil.copytree(built_archive, target)
-    for path in target.rglob("*"):  # stored objects are read-only; let pytest clean up
-        path.chmod(0o755 if path.is_dir() else 0o644)
+    for path in target.rglob("*"):  # folders writable so pytest can clean up; objects read-only
+        if path.is_dir():
+            path.chmod(0o755)
+        else:
+            path.chmod(0o444 if "objects" in path.relative_to(target).parts else 0o644)
     return target

@@ -188,6 +188,7 @@ def test_verify_names_an_altered_a_missing_and_an_extra_file(archive_copy):
     extra = archive_copy / "objects" / "ab" / ("ab" + "0" * 62)
     extra.parent.mkdir(exist_ok=True)
     extra.write_bytes(b"stray")
+    extra.chmod(0o444)  # as an object is stored
     result = run_cli("archive", "verify", "--json", "-A", archive_copy, expect=1)
     findings = {(f["kind"], f["subject"]) for f in json.loads(result.stdout)["findings"]}
     assert findings == {("altered", str(altered)), ("missing", str(missing)),

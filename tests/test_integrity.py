@@ -133,7 +133,7 @@ def test_a_changed_fonds_is_named(archive_copy):
 
 def test_dropped_triggers_are_named_even_when_recreated_later(archive_copy):
     sql(archive_copy, "DROP TRIGGER audit_no_delete")
-    assert "audit_no_delete" in messages(verified(archive_copy, expect=1), "chain")
+    assert "audit_no_delete" in messages(verified(archive_copy, expect=1), "schema")
 
 
 def head_of(root: Path) -> tuple[int, str]:
@@ -370,7 +370,12 @@ def test_any_change_to_a_served_fact_fails_verify(small_archive, tmp_path_factor
     try:
         if table == "audit":  # a determined tamperer, who puts the trigger back after
             conn.execute("DROP TRIGGER audit_no_update")
+        before = conn.execute(f"SELECT typeof({column}), {column} FROM {table} WHERE rowid=?",
+                              (rowid,)).fetchone()
         conn.execute(f"UPDATE {table} SET {column}=? WHERE rowid=?", (new, rowid))
+        if conn.execute(f"SELECT typeof({column}), {column} FROM {table} WHERE rowid=?",
+                        (rowid,)).fetchone() == before:
+            return  # the column's affinity stored the same value ('1' in an INTEGER column)
     except sqlite3.IntegrityError:
         return  # SQLite itself refused the change
     finally:
@@ -408,7 +413,8 @@ def test_a_read_only_archive_can_be_read_verified_and_exported_but_not_changed(a
         assert {p: p.stat().st_mtime_ns for p in archive_copy.rglob("*")} == before
     finally:
         for path in [archive_copy, *archive_copy.rglob("*")]:
-            path.chmod(0o755 if path.is_dir() else 0o644)
+            if path.is_dir() or "objects" not in path.parts:
+                path.chmod(0o755 if path.is_dir() else 0o644)
 
 
 # -- the keyed chain
@@ -444,7 +450,7 @@ def test_a_keyed_chain_cannot_be_re_sealed_without_the_key(archive_copy, tmp_pat
 def test_a_removed_key_id_is_named_without_the_key(archive_copy, tmp_path):
     gongwen("archive", "key-init", tmp_path / "k.txt", "-A", archive_copy, expect=0)
     sql(archive_copy, "DELETE FROM meta WHERE key='audit_key_id'")
-    assert "密钥标识已被删除" in messages(verified(archive_copy, expect=1), "chain")
+    assert "目录记载的密钥标识（无）与日志所记的" in messages(verified(archive_copy, expect=1), "chain")
 
 
 def test_stored_objects_follow_the_umask_and_stay_read_only(tmp_path, received_files):
@@ -482,3 +488,152 @@ def test_a_forged_index_folder_in_the_catalog_is_never_used_or_removed(archive_c
     assert (victim / "keep.txt").is_file()
     found = json.loads(gongwen("search", "消毒", "--json", "-A", archive_copy, expect=0).out)
     assert found["total"] > 0
+
+
+# -- what a hostile tester found beyond the issue's list
+
+def test_a_planted_trigger_is_named_and_stops_every_write(archive_copy, tmp_path):
+    sql(archive_copy, "CREATE TRIGGER evil AFTER INSERT ON records BEGIN"
+                      " UPDATE records SET secrecy='' WHERE id=new.id; END")
+    doc = tmp_path / "机密通知.txt"
+    doc.write_text("关于核查涉密载体的通知\n请各科室自查。\n", encoding="utf-8")
+    ran = gongwen("archive", "add", doc, "--secrecy", "机密", "-A", archive_copy, expect=1)
+    assert "结构被改动" in ran.err and "evil" in ran.err
+    assert "evil" in messages(verified(archive_copy, expect=1), "schema")
+
+
+def test_a_changed_trigger_body_and_an_extra_column_are_named(archive_copy):
+    sql(archive_copy, "DROP TRIGGER audit_no_update",
+        "CREATE TRIGGER audit_no_update BEFORE UPDATE ON meta BEGIN SELECT 1; END",
+        "ALTER TABLE records ADD COLUMN hidden TEXT")
+    found = messages(verified(archive_copy, expect=1), "schema")
+    assert "触发器“audit_no_update”的定义被改动" in found and "表“records”的定义被改动" in found
+
+
+def test_rows_planted_for_a_record_not_yet_added_are_named_and_never_sealed(archive_copy,
+                                                                         tmp_path):
+    next_id = one(archive_copy, "SELECT max(id) + 1 FROM records")[0]
+    sql(archive_copy, f"INSERT INTO people VALUES ({next_id}, '冒名者', '组长', '局长', '伪造小组')")
+    assert f"记录号 {next_id}" in messages(verified(archive_copy, expect=1), "orphan")
+    doc = tmp_path / "通知.txt"
+    doc.write_text("关于做好节前安全检查的通知\n请各单位自查。\n", encoding="utf-8")
+    ran = gongwen("archive", "add", doc, "-A", archive_copy, expect=1)
+    assert "不属于任何记录的people行" in ran.err
+    assert one(archive_copy, "SELECT count(*) FROM records WHERE id=?", (next_id,))[0] == 0
+
+
+def test_a_read_only_verify_does_not_pass_over_an_unmerged_wal(archive_copy):
+    from .clirun import WITHOUT_ROOT_OVERRIDE as ro
+
+    conn = sqlite3.connect(archive_copy / "catalog.sqlite", isolation_level=None)
+    conn.execute("PRAGMA wal_autocheckpoint=0")
+    conn.execute(f"UPDATE records SET title='伪造的标题' WHERE id={plan_id(archive_copy)}")
+    wal = (archive_copy / "catalog.sqlite-wal").read_bytes()
+    conn.close()  # checkpoints and removes the WAL: put the forged one back
+    (archive_copy / "catalog.sqlite-wal").write_bytes(wal)
+    (archive_copy / "catalog.sqlite-shm").unlink(missing_ok=True)
+    for path in [archive_copy, *archive_copy.rglob("*")]:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+    try:
+        ran = gongwen("archive", "verify", "-A", archive_copy, prefix=ro, expect=1)
+        assert "尚未合并的 WAL 文件" in ran.out
+    finally:
+        for path in [archive_copy, *archive_copy.rglob("*")]:
+            if path.is_dir() or "objects" not in path.parts:
+                path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+def test_a_forged_key_id_is_named_without_the_key(archive_copy, tmp_path):
+    gongwen("archive", "key-init", tmp_path / "k.txt", "-A", archive_copy, expect=0)
+    sql(archive_copy, "UPDATE meta SET value='deadbeefdeadbeef' WHERE key='audit_key_id'")
+    assert "与日志所记的" in messages(verified(archive_copy, expect=1), "chain")
+    plain = tmp_path / "plain"
+    shutil.copytree(archive_copy, plain)
+    sql(plain, "DELETE FROM meta WHERE key='audit_key_id'")
+    gongwen("archive", "verify", "-A", plain, expect=1)
+
+
+@pytest.mark.parametrize("damage", [
+    "UPDATE records SET note=x'' WHERE id={id}",
+    "UPDATE people SET post=x'e6a0a1e995bf' WHERE record_id={id}",
+    "UPDATE measures SET leaders=x'e78e8be4b8bd' WHERE record_id={id} AND seq=1",
+    "UPDATE records SET title=x'e6a087e9a298' WHERE id={id}",
+    "UPDATE records SET date='2020-13-45' WHERE id={id}",
+    "UPDATE texts SET body=body || x'00ff' WHERE record_id={id}",
+])
+def test_wrong_types_in_the_catalog_are_named_and_no_command_breaks(archive_copy, damage):
+    rid = plan_id(archive_copy)
+    sql(archive_copy, damage.format(id=rid))
+    assert f"记录 {rid}" in messages(verified(archive_copy, expect=1), "catalog")
+    for command in (("archive", "show", rid), ("archive", "list"), ("who", "消毒"),
+                    ("search", "消毒"), ("index", "rebuild"), ("archive", "export",
+                                                             archive_copy.parent / "包")):
+        gongwen(*command, "-A", archive_copy)  # fails on any traceback
+
+
+@pytest.mark.parametrize("detail", ["'[]'", "'not json'", "'{\"目录\": \"\\ud800\"}'",
+                                    "x'7b7d'"])
+def test_an_audit_entry_of_the_wrong_shape_is_named(archive_copy, detail):
+    sql(archive_copy, "DROP TRIGGER audit_no_update", f"UPDATE audit SET detail={detail} WHERE seq=2",
+        "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+        " BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END")
+    assert "审计日志第 2 条" in messages(verified(archive_copy, expect=1), "chain")
+    gongwen("archive", "log", "-A", archive_copy, expect=0)
+    gongwen("archive", "export", archive_copy.parent / "包", "-A", archive_copy)
+
+
+def test_an_entry_dated_before_the_one_before_it_is_named(archive_copy):
+    count, _ = head_of(archive_copy)
+    sql(archive_copy, "DROP TRIGGER audit_no_update",
+        f"UPDATE audit SET at='2001-01-01T08:00:00+08:00' WHERE seq={count}",
+        "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+        " BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END")
+    rehash_chain(archive_copy)
+    assert "早于上一条" in messages(verified(archive_copy, expect=1), "chain")
+
+
+def test_leftovers_in_tmp_and_foreign_entries_in_the_archive_are_named(archive_copy):
+    tmp = archive_copy / "objects" / "tmp"
+    tmp.mkdir(exist_ok=True)
+    (tmp / "1-stash").write_bytes(b"hidden")  # pid 1 is always alive
+    (tmp / "1-dir").mkdir()
+    (archive_copy / "notes.txt").write_text("x", encoding="utf-8")
+    (archive_copy / "index-9").symlink_to(archive_copy.parent)
+    report = verified(archive_copy, expect=1)
+    assert "1-dir" in messages(report, "incomplete")
+    assert "notes.txt" in messages(report, "extra") and "index-9" in messages(report, "link")
+    obj = an_object(archive_copy)
+    os.link(obj, archive_copy.parent / "outside-hardlink")
+    obj.chmod(0o666)
+    found = messages(verified(archive_copy, expect=1), "mode")
+    assert "可写" in found and "硬链接" in found
+
+
+def test_a_missing_or_emptied_catalog_beside_stored_files_is_refused(archive_copy, tmp_path):
+    (archive_copy / "catalog.sqlite").write_bytes(b"")
+    for command in (("archive", "list"), ("archive", "add", __file__)):
+        ran = gongwen(*command, "-A", archive_copy, expect=1)
+        assert "缺失或为空" in ran.err
+    assert (archive_copy / "catalog.sqlite").stat().st_size == 0
+
+
+def test_lock_files_are_never_followed(archive_copy, tmp_path):
+    target = tmp_path / "created-by-root"
+    (archive_copy / ".objects.lock").unlink(missing_ok=True)
+    (archive_copy / ".objects.lock").symlink_to(target)
+    doc = tmp_path / "通知.txt"
+    doc.write_text("关于做好防暑降温的通知\n请各单位落实。\n", encoding="utf-8")
+    ran = gongwen("archive", "add", doc, "-A", archive_copy, expect=1)
+    assert "锁文件" in ran.err
+    assert not target.exists()
+
+
+def test_arguments_that_are_not_utf8_get_a_message(archive_copy):
+    import subprocess
+
+    from .clirun import GONGWEN, ROOT, assert_no_traceback
+
+    done = subprocess.run([*GONGWEN, "search", b"\xcf\xfb\xb6\xbe", "-A", str(archive_copy)],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert_no_traceback(done.stdout + done.stderr)
+    assert done.returncode == 2 and "UTF-8" in done.stderr
