@@ -20,6 +20,7 @@ from . import audit
 from .catalog import Catalog
 from .extract import ExtractError, extract, media_type
 from .guess import guess
+from .inputs import InputRefused, read_input
 from .overrides import read_sidecar, sidecar_path, stated
 from .records import LABELS, Content, Metadata, Record, StoredFile, default_period
 from .store import ObjectStore, sha256_bytes
@@ -97,9 +98,9 @@ class Archive:
         """Archive one received file (DOCX, PDF, TXT, Markdown). Never raises for a bad file:
         the outcome says what was wrong."""
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            return Outcome(str(path), "failed", message=f"无法读取：{exc.strerror}")
+            data = read_input(path, follow_links=False)
+        except InputRefused as exc:
+            return Outcome(str(path), "failed", message=str(exc))
         sha = sha256_bytes(data)
         existing = self.catalog.find_file(sha)
         if existing:

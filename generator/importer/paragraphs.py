@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archive.extract import ExtractError, body_paragraphs, decode_text, paragraph_text
+from archive.inputs import read_input
 
 from ..dates import read_written_date
 from .markers import read_marker
@@ -42,7 +43,7 @@ class Paragraph:
 def read_paragraphs(path: Path, suffix: str | None = None) -> list[Paragraph]:
     """`suffix` names the file type when the path has none (archived objects)."""
     suffix = (suffix or path.suffix).lower()
-    data = path.read_bytes()
+    data = read_input(path)
     try:
         if suffix == ".docx":
             return _docx(data)
