@@ -4,10 +4,14 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import GongwenError
+
+from . import limits
+from .limits import megabytes
 
 MEDIA_TYPES = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -64,11 +68,41 @@ def decode_text(data: bytes) -> str:
 
 
 def _docx(data: bytes) -> Extracted:
-    import docx
-
-    document = docx.Document(io.BytesIO(data))
+    document = open_docx(data)
     lines = [paragraph_text(p) for p in body_paragraphs(document)]
     return Extracted("\n".join(lines), _docx_pages(data))
+
+
+def open_docx(data: bytes):
+    """The python-docx Document of `data`, once its members' sizes are within the limits."""
+    import docx
+
+    check_docx_sizes(data)
+    return docx.Document(io.BytesIO(data))
+
+
+def check_docx_sizes(data: bytes) -> None:
+    """ExtractError unless every member's declared inflated size, their total and each
+    member's compression ratio are within the limits. Nothing is inflated here, and
+    Python's zipfile (python-docx's reader) never inflates past a declared size."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        members = z.infolist()
+    if len(members) > limits.MAX_DOCX_MEMBERS:
+        raise ExtractError(f"DOCX 含 {len(members)} 个部件，"
+                           f"超过 {limits.MAX_DOCX_MEMBERS} 个的上限，未解压")
+    for info in members:
+        packed = f"解压后 {megabytes(info.file_size)}（压缩后 {megabytes(info.compress_size)}）"
+        if info.file_size > limits.MAX_DOCX_MEMBER_BYTES:
+            raise ExtractError(f"DOCX 中的“{info.filename}”{packed}，超过每个部件 "
+                               f"{megabytes(limits.MAX_DOCX_MEMBER_BYTES)} 的上限，未解压")
+        if (info.file_size > limits.RATIO_FLOOR_BYTES
+                and info.file_size > limits.MAX_DOCX_RATIO * max(info.compress_size, 1)):
+            raise ExtractError(f"DOCX 中的“{info.filename}”{packed}，压缩比超过 "
+                               f"{limits.MAX_DOCX_RATIO}:1 的上限（疑为压缩炸弹），未解压")
+    total = sum(info.file_size for info in members)
+    if total > limits.MAX_DOCX_TOTAL_BYTES:
+        raise ExtractError(f"DOCX 解压后共 {megabytes(total)}，超过 "
+                           f"{megabytes(limits.MAX_DOCX_TOTAL_BYTES)} 的上限，未解压")
 
 
 def body_paragraphs(document):
@@ -91,11 +125,11 @@ def paragraph_text(p) -> str:
 
 
 def _docx_pages(data: bytes) -> int | None:
-    """The page count Word saved in docProps/app.xml, when there is one."""
+    """The page count Word saved in docProps/app.xml, when there is one (read so far only)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            app = z.read("docProps/app.xml").decode("utf-8", "replace")
-    except (KeyError, zipfile.BadZipFile):
+        with zipfile.ZipFile(io.BytesIO(data)) as z, z.open("docProps/app.xml") as f:
+            app = f.read(limits.MAX_APP_XML_BYTES).decode("utf-8", "replace")
+    except (KeyError, zipfile.BadZipFile, zlib.error, EOFError):
         return None
     match = re.search(r"<Pages>(\d+)</Pages>", app)
     return int(match.group(1)) if match else None

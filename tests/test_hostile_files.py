@@ -140,3 +140,107 @@ def test_a_folder_that_cannot_be_walked_is_a_failure_of_that_folder(tmp_path):
     assert [(r.path, r.message) for r in refused] == [
         (str(folder / "坏目录"), f"符号链接指向文件夹以外（{tmp_path / '不存在'}），未跟随，未归档"),
         (str(tmp_path / "无此文件.pdf"), "文件不存在")]
+
+
+# -- 2. DOCX: member sizes checked before anything is inflated
+
+
+def plain_docx() -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    for line in ("关于开展消防检查的通知", "各科室：", "请于月底前完成消防检查。", "某某办公室"):
+        document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def docx_with_member(path: Path, name: str, size: int, chunk: bytes = bytes(1 << 22)) -> Path:
+    """A valid DOCX whose member `name` is `size` bytes of zeros, written compressed a chunk
+    at a time (never held in memory)."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(plain_docx())) as base, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in base.infolist():
+            if info.filename != name:
+                out.writestr(info, base.read(info))
+        with out.open(name, "w", force_zip64=True) as member:
+            for _ in range(size // len(chunk)):
+                member.write(chunk)
+    return path
+
+
+@pytest.fixture(scope="module")
+def zip_bomb(tmp_path_factory) -> Path:
+    """1.5 MB on disk; its docProps/app.xml inflates to 1.5 GB."""
+    path = docx_with_member(tmp_path_factory.mktemp("bomb") / "炸弹.docx", "docProps/app.xml",
+                            3 * GB // 2)
+    assert path.stat().st_size < 2 * 1024 * 1024
+    return path
+
+
+BOMB_REFUSAL = ("DOCX 中的“docProps/app.xml”解压后 1.5 GB（压缩后 1.5 MB），"
+                "超过每个部件 100 MB 的上限，未解压")
+
+
+def test_zip_bomb_is_refused_by_archive_add_in_bounded_memory(tmp_path, zip_bomb):
+    ran = gongwen("archive", "add", zip_bomb, "-A", tmp_path / "arc", expect=1, timeout=TIMEOUT,
+                  preexec_fn=memory_cap())
+    assert f"未归档 {zip_bomb}：{BOMB_REFUSAL}" in ran.err
+
+
+def test_zip_bomb_is_refused_by_check_and_import(tmp_path, zip_bomb):
+    ran = gongwen("check", zip_bomb, expect=2, timeout=TIMEOUT, preexec_fn=memory_cap())
+    assert BOMB_REFUSAL in ran.text
+    ran = gongwen("import", zip_bomb, "-o", tmp_path / "炸弹.yaml", expect=2, timeout=TIMEOUT,
+                  preexec_fn=memory_cap())
+    assert BOMB_REFUSAL in ran.text
+    assert not (tmp_path / "炸弹.yaml").exists()
+
+
+def test_docx_member_over_the_ratio_is_refused(tmp_path):
+    from archive.extract import ExtractError, extract
+
+    path = docx_with_member(tmp_path / "高压缩比.docx", "word/document.xml", 64 * 1024 * 1024)
+    with pytest.raises(ExtractError, match=r"“word/document.xml”解压后 64 MB.*压缩比超过 100:1"):
+        extract(path.name, path.read_bytes())
+
+
+def test_docx_members_over_the_total_are_refused(tmp_path, monkeypatch):
+    from archive import limits
+    from archive.extract import ExtractError, extract
+
+    data = plain_docx()
+    extract("正常.docx", data)  # within every limit
+    monkeypatch.setattr(limits, "MAX_DOCX_TOTAL_BYTES", 500_000)  # the template's parts: ~0.8 MB
+    with pytest.raises(ExtractError, match=r"DOCX 解压后共 0\.8 MB，超过 0\.5 MB 的上限"):
+        extract("正常.docx", data)
+
+
+def docx_with_app_xml(path: Path, app_xml: bytes) -> Path:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(plain_docx())) as base, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in base.infolist():
+            if info.filename != "docProps/app.xml":
+                out.writestr(info, base.read(info))
+        out.writestr("docProps/app.xml", app_xml, compress_type=zipfile.ZIP_STORED)
+    return path
+
+
+def test_app_xml_is_read_only_as_far_as_the_limit(tmp_path):
+    from archive.extract import extract
+
+    near = docx_with_app_xml(tmp_path / "近.docx", b"<Properties><Pages>7</Pages></Properties>")
+    assert extract(near.name, near.read_bytes()).pages == 7
+    # <Pages> after the first megabyte is never read
+    far = docx_with_app_xml(tmp_path / "远.docx",
+                            b"<Properties>" + b" " * (1024 * 1024) + b"<Pages>7</Pages>")
+    assert extract(far.name, far.read_bytes()).pages is None

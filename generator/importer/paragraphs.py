@@ -12,7 +12,8 @@ import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.extract import ExtractError, body_paragraphs, decode_text, paragraph_text
+from archive.extract import (ExtractError, body_paragraphs, decode_text, open_docx,
+                             paragraph_text)
 from archive.inputs import read_input
 
 from ..dates import read_written_date
@@ -64,9 +65,7 @@ def _txt(text: str) -> list[Paragraph]:
 
 
 def _docx(data: bytes) -> list[Paragraph]:
-    import docx
-
-    document = docx.Document(io.BytesIO(data))
+    document = open_docx(data)
     out = []
     for number, p in enumerate(body_paragraphs(document), start=1):
         text = paragraph_text(p).replace("\t", "　").strip()
