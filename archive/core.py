@@ -115,7 +115,8 @@ class Archive:
         content = guess(extracted.text, fallback_title=path.stem)
         content.pages = extracted.pages
         content.metadata = content.metadata.merged(stated).merged(overrides or Metadata())
-        if not extracted.text.strip():
+        content.warnings += extracted.notes
+        if not extracted.text.strip() and not extracted.notes:
             content.warnings.append("未提取到文字（可能是扫描件），只能按元数据检索")
         main = StoredFile("original", sha, len(data), path.name, media_type(path))
         return self.add(Incoming([(main, data)], content, "received", str(path)), supersedes)

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import zipfile
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from generator.errors import GongwenError
 
@@ -33,6 +36,7 @@ class ExtractError(GongwenError):
 class Extracted:
     text: str
     pages: int | None
+    notes: tuple[str, ...] = ()  # what a person should know (an encrypted PDF)
 
 
 def media_type(path: Path) -> str:
@@ -135,12 +139,70 @@ def _docx_pages(data: bytes) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _pdf(data: bytes) -> Extracted:
-    import pdfplumber
+ENCRYPTED_NOTE = "PDF 已加密（需要密码才能打开）：原件照样归档，未提取文字，只能按元数据检索"
 
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        pages = [page.extract_text() or "" for page in pdf.pages]
+
+def _pdf(data: bytes) -> Extracted:
+    try:
+        with open_pdf(data) as pdf:
+            pages = [page.extract_text() or "" for page in pdf.pages()]
+    except PdfEncrypted:
+        return Extracted("", None, notes=(ENCRYPTED_NOTE,))
     return Extracted("\n".join(pages), len(pages))
+
+
+class PdfEncrypted(ExtractError):
+    """A PDF that cannot be read without its password."""
+
+
+@dataclass
+class OpenPdf:
+    """A PDF of at most MAX_PDF_PAGES pages, read a page at a time."""
+
+    pdf: object  # pdfplumber.PDF
+    page_objects: list  # pdfminer PDFPage, in order
+
+    @property
+    def count(self) -> int:
+        return len(self.page_objects)
+
+    def pages(self):
+        """Each pdfplumber page in order; what it parsed is released once the next is asked
+        for (pdfplumber's own pdf.pages keeps every page's characters until the end)."""
+        from pdfplumber.page import Page
+
+        doctop = 0
+        for number, page_object in enumerate(self.page_objects, start=1):
+            page = Page(self.pdf, page_object, page_number=number, initial_doctop=doctop)
+            try:
+                yield page
+            finally:
+                page.close()
+            doctop += page.height
+
+
+@contextmanager
+def open_pdf(data: bytes) -> Iterator[OpenPdf]:
+    """`data` as a PDF: PdfEncrypted when it needs a password, ExtractError over
+    MAX_PDF_PAGES pages (counted from the page tree before any page is parsed)."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError
+    from pdfminer.pdfpage import PDFPage
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except PdfminerException as exc:
+        if exc.args and isinstance(exc.args[0], PDFEncryptionError):
+            raise PdfEncrypted("PDF 已加密，需要密码才能打开，无法读取其中的文字") from None
+        raise
+    page_objects = list(itertools.islice(PDFPage.create_pages(pdf.doc), limits.MAX_PDF_PAGES + 1))
+    if len(page_objects) > limits.MAX_PDF_PAGES:
+        raise ExtractError(f"PDF 超过 {limits.MAX_PDF_PAGES} 页的上限，未读取")
+    try:
+        yield OpenPdf(pdf, page_objects)
+    finally:
+        pdf.flush_cache()  # not pdf.close(): that builds pdfplumber's list of every page
 
 
 def pdf_pages(path: Path) -> int:

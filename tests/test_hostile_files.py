@@ -244,3 +244,145 @@ def test_app_xml_is_read_only_as_far_as_the_limit(tmp_path):
     far = docx_with_app_xml(tmp_path / "远.docx",
                             b"<Properties>" + b" " * (1024 * 1024) + b"<Pages>7</Pages>")
     assert extract(far.name, far.read_bytes()).pages is None
+
+
+# -- 3. PDF: a page limit, a page at a time, encrypted files kept as they are
+
+_PAD = bytes.fromhex("28bf4e5e4e758a4164004e56fffa01082e2e00b6d0683e802f0ca9fe6453697a")
+
+
+def _rc4(key: bytes, data: bytes) -> bytes:
+    s, j = list(range(256)), 0
+    for i in range(256):
+        j = (j + s[i] + key[i % len(key)]) % 256
+        s[i], s[j] = s[j], s[i]
+    out, i, j = bytearray(), 0, 0
+    for byte in data:
+        i = (i + 1) % 256
+        j = (j + s[i]) % 256
+        s[i], s[j] = s[j], s[i]
+        out.append(byte ^ s[(s[i] + s[j]) % 256])
+    return bytes(out)
+
+
+class _Rc4Security:
+    """The PDF standard security handler, revision 2 (40-bit RC4), as PDF 1.7 §7.6.3 says."""
+
+    def __init__(self, user: bytes, owner: bytes, file_id: bytes, permissions: int = -44):
+        import hashlib
+
+        self.file_id, self.permissions = file_id, permissions
+        self.owner_entry = _rc4(hashlib.md5((owner + _PAD)[:32]).digest()[:5], (user + _PAD)[:32])
+        self.key = hashlib.md5((user + _PAD)[:32] + self.owner_entry
+                               + permissions.to_bytes(4, "little", signed=True)
+                               + file_id).digest()[:5]
+        self.user_entry = _rc4(self.key, _PAD)
+
+    def encrypt(self, number: int, data: bytes) -> bytes:
+        import hashlib
+
+        key = hashlib.md5(self.key + number.to_bytes(3, "little") + b"\0\0").digest()[:10]
+        return _rc4(key, data)
+
+    def dictionary(self) -> bytes:
+        return (b"<< /Filter /Standard /V 1 /R 2 /O <%s> /U <%s> /P %d >>"
+                % (self.owner_entry.hex().encode(), self.user_entry.hex().encode(),
+                   self.permissions))
+
+
+def write_plain_pdf(path: Path, pages: int, password: bytes | None = None) -> Path:
+    """A minimal PDF written by hand: `pages` A4 pages, each with one line of text; with a
+    password, encrypted as Acrobat's "require a password to open" does."""
+    file_id = bytes(range(16))
+    security = _Rc4Security(password, b"owner-" + password, file_id) if password else None
+    kids = " ".join(f"{4 + 2 * n} 0 R" for n in range(pages))
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    for n in range(pages):
+        number = 5 + 2 * n
+        stream = f"BT /F1 14 Tf 72 760 Td (Notice page {n + 1}) Tj ET".encode()
+        if security:
+            stream = security.encrypt(number, stream)
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+                       b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % number)
+        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
+    if security:
+        objects.append(security.dictionary())
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    encrypt = b" /Encrypt %d 0 R" % len(objects) if security else b""
+    out += (b"trailer\n<< /Size %d /Root 1 0 R /ID [<%s> <%s>]%s >>\nstartxref\n%d\n%%%%EOF\n"
+            % (len(objects) + 1, file_id.hex().encode(), file_id.hex().encode(), encrypt, xref))
+    path.write_bytes(bytes(out))
+    return path
+
+
+def test_the_hand_written_pdfs_read_as_written(tmp_path):
+    import pdfplumber
+
+    with pdfplumber.open(write_plain_pdf(tmp_path / "三页.pdf", 3)) as pdf:
+        assert [p.extract_text() for p in pdf.pages] == [f"Notice page {n}" for n in (1, 2, 3)]
+    # the encrypted one opens with its password, and only with it
+    with pdfplumber.open(write_plain_pdf(tmp_path / "加密.pdf", 2, b"mima"), password="mima") as pdf:
+        assert [p.extract_text() for p in pdf.pages] == ["Notice page 1", "Notice page 2"]
+
+
+def test_pdf_over_the_page_limit_is_refused_with_the_limit_named(tmp_path):
+    from archive.limits import MAX_PDF_PAGES
+
+    assert MAX_PDF_PAGES == 1000
+    big = write_plain_pdf(tmp_path / "超长.pdf", MAX_PDF_PAGES + 1)
+    refusal = "PDF 超过 1000 页的上限，未读取"
+    ran = gongwen("archive", "add", big, "-A", tmp_path / "arc", expect=1, timeout=TIMEOUT)
+    assert f"未归档 {big}：{refusal}" in ran.err
+    assert refusal in gongwen("check", big, expect=2, timeout=TIMEOUT).text
+    assert refusal in gongwen("import", big, "-o", tmp_path / "x.yaml", expect=2,
+                              timeout=TIMEOUT).text
+
+
+def test_pdf_at_the_page_limit_is_archived_and_checked_in_bounded_memory(tmp_path):
+    pdf = write_plain_pdf(tmp_path / "一千页.pdf", 1000)
+    archive = tmp_path / "arc"
+    ran = gongwen("archive", "add", pdf, "-A", archive, expect=0, timeout=600,
+                  preexec_fn=memory_cap(GB))
+    assert "新归档 1 份" in ran.out
+    shown = json.loads(gongwen("archive", "show", "1", "--json", "-A", archive, expect=0).out)
+    assert shown["pages"] == 1000
+    gongwen("check", pdf, timeout=600, preexec_fn=memory_cap(GB))  # findings, not a refusal
+
+
+def test_pages_are_released_as_they_are_read(tmp_path):
+    from archive.extract import open_pdf
+
+    data = write_plain_pdf(tmp_path / "五页.pdf", 5).read_bytes()
+    seen = []
+    with open_pdf(data) as pdf:
+        assert pdf.count == 5
+        for page in pdf.pages():
+            assert page.extract_text() == f"Notice page {page.page_number}"
+            assert hasattr(page, "_objects")  # parsed, held while this page is in use
+            seen.append(page)
+            assert all(not hasattr(p, "_objects") for p in seen[:-1])  # earlier ones flushed
+    assert not hasattr(seen[-1], "_objects")
+
+
+def test_encrypted_pdf_is_archived_as_it_is_with_a_note(tmp_path):
+    locked = write_plain_pdf(tmp_path / "加密文件.pdf", 2, b"mima")
+    archive = tmp_path / "arc"
+    ran = gongwen("archive", "add", locked, "-A", archive, expect=0, timeout=TIMEOUT)
+    assert f"注意 {locked}：PDF 已加密（需要密码才能打开）：原件照样归档，未提取文字" in ran.err
+    assert "损坏" not in ran.text and "扫描件" not in ran.text
+    shown = json.loads(gongwen("archive", "show", "1", "--json", "-A", archive, expect=0).out)
+    stored = shown["files"][0]
+    assert stored["name"] == "加密文件.pdf" and stored["size"] == locked.stat().st_size
+    import hashlib
+
+    assert stored["sha256"] == hashlib.sha256(locked.read_bytes()).hexdigest()
+    ran = gongwen("check", locked, expect=2, timeout=TIMEOUT)
+    assert "PDF 已加密，需要密码才能打开" in ran.text

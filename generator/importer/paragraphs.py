@@ -6,14 +6,13 @@ before it. TXT gives one paragraph per line, as web pages and "save as text" do.
 """
 from __future__ import annotations
 
-import io
 import re
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
 from archive.extract import (ExtractError, body_paragraphs, decode_text, open_docx,
-                             paragraph_text)
+                             open_pdf, paragraph_text)
 from archive.inputs import read_input
 
 from ..dates import read_written_date
@@ -93,11 +92,9 @@ class _Line:
 
 
 def _pdf(data: bytes) -> list[Paragraph]:
-    import pdfplumber
-
     lines: list[_Line] = []
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        for page_no, page in enumerate(pdf.pages, start=1):
+    with open_pdf(data) as pdf:
+        for page_no, page in enumerate(pdf.pages(), start=1):
             for n, line in enumerate(page.extract_text_lines(), start=1):
                 if _PAGE_NUMBER.match(line["text"]):
                     continue
