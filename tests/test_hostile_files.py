@@ -386,3 +386,122 @@ def test_encrypted_pdf_is_archived_as_it_is_with_a_note(tmp_path):
     assert stored["sha256"] == hashlib.sha256(locked.read_bytes()).hexdigest()
     ran = gongwen("check", locked, expect=2, timeout=TIMEOUT)
     assert "PDF 已加密，需要密码才能打开" in ran.text
+
+
+# -- 4. export: names confined to the package, CSV cells inert, SHA256SUMS for every name
+
+
+def test_org_with_path_parts_is_refused_at_input(tmp_path):
+    report = notice(tmp_path / "报告.txt")
+    (tmp_path / "报告.txt.yaml").write_text("机构: ../../..\n", encoding="utf-8")
+    archive = tmp_path / "arc"
+    ran = gongwen("archive", "add", report, "-A", archive, expect=1)
+    assert ("机构（问题）代码只能由汉字、英文字母和数字组成（如 BGS、办公室），"
+            "“../../..”中有 “.”、“/”") in ran.err
+    ran = gongwen("archive", "add", report, "--org", "A/B", "-A", archive, expect=2)
+    assert "“A/B”中有 “/”" in ran.err
+    assert not (archive / "catalog.sqlite").exists() or titles(archive) == []
+    (tmp_path / "报告.txt.yaml").unlink()
+    gongwen("archive", "add", report, "--org", "BGS", "-A", archive, expect=0)
+    ran = gongwen("archive", "edit", "1", "机构=办公室/..", "-A", archive, expect=2)
+    assert "“办公室/..”中有 “/”、“.”" in ran.err
+
+
+def archived(tmp_path: Path, names: list[str], *flags: str) -> Path:
+    folder = tmp_path / "收文"
+    folder.mkdir()
+    for n, name in enumerate(names):
+        notice(folder / name, f"关于第{n + 1}项工作的通知")
+    archive = tmp_path / "arc"
+    gongwen("archive", "add", folder, *flags, "-A", archive, expect=0)
+    return archive
+
+
+def package_files(package: Path) -> set[str]:
+    return {p.relative_to(package).as_posix() for p in package.rglob("*") if p.is_file()}
+
+
+def test_export_stays_inside_the_package_whatever_the_catalog_says(tmp_path):
+    archive = archived(tmp_path, ["甲.txt", "乙.txt"])
+    conn = sqlite3.connect(archive / "catalog.sqlite")  # an archive from before the input check
+    with conn:
+        conn.execute("UPDATE records SET archival_code='../../../逃逸', org='../..' WHERE id=1")
+        conn.execute("UPDATE files SET name='../../外面.txt' WHERE record_id=2")
+    conn.close()
+    package = tmp_path / "深" / "包"
+    before = {p for p in tmp_path.rglob("*")}
+    gongwen("archive", "export", package, "-A", archive, expect=0)
+    made = {p for p in tmp_path.rglob("*")} - before
+    assert all(p == package or p == package.parent or p.is_relative_to(package) for p in made)
+    files = package_files(package)
+    assert "files/.._.._.._逃逸/乙.txt" in files or "files/.._.._.._逃逸/甲.txt" in files
+    assert any(f.endswith("/.._.._外面.txt") for f in files)
+    assert gongwen_sha256sum(package).returncode == 0
+
+
+def gongwen_sha256sum(package: Path):
+    import subprocess
+
+    return subprocess.run(["sha256sum", "--strict", "-c", "SHA256SUMS"], cwd=package,
+                          capture_output=True, text=True, timeout=TIMEOUT)
+
+
+def test_sha256sum_checks_names_with_a_newline_or_backslash(tmp_path):
+    names = ["换\n行.txt", "反\\斜杠.txt", "回\r车.txt", "普通.txt"]
+    archive = archived(tmp_path, names)
+    package = tmp_path / "包"
+    gongwen("archive", "export", package, "-A", archive, expect=0)
+    code = json.loads(gongwen("archive", "show", "1", "--json", "-A", archive).out)["archival_code"]
+    assert (package / "files" / code).is_dir()
+    assert {p.name for p in (package / "files").rglob("*.txt")} == set(names)
+    sums = (package / "SHA256SUMS").read_text(encoding="utf-8")
+    assert "\\n行.txt" in sums and "反\\\\斜杠.txt" in sums
+    checked = gongwen_sha256sum(package)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert checked.stdout.count(": OK") == len(names) + 3
+
+
+def test_csv_cells_that_would_be_formulas_are_quoted(tmp_path):
+    import csv
+
+    archive = archived(tmp_path, ["甲.txt"], "--title", "=HYPERLINK(\"http://x\")",
+                       "--docno", "+86发〔2020〕1号", "--note", "@SUM(A1)", "--unit", "-某局")
+    package = tmp_path / "包"
+    gongwen("archive", "export", package, "-A", archive, expect=0)
+    with open(package / "归档文件目录.csv", encoding="utf-8-sig", newline="") as f:
+        row = next(csv.DictReader(f))
+    assert row["题名"] == "'=HYPERLINK(\"http://x\")"
+    assert (row["文号"], row["备注"], row["责任者"]) == ("'+86发〔2020〕1号", "'@SUM(A1)", "'-某局")
+    assert row["档号"].startswith("Z001-")  # ordinary cells untouched
+    manifest = json.loads((package / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["records"][0]["题名"] == "=HYPERLINK(\"http://x\")"  # JSON keeps the value
+
+
+def _object_of(archive: Path, record_id: int) -> Path:
+    sha = json.loads(gongwen("archive", "show", str(record_id), "--json", "-A", archive).out
+                     )["files"][0]["sha256"]
+    return archive / "objects" / sha[:2] / sha
+
+
+@pytest.mark.parametrize("damage, said", [
+    ("missing", "对象文件缺失"), ("link", "对象文件被替换为符号链接"), ("changed", "对象内容与登记的 SHA-256 不符")])
+def test_a_bad_object_fails_the_export_and_leaves_nothing(tmp_path, damage, said):
+    archive = archived(tmp_path, ["甲.txt", "乙.txt"])
+    target = _object_of(archive, 2)
+    target.parent.chmod(0o755)
+    target.chmod(0o644)
+    if damage == "missing":
+        target.unlink()
+    elif damage == "link":
+        target.unlink()
+        target.symlink_to(notice(tmp_path / "别的.txt"))
+    else:
+        target.write_bytes(target.read_bytes() + b"x")
+    shown = json.loads(gongwen("archive", "show", "2", "--json", "-A", archive).out)
+    code, name = shown["archival_code"], shown["files"][0]["name"]
+    out = tmp_path / "导出"
+    package = out / "包"
+    ran = gongwen("archive", "export", package, "-A", archive, expect=1)
+    assert f"记录 2（档号 {code}）的文件“{name}”无法导出：{said}" in ran.err
+    assert "未写出归档包" in ran.err
+    assert not out.exists()  # no package, no temporary folder, not even the parent it made
