@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import logging
 import re
 import zipfile
 import zlib
@@ -55,8 +56,13 @@ def extract(name: str, data: bytes) -> Extracted:
     except ExtractError:
         raise
     except Exception as exc:  # third-party readers raise anything on damaged files
-        raise ExtractError(f"文件已损坏或格式不符，无法读取（{type(exc).__name__}）") from exc
+        raise damaged(exc) from exc
     raise ExtractError(f"不支持的文件类型“{suffix or '无扩展名'}”；可归档 DOCX、PDF、TXT、Markdown")
+
+
+def damaged(exc: Exception) -> ExtractError:
+    """What a reader says when a third-party parser failed on the file."""
+    return ExtractError(f"文件已损坏或格式不符，无法读取（{type(exc).__name__}）")
 
 
 def decode_text(data: bytes) -> str:
@@ -190,6 +196,7 @@ def open_pdf(data: bytes) -> Iterator[OpenPdf]:
     from pdfminer.pdfpage import PDFPage
     from pdfplumber.utils.exceptions import PdfminerException
 
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its English warnings on damage
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except PdfminerException as exc:

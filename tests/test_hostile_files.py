@@ -505,3 +505,111 @@ def test_a_bad_object_fails_the_export_and_leaves_nothing(tmp_path, damage, said
     assert f"记录 2（档号 {code}）的文件“{name}”无法导出：{said}" in ran.err
     assert "未写出归档包" in ran.err
     assert not out.exists()  # no package, no temporary folder, not even the parent it made
+
+
+# -- 5. the readers on random and mutated files: only our errors, in bounded time and memory
+
+
+def run_bounded(test, extra_memory: int = GB, seconds: float = 240) -> None:
+    """Run `test` in a forked child that may map only `extra_memory` more than this process
+    and must finish within `seconds`; fail with the child's traceback if it raised."""
+    import multiprocessing
+    import traceback
+
+    with open("/proc/self/status") as f:
+        mapped = next(int(l.split()[1]) * 1024 for l in f if l.startswith("VmSize:"))
+    context = multiprocessing.get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+
+    def child() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (mapped + extra_memory, mapped + extra_memory))
+        try:
+            test()
+            writer.send("")
+        except BaseException:  # report everything, MemoryError included
+            writer.send(traceback.format_exc())
+
+    process = context.Process(target=child)
+    process.start()
+    process.join(seconds)
+    if process.is_alive():
+        process.kill()
+        process.join()
+        pytest.fail(f"the readers took over {seconds} s")
+    outcome = reader.recv() if reader.poll() else f"the child died (exit {process.exitcode})"
+    assert outcome == "", outcome
+
+
+def read_every_way(folder: Path, name: str, data: bytes) -> None:
+    """archive add's reader, the importer's, and check (which must always give a report)."""
+    from archive.extract import extract
+    from generator.check.run import check_file
+    from generator.errors import GongwenError
+    from generator.importer.paragraphs import read_paragraphs
+
+    path = folder / name
+    path.write_bytes(data)
+    for read in (lambda: extract(name, data), lambda: read_paragraphs(path)):
+        try:
+            read()
+        except GongwenError as exc:
+            assert str(exc)  # a message to show
+    report = check_file(path)
+    assert report.unreadable or report.findings is not None
+
+
+def mutated(seed: bytes):
+    from hypothesis import strategies as st
+
+    flips = st.lists(st.tuples(st.integers(0, len(seed) - 1), st.integers(1, 255)), max_size=12)
+    cut = st.one_of(st.none(), st.integers(0, len(seed)))
+
+    @st.composite
+    def build(draw) -> bytes:
+        data = bytearray(seed)
+        for at, xor in draw(flips):
+            data[at] ^= xor
+        end = draw(cut)
+        return bytes(data if end is None else data[:end])
+    return build()
+
+
+def fuzz(strategy, suffixes: tuple[str, ...], examples: int) -> None:
+    import tempfile
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=examples, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(data=strategy, suffix=st.sampled_from(suffixes))
+    def readers_refuse_cleanly(data: bytes, suffix: str) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            read_every_way(Path(folder), "收文" + suffix, data)
+
+    run_bounded(readers_refuse_cleanly)
+
+
+def test_random_bytes_as_any_file_type():
+    from hypothesis import strategies as st
+
+    fuzz(st.binary(max_size=2048), (".docx", ".pdf", ".txt", ".md"), examples=80)
+
+
+def test_mutated_docx():
+    fuzz(mutated(plain_docx()), (".docx",), examples=40)
+
+
+def test_mutated_pdf(tmp_path):
+    fuzz(mutated(write_plain_pdf(tmp_path / "种子.pdf", 2).read_bytes()), (".pdf",), examples=80)
+
+
+def test_mutated_weasyprint_pdf(tmp_path):
+    from .received import write_pdf
+
+    fuzz(mutated(write_pdf(tmp_path / "种子.pdf").read_bytes()), (".pdf",), examples=30)
+
+
+def test_mutated_text():
+    seed = "关于做好防汛工作的通知\n各村：\n一、加强值守。\n（责任领导：张某　责任人：李某）\n".encode("gbk")
+    fuzz(mutated(seed), (".txt",), examples=60)

@@ -71,11 +71,23 @@ class Page:
 def read_pages(path: Path) -> tuple[list[Page], dict[str, bool]]:
     """Every page's lines and red rules, and the fonts, a page at a time (the input limits
     and the page limit of archive.extract.open_pdf apply)."""
-    from archive.extract import open_pdf
+    from archive.extract import ExtractError, damaged
     from archive.inputs import read_input
 
+    data = read_input(path)
+    try:
+        return _read_pages(data)
+    except ExtractError:
+        raise
+    except Exception as exc:  # pdfminer raises anything on damaged files
+        raise damaged(exc) from exc
+
+
+def _read_pages(data: bytes) -> tuple[list[Page], dict[str, bool]]:
+    from archive.extract import open_pdf
+
     pages, fonts = [], {}
-    with open_pdf(read_input(path)) as pdf:
+    with open_pdf(data) as pdf:
         for number, page in enumerate(pdf.pages(), start=1):
             lines = [Line(number, n, line["text"], line["x0"] * MM_PER_PT, line["x1"] * MM_PER_PT,
                           line["top"] * MM_PER_PT, line["bottom"] * MM_PER_PT,
@@ -120,6 +132,8 @@ def page_fonts(page) -> dict[str, bool]:
     resources = resolve1(page.page_obj.resources) or {}
     for ref in (resolve1(resources.get("Font")) or {}).values():
         font = resolve1(ref)
+        if not isinstance(font, dict):  # a damaged font entry: no font to report
+            continue
         name = str(resolve1(font.get("BaseFont"))).strip("/'")
         if font.get("Subtype") and str(font.get("Subtype")).strip("/'") == "Type3":
             found[name] = True  # drawn with PDF operators: nothing to embed
@@ -280,7 +294,8 @@ def _cells(line: Line) -> int:
     chars = [c for c in line.chars if c["text"].strip()]
     if chars and chars[-1]["text"] in _HANGING and chars[-1]["x1"] * MM_PER_PT > RIGHT + 0.5:
         chars = chars[:-1]  # punctuation hung past the edge takes no cell
-    return round(sum(1.0 if ord(c["text"]) >= 0x2E80 else 0.5 for c in chars))
+    # a glyph may stand for several characters (a ligature, a damaged ToUnicode map)
+    return round(sum(1.0 if ord(ch) >= 0x2E80 else 0.5 for c in chars for ch in c["text"]))
 
 
 def _page_numbers(pages: list[Page], display: str) -> list[Finding]:

@@ -11,7 +11,7 @@ import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.extract import (ExtractError, body_paragraphs, decode_text, open_docx,
+from archive.extract import (ExtractError, body_paragraphs, damaged, decode_text, open_docx,
                              open_pdf, paragraph_text)
 from archive.inputs import read_input
 
@@ -54,7 +54,7 @@ def read_paragraphs(path: Path, suffix: str | None = None) -> list[Paragraph]:
     except ExtractError:
         raise
     except Exception as exc:  # third-party readers raise anything on damaged files
-        raise ExtractError(f"文件已损坏或格式不符，无法读取（{type(exc).__name__}）") from exc
+        raise damaged(exc) from exc
     raise ExtractError(f"不支持的文件类型“{suffix}”；可导入 DOCX、PDF、TXT")
 
 
