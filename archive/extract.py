@@ -8,6 +8,7 @@ import re
 import zipfile
 import zlib
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -61,7 +62,11 @@ def extract(name: str, data: bytes) -> Extracted:
 
 
 def damaged(exc: Exception) -> ExtractError:
-    """What a reader says when a third-party parser failed on the file."""
+    """What a reader says when a third-party parser failed on the file; our own refusal
+    when the parser only wrapped it (pdfplumber wraps whatever pdfminer raised)."""
+    inner = exc.args[0] if exc.args else None
+    if isinstance(inner, ExtractError):
+        return inner
     return ExtractError(f"文件已损坏或格式不符，无法读取（{type(exc).__name__}）")
 
 
@@ -197,19 +202,109 @@ def open_pdf(data: bytes) -> Iterator[OpenPdf]:
     from pdfplumber.utils.exceptions import PdfminerException
 
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its English warnings on damage
+    _budget_pdfminer_inflation()
+    budget = _INFLATE_BUDGET.set([limits.MAX_PDF_INFLATED_BYTES])
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-    except PdfminerException as exc:
-        if exc.args and isinstance(exc.args[0], PDFEncryptionError):
-            raise PdfEncrypted("PDF 已加密，需要密码才能打开，无法读取其中的文字") from None
-        raise
-    page_objects = list(itertools.islice(PDFPage.create_pages(pdf.doc), limits.MAX_PDF_PAGES + 1))
-    if len(page_objects) > limits.MAX_PDF_PAGES:
-        raise ExtractError(f"PDF 超过 {limits.MAX_PDF_PAGES} 页的上限，未读取")
-    try:
-        yield OpenPdf(pdf, page_objects)
+        try:
+            pdf = pdfplumber.open(io.BytesIO(data))
+        except PdfminerException as exc:
+            if exc.args and isinstance(exc.args[0], PDFEncryptionError):
+                raise PdfEncrypted("PDF 已加密，需要密码才能打开，无法读取其中的文字") from None
+            raise damaged(exc) from None
+        page_objects = list(itertools.islice(PDFPage.create_pages(pdf.doc),
+                                             limits.MAX_PDF_PAGES + 1))
+        if len(page_objects) > limits.MAX_PDF_PAGES:
+            raise ExtractError(f"PDF 超过 {limits.MAX_PDF_PAGES} 页的上限，未读取")
+        try:
+            yield OpenPdf(pdf, page_objects)
+        finally:
+            pdf.flush_cache()  # not pdf.close(): that builds pdfplumber's list of every page
     finally:
-        pdf.flush_cache()  # not pdf.close(): that builds pdfplumber's list of every page
+        _INFLATE_BUDGET.reset(budget)
+
+
+# pdfminer inflates every stream whole (zlib.decompress, its own byte-at-a-time retry on a
+# damaged one, LZW), however large: a few megabytes of zeros become gigabytes. While
+# open_pdf reads a file, those calls draw on one budget of MAX_PDF_INFLATED_BYTES and stop
+# when it is spent; outside open_pdf they behave as pdfminer's own.
+_INFLATE_BUDGET: ContextVar[list[int] | None] = ContextVar("pdf_inflate_budget", default=None)
+
+
+def _spend(budget: list[int], size: int) -> None:
+    budget[0] -= size
+    if budget[0] < 0:
+        raise ExtractError(f"PDF 中压缩的内容解压后超过 {megabytes(limits.MAX_PDF_INFLATED_BYTES)} "
+                           f"的上限（疑为压缩炸弹），未读取")
+
+
+class _BudgetedZlib:
+    """zlib as pdfminer.pdftypes sees it: decompress() draws on the budget."""
+
+    error = zlib.error
+
+    def __getattr__(self, name: str):
+        return getattr(zlib, name)
+
+    @staticmethod
+    def decompress(data: bytes, *args, **kwargs) -> bytes:
+        budget = _INFLATE_BUDGET.get()
+        if budget is None:
+            return zlib.decompress(data, *args, **kwargs)
+        inflater = zlib.decompressobj()
+        out = inflater.decompress(data, budget[0] + 1)
+        _spend(budget, len(out))
+        if not inflater.eof:
+            raise zlib.error("incomplete or truncated stream")  # as zlib.decompress says
+        return out
+
+
+def _inflate_damaged(data: bytes) -> bytes:
+    """pdfminer's decompress_corrupted (inflate what can be, past a bad checksum at the end),
+    in linear time and on the budget: a block at a time, the failing block again a byte at
+    a time to keep what came before the error."""
+    budget = _INFLATE_BUDGET.get()
+    inflater, out = zlib.decompressobj(), bytearray()
+
+    def take(piece: bytes) -> None:
+        if budget is not None:
+            _spend(budget, len(piece))
+        out.extend(piece)
+
+    for start in range(0, len(data), 4096):
+        saved = inflater.copy()
+        try:
+            take(inflater.decompress(data[start:start + 4096]))
+            continue
+        except zlib.error:
+            inflater = saved
+        for at in range(start, min(start + 4096, len(data))):
+            try:
+                take(inflater.decompress(data[at:at + 1]))
+            except zlib.error:
+                if at < len(data) - 3:  # not in the checksum: damaged, as pdfminer says
+                    raise
+                return bytes(out)
+    return bytes(out)
+
+
+def _lzw_decode(data: bytes) -> bytes:
+    from pdfminer.lzw import LZWDecoder
+
+    budget = _INFLATE_BUDGET.get()
+    out = bytearray()
+    for piece in LZWDecoder(io.BytesIO(data)).run():
+        if budget is not None:
+            _spend(budget, len(piece))
+        out += piece
+    return bytes(out)
+
+
+def _budget_pdfminer_inflation() -> None:
+    from pdfminer import pdftypes
+
+    pdftypes.zlib = _BudgetedZlib()
+    pdftypes.decompress_corrupted = _inflate_damaged
+    pdftypes.lzwdecode = _lzw_decode
 
 
 def pdf_pages(path: Path) -> int:

@@ -19,6 +19,7 @@ RATIO_FLOOR_BYTES = 1 * MB  # a small XML part may compress better than 100:1
 MAX_APP_XML_BYTES = 1 * MB  # docProps/app.xml is read this far for <Pages>
 
 MAX_PDF_PAGES = 1_000  # a PDF over this is refused; under it pages are read one at a time
+MAX_PDF_INFLATED_BYTES = 256 * MB  # all the streams pdfminer inflates while reading one PDF
 
 
 def megabytes(size: int) -> str:

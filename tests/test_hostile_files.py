@@ -290,9 +290,11 @@ class _Rc4Security:
                    self.permissions))
 
 
-def write_plain_pdf(path: Path, pages: int, password: bytes | None = None) -> Path:
+def write_plain_pdf(path: Path, pages: int, password: bytes | None = None,
+                    encode=None) -> Path:
     """A minimal PDF written by hand: `pages` A4 pages, each with one line of text; with a
-    password, encrypted as Acrobat's "require a password to open" does."""
+    password, encrypted as Acrobat's "require a password to open" does; `encode` turns a
+    page's content stream into (filter entries, stored bytes)."""
     file_id = bytes(range(16))
     security = _Rc4Security(password, b"owner-" + password, file_id) if password else None
     kids = " ".join(f"{4 + 2 * n} 0 R" for n in range(pages))
@@ -301,12 +303,15 @@ def write_plain_pdf(path: Path, pages: int, password: bytes | None = None) -> Pa
                b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
     for n in range(pages):
         number = 5 + 2 * n
-        stream = f"BT /F1 14 Tf 72 760 Td (Notice page {n + 1}) Tj ET".encode()
+        stream, entries = f"BT /F1 14 Tf 72 760 Td (Notice page {n + 1}) Tj ET".encode(), b""
+        if encode:
+            entries, stream = encode(stream)
         if security:
             stream = security.encrypt(number, stream)
         objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
                        b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % number)
-        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
+        objects.append(b"<< /Length %d %s >>\nstream\n%s\nendstream"
+                       % (len(stream), entries, stream))
     if security:
         objects.append(security.dictionary())
     out, offsets = bytearray(b"%PDF-1.4\n"), []
@@ -370,6 +375,46 @@ def test_pages_are_released_as_they_are_read(tmp_path):
             seen.append(page)
             assert all(not hasattr(p, "_objects") for p in seen[:-1])  # earlier ones flushed
     assert not hasattr(seen[-1], "_objects")
+
+
+def flate_bomb(stream: bytes, size: int = 400 * 1024 * 1024) -> tuple[bytes, bytes]:
+    """The page's text followed by `size` bytes of NUL (PDF white space), deflated a chunk
+    at a time: about 0.4 MB that pdfminer would inflate whole."""
+    import zlib
+
+    deflater, chunk = zlib.compressobj(6), bytes(1 << 22)
+    out = [deflater.compress(stream)]
+    out += [deflater.compress(chunk) for _ in range(size // len(chunk))]
+    return b"/Filter /FlateDecode", b"".join(out) + deflater.flush()
+
+
+def test_pdf_flate_bomb_is_refused_in_bounded_memory(tmp_path):
+    bomb = write_plain_pdf(tmp_path / "压缩炸弹.pdf", 1, encode=flate_bomb)
+    assert bomb.stat().st_size < 1024 * 1024
+    refusal = "PDF 中压缩的内容解压后超过 256 MB 的上限（疑为压缩炸弹），未读取"
+    ran = gongwen("archive", "add", bomb, "-A", tmp_path / "arc", expect=1, timeout=TIMEOUT,
+                  preexec_fn=memory_cap())
+    assert f"未归档 {bomb}：{refusal}" in ran.err
+    assert refusal in gongwen("check", bomb, expect=2, timeout=TIMEOUT,
+                              preexec_fn=memory_cap()).text
+
+
+def test_flate_streams_damaged_or_not_are_read_as_pdfminer_reads_them(tmp_path):
+    import zlib
+
+    from archive.extract import extract
+
+    def deflated(stream: bytes) -> tuple[bytes, bytes]:
+        return b"/Filter /FlateDecode", zlib.compress(stream)
+
+    def bad_checksum(stream: bytes) -> tuple[bytes, bytes]:
+        data = bytearray(zlib.compress(stream))
+        data[-1] ^= 0xFF
+        return b"/Filter /FlateDecode", bytes(data)
+
+    for encode in (deflated, bad_checksum):
+        pdf = write_plain_pdf(tmp_path / f"{encode.__name__}.pdf", 2, encode=encode)
+        assert extract(pdf.name, pdf.read_bytes()).text == "Notice page 1\nNotice page 2"
 
 
 def test_encrypted_pdf_is_archived_as_it_is_with_a_note(tmp_path):
