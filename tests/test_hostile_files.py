@@ -34,6 +34,11 @@ def memory_cap(limit: int = GB):
     return apply
 
 
+# a 1 GB cap, and numerical libraries kept to one thread (each thread reserves memory)
+CAPPED = {"preexec_fn": memory_cap(),
+          "env": {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}}
+
+
 def titles(archive_dir: Path) -> list[str]:
     conn = sqlite3.connect(archive_dir / "catalog.sqlite")
     try:
@@ -91,7 +96,7 @@ def test_fifo_is_refused_at_once_named_or_in_a_folder(tmp_path):
 @pytest.mark.parametrize("device, kind", [("/dev/zero", "字符设备"), ("/dev/null", "字符设备")])
 def test_device_is_refused_at_once(tmp_path, device, kind):
     ran = gongwen("archive", "add", device, "-A", tmp_path / "arc", expect=1, timeout=TIMEOUT,
-                  preexec_fn=memory_cap())
+                  **CAPPED)
     assert f"未归档 {device}：不是普通文件（是{kind}），未读取" in ran.err
 
 
@@ -111,9 +116,9 @@ def test_input_over_the_size_limit_is_refused_without_reading_it(tmp_path):
         f.truncate(3 * GB // 2)
     assert big.stat().st_size > MAX_INPUT_BYTES
     ran = gongwen("archive", "add", big, "-A", tmp_path / "arc", expect=1, timeout=TIMEOUT,
-                  preexec_fn=memory_cap())
+                  **CAPPED)
     assert f"未归档 {big}：文件大小 1.5 GB，超过单个文件 200 MB 的上限，未读取" in ran.err
-    ran = gongwen("check", big, expect=2, timeout=TIMEOUT, preexec_fn=memory_cap())
+    ran = gongwen("check", big, expect=2, timeout=TIMEOUT, **CAPPED)
     assert "超过单个文件 200 MB 的上限" in ran.text
 
 
@@ -190,15 +195,15 @@ BOMB_REFUSAL = ("DOCX 中的“docProps/app.xml”解压后 1.5 GB（压缩后 1
 
 def test_zip_bomb_is_refused_by_archive_add_in_bounded_memory(tmp_path, zip_bomb):
     ran = gongwen("archive", "add", zip_bomb, "-A", tmp_path / "arc", expect=1, timeout=TIMEOUT,
-                  preexec_fn=memory_cap())
+                  **CAPPED)
     assert f"未归档 {zip_bomb}：{BOMB_REFUSAL}" in ran.err
 
 
 def test_zip_bomb_is_refused_by_check_and_import(tmp_path, zip_bomb):
-    ran = gongwen("check", zip_bomb, expect=2, timeout=TIMEOUT, preexec_fn=memory_cap())
+    ran = gongwen("check", zip_bomb, expect=2, timeout=TIMEOUT, **CAPPED)
     assert BOMB_REFUSAL in ran.text
     ran = gongwen("import", zip_bomb, "-o", tmp_path / "炸弹.yaml", expect=2, timeout=TIMEOUT,
-                  preexec_fn=memory_cap())
+                  **CAPPED)
     assert BOMB_REFUSAL in ran.text
     assert not (tmp_path / "炸弹.yaml").exists()
 
@@ -355,11 +360,11 @@ def test_pdf_at_the_page_limit_is_archived_and_checked_in_bounded_memory(tmp_pat
     pdf = write_plain_pdf(tmp_path / "一千页.pdf", 1000)
     archive = tmp_path / "arc"
     ran = gongwen("archive", "add", pdf, "-A", archive, expect=0, timeout=600,
-                  preexec_fn=memory_cap(GB))
+                  **CAPPED)
     assert "新归档 1 份" in ran.out
     shown = json.loads(gongwen("archive", "show", "1", "--json", "-A", archive, expect=0).out)
     assert shown["pages"] == 1000
-    gongwen("check", pdf, timeout=600, preexec_fn=memory_cap(GB))  # findings, not a refusal
+    gongwen("check", pdf, timeout=600, **CAPPED)  # findings, not a refusal
 
 
 def test_pages_are_released_as_they_are_read(tmp_path):
@@ -393,10 +398,10 @@ def test_pdf_flate_bomb_is_refused_in_bounded_memory(tmp_path):
     assert bomb.stat().st_size < 1024 * 1024
     refusal = "PDF 中压缩的内容解压后超过 256 MB 的上限（疑为压缩炸弹），未读取"
     ran = gongwen("archive", "add", bomb, "-A", tmp_path / "arc", expect=1, timeout=TIMEOUT,
-                  preexec_fn=memory_cap())
+                  **CAPPED)
     assert f"未归档 {bomb}：{refusal}" in ran.err
     assert refusal in gongwen("check", bomb, expect=2, timeout=TIMEOUT,
-                              preexec_fn=memory_cap()).text
+                              **CAPPED).text
 
 
 def test_flate_streams_damaged_or_not_are_read_as_pdfminer_reads_them(tmp_path):
