@@ -13,9 +13,9 @@ import click
 from generator.errors import GongwenError, InputError
 
 from .core import DEFAULT_ARCHIVE_DIR, Archive, ArchiveError, Outcome, StorageFailure
-from .extract import RECEIVABLE
+from .inputs import collect_files
 from .keys import KEY_ENV, AuditKeyError, create_key_file, read_key_file
-from .overrides import from_pairs, is_sidecar
+from .overrides import from_pairs
 from .records import LABELS, PERIODS, Metadata, Record
 
 EXIT_INPUT = 2  # bad input: nothing was written
@@ -50,26 +50,6 @@ def emit_json(value) -> None:
 @click.group("archive")
 def archive_group() -> None:
     """档案库：归档、查看、校验、导出已发和收到的文件。"""
-
-
-def collect_files(paths: tuple[Path, ...]) -> tuple[list[Path], list[Outcome]]:
-    """Files to archive, folders walked recursively; named files of other types are reported."""
-    files, skipped = [], []
-    for path in paths:
-        if path.is_dir():
-            files += sorted(p for p in path.rglob("*")
-                            if p.is_file() and p.suffix.lower() in RECEIVABLE
-                            and not p.name.startswith("."))
-        elif not path.exists():
-            skipped.append(Outcome(str(path), "failed", message="文件不存在"))
-        elif is_sidecar(path):
-            continue
-        elif path.suffix.lower() in (".yaml", ".yml"):
-            skipped.append(Outcome(str(path), "failed", message=(
-                "YAML 源文件请用 gongwen generate --archive 生成并归档")))
-        else:
-            files.append(path)
-    return files, skipped
 
 
 def option_group(*options):
@@ -117,7 +97,8 @@ def add_command(paths, supersedes, fonds, archive_dir, quiet, **meta) -> None:
         overrides = stated_metadata(**meta)
     except InputError as exc:
         fail(str(exc), EXIT_INPUT)
-    files, outcomes = collect_files(paths)
+    files, refused = collect_files(paths)
+    outcomes = [Outcome(r.path, "failed", message=r.message) for r in refused]
     if supersedes is not None and len(files) != 1:
         fail("--supersedes 只能与一个文件一起使用", EXIT_INPUT)
     with open_archive(archive_dir, create=True) as archive:

@@ -25,6 +25,7 @@ from .facts import digest, record_facts
 from .keys import KEY_ENV, META_KEY_ID, AuditKey, AuditKeyError, key_from_env
 from .extract import ExtractError, extract, media_type
 from .guess import guess
+from .inputs import InputRefused, read_input
 from .overrides import read_sidecar, sidecar_path, stated
 from .records import LABELS, Content, Metadata, Record, StoredFile, default_period
 from .store import ObjectStore, sha256_bytes
@@ -176,9 +177,9 @@ class Archive:
         """Archive one received file (DOCX, PDF, TXT, Markdown). Never raises for a bad file:
         the outcome says what was wrong."""
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            return Outcome(str(path), "failed", message=f"无法读取：{exc.strerror}")
+            data = read_input(path, follow_links=False)
+        except InputRefused as exc:
+            return Outcome(str(path), "failed", message=str(exc))
         sha = sha256_bytes(data)
         existing = self.catalog.find_file(sha)
         if existing:
@@ -193,7 +194,8 @@ class Archive:
         content = guess(extracted.text, fallback_title=path.stem)
         content.pages = extracted.pages
         content.metadata = content.metadata.merged(stated).merged(overrides or Metadata())
-        if not extracted.text.strip():
+        content.warnings += extracted.notes
+        if not extracted.text.strip() and not extracted.notes:
             content.warnings.append("未提取到文字（可能是扫描件），只能按元数据检索")
         main = StoredFile("original", sha, len(data), path.name, media_type(path))
         return self.add(Incoming([(main, data)], content, "received", str(path)), supersedes)

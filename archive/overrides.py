@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 
 from generator.dates import parse_date
@@ -31,7 +32,26 @@ def check_value(name: str, value: str) -> str:
         raise ValueError("保管期限应为 " + "、".join(PERIODS))
     if name == "secrecy" and value and value not in SECRECY_LEVELS:
         raise ValueError("密级应为 " + "、".join(SECRECY_LEVELS) + "，或留空")
+    if name == "org" and value:
+        check_org(value)
     return value
+
+
+ORG_MAX_CHARS = 10
+_ORG_CHAR = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def check_org(value: str) -> None:
+    """机构（问题）代码 becomes part of the 档号 and of folder names in an export: only
+    letters, digits and hanzi; ValueError (Chinese) naming what is not."""
+    bad = sorted({ch for ch in value if not _ORG_CHAR.fullmatch(ch)}, key=value.index)
+    if bad:
+        shown = "、".join(f"“{ch}”" if ch.isprintable() and not ch.isspace() else repr(ch)
+                         for ch in bad)
+        raise ValueError(f"机构（问题）代码只能由汉字、英文字母和数字组成（如 BGS、办公室），"
+                         f"“{value}”中有 {shown}")
+    if len(value) > ORG_MAX_CHARS:
+        raise ValueError(f"机构（问题）代码不超过 {ORG_MAX_CHARS} 个字，“{value}”有 {len(value)} 个")
 
 
 def field_name(label: str) -> str:

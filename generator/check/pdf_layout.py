@@ -20,6 +20,7 @@ RIGHT = L.PAGE_WIDTH_MM - L.MARGIN_RIGHT_MM
 TOP = L.MARGIN_TOP_MM
 BOTTOM = L.PAGE_HEIGHT_MM - L.MARGIN_BOTTOM_MM
 PITCH_MM = L.LINE_PITCH_PT * MM_PER_PT  # 22 lines fill the block
+_CHAR_KEYS = ("text", "size", "x1", "fontname", "non_stroking_color")  # what the rules read
 _HANGING = set("，。、；：？！”’）》〕】")
 _HEADING_FACES = {Form.CN: L.HEADING_FACES[1], Form.CN_PAREN: L.HEADING_FACES[2]}
 
@@ -68,13 +69,29 @@ class Page:
 
 
 def read_pages(path: Path) -> tuple[list[Page], dict[str, bool]]:
-    import pdfplumber
+    """Every page's lines and red rules, and the fonts, a page at a time (the input limits
+    and the page limit of archive.extract.open_pdf apply)."""
+    from archive.extract import ExtractError, damaged
+    from archive.inputs import read_input
 
-    pages = []
-    with pdfplumber.open(path) as pdf:
-        for number, page in enumerate(pdf.pages, start=1):
+    data = read_input(path)
+    try:
+        return _read_pages(data)
+    except ExtractError:
+        raise
+    except Exception as exc:  # pdfminer raises anything on damaged files
+        raise damaged(exc) from exc
+
+
+def _read_pages(data: bytes) -> tuple[list[Page], dict[str, bool]]:
+    from archive.extract import open_pdf
+
+    pages, fonts = [], {}
+    with open_pdf(data) as pdf:
+        for number, page in enumerate(pdf.pages(), start=1):
             lines = [Line(number, n, line["text"], line["x0"] * MM_PER_PT, line["x1"] * MM_PER_PT,
-                          line["top"] * MM_PER_PT, line["bottom"] * MM_PER_PT, line["chars"])
+                          line["top"] * MM_PER_PT, line["bottom"] * MM_PER_PT,
+                          [{key: c.get(key) for key in _CHAR_KEYS} for c in line["chars"]])
                      for n, line in enumerate(page.extract_text_lines(), start=1)]
             # a CSS border is filled as a frame, so either edge may be the rule that shows
             rules = [shape[edge] * MM_PER_PT for shape in page.rects + page.lines
@@ -83,7 +100,7 @@ def read_pages(path: Path) -> tuple[list[Page], dict[str, bool]]:
                      and (_is_red(shape.get("non_stroking_color")) or _is_red(shape.get("stroking_color")))]
             pages.append(Page(number, float(page.width) * MM_PER_PT, float(page.height) * MM_PER_PT,
                               lines, rules))
-        fonts = embedded_fonts(pdf)
+            fonts |= page_fonts(page)
     return pages, fonts
 
 
@@ -101,22 +118,31 @@ def _is_red(colour) -> bool:
 
 def embedded_fonts(pdf) -> dict[str, bool]:
     """Base font name -> whether its font program is in the file."""
+    found: dict[str, bool] = {}
+    for page in pdf.pages:
+        found |= page_fonts(page)
+    return found
+
+
+def page_fonts(page) -> dict[str, bool]:
+    """The fonts of one page's resources: base font name -> whether it is embedded."""
     from pdfminer.pdftypes import resolve1
 
     found: dict[str, bool] = {}
-    for page in pdf.pages:
-        resources = resolve1(page.page_obj.resources) or {}
-        for ref in (resolve1(resources.get("Font")) or {}).values():
-            font = resolve1(ref)
-            name = str(resolve1(font.get("BaseFont"))).strip("/'")
-            if font.get("Subtype") and str(font.get("Subtype")).strip("/'") == "Type3":
-                found[name] = True  # drawn with PDF operators: nothing to embed
-                continue
-            descriptor = None
-            for child in resolve1(font.get("DescendantFonts")) or [font]:
-                descriptor = resolve1(resolve1(child).get("FontDescriptor"))
-            found[name] = bool(descriptor) and any(
-                k in descriptor for k in ("FontFile", "FontFile2", "FontFile3"))
+    resources = resolve1(page.page_obj.resources) or {}
+    for ref in (resolve1(resources.get("Font")) or {}).values():
+        font = resolve1(ref)
+        if not isinstance(font, dict):  # a damaged font entry: no font to report
+            continue
+        name = str(resolve1(font.get("BaseFont"))).strip("/'")
+        if font.get("Subtype") and str(font.get("Subtype")).strip("/'") == "Type3":
+            found[name] = True  # drawn with PDF operators: nothing to embed
+            continue
+        descriptor = None
+        for child in resolve1(font.get("DescendantFonts")) or [font]:
+            descriptor = resolve1(resolve1(child).get("FontDescriptor"))
+        found[name] = bool(descriptor) and any(
+            k in descriptor for k in ("FontFile", "FontFile2", "FontFile3"))
     return found
 
 
@@ -268,7 +294,8 @@ def _cells(line: Line) -> int:
     chars = [c for c in line.chars if c["text"].strip()]
     if chars and chars[-1]["text"] in _HANGING and chars[-1]["x1"] * MM_PER_PT > RIGHT + 0.5:
         chars = chars[:-1]  # punctuation hung past the edge takes no cell
-    return round(sum(1.0 if ord(c["text"]) >= 0x2E80 else 0.5 for c in chars))
+    # a glyph may stand for several characters (a ligature, a damaged ToUnicode map)
+    return round(sum(1.0 if ord(ch) >= 0x2E80 else 0.5 for c in chars for ch in c["text"]))
 
 
 def _page_numbers(pages: list[Page], display: str) -> list[Finding]:

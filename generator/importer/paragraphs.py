@@ -6,13 +6,14 @@ before it. TXT gives one paragraph per line, as web pages and "save as text" do.
 """
 from __future__ import annotations
 
-import io
 import re
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.extract import ExtractError, body_paragraphs, decode_text, paragraph_text
+from archive.extract import (ExtractError, body_paragraphs, damaged, decode_text, open_docx,
+                             open_pdf, paragraph_text)
+from archive.inputs import read_input
 
 from ..dates import read_written_date
 from .markers import read_marker
@@ -42,7 +43,7 @@ class Paragraph:
 def read_paragraphs(path: Path, suffix: str | None = None) -> list[Paragraph]:
     """`suffix` names the file type when the path has none (archived objects)."""
     suffix = (suffix or path.suffix).lower()
-    data = path.read_bytes()
+    data = read_input(path)
     try:
         if suffix == ".docx":
             return _docx(data)
@@ -53,7 +54,7 @@ def read_paragraphs(path: Path, suffix: str | None = None) -> list[Paragraph]:
     except ExtractError:
         raise
     except Exception as exc:  # third-party readers raise anything on damaged files
-        raise ExtractError(f"文件已损坏或格式不符，无法读取（{type(exc).__name__}）") from exc
+        raise damaged(exc) from exc
     raise ExtractError(f"不支持的文件类型“{suffix}”；可导入 DOCX、PDF、TXT")
 
 
@@ -63,9 +64,7 @@ def _txt(text: str) -> list[Paragraph]:
 
 
 def _docx(data: bytes) -> list[Paragraph]:
-    import docx
-
-    document = docx.Document(io.BytesIO(data))
+    document = open_docx(data)
     out = []
     for number, p in enumerate(body_paragraphs(document), start=1):
         text = paragraph_text(p).replace("\t", "　").strip()
@@ -93,11 +92,9 @@ class _Line:
 
 
 def _pdf(data: bytes) -> list[Paragraph]:
-    import pdfplumber
-
     lines: list[_Line] = []
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        for page_no, page in enumerate(pdf.pages, start=1):
+    with open_pdf(data) as pdf:
+        for page_no, page in enumerate(pdf.pages(), start=1):
             for n, line in enumerate(page.extract_text_lines(), start=1):
                 if _PAGE_NUMBER.match(line["text"]):
                     continue
