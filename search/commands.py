@@ -32,6 +32,43 @@ def _marked(snippet: str, html: bool) -> str:
     return "".join(out).replace("\n", " ")
 
 
+class WordsCommand(click.Command):
+    """A command whose search words may start with "-" (the README's `-排除词`): an argument
+    of one "-" and more that is not one of the command's options, nor an option's value, is
+    a word where it stands (click would take it for an unknown option). `--` still works."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        names, taking_value = set(), set()
+        for param in self.get_params(ctx):
+            if isinstance(param, click.Option):
+                names.update(param.opts + param.secondary_opts)
+                if not param.is_flag and not param.count:
+                    taking_value.update(param.opts)
+        hidden: dict[str, str] = {}  # placeholder (no argv can hold NUL) -> the word
+        passed, value_next = [], False
+        for n, arg in enumerate(args):
+            if arg == "--":
+                passed.extend(args[n:])
+                break
+            if not value_next and _is_word(arg, names, taking_value):
+                placeholder = f"\0{len(hidden)}"
+                hidden[placeholder] = arg
+                arg = placeholder
+            value_next = arg in taking_value
+            passed.append(arg)
+        rest = super().parse_args(ctx, passed)
+        ctx.params["words"] = tuple(hidden.get(w, w) for w in ctx.params["words"])
+        return rest
+
+
+def _is_word(arg: str, names: set[str], taking_value: set[str]) -> bool:
+    """"-词" rather than an option: not "--…", not an option's name, not "-A值" (a short
+    option with its value attached)."""
+    if len(arg) < 2 or arg[0] != "-" or arg[1] == "-":
+        return False
+    return arg not in names and arg[:2] not in taking_value
+
+
 filter_options = option_group(
     click.option("--unit", default="", help="发文机关（包含该名称即可）。"),
     click.option("--type", "kind", default="", help="文种，如 方案、制度、通知、报告。"),
@@ -43,7 +80,7 @@ filter_options = option_group(
 )
 
 
-@click.command("search")
+@click.command("search", cls=WordsCommand)
 @click.argument("words", nargs=-1)
 @filter_options
 @click.option("--current", is_flag=True, help="不列出已被取代的旧版本。")
@@ -91,7 +128,7 @@ def search_command(words, unit, kind, person, docno, period, date_from, date_to,
         click.echo(f"{name}：{shown}{more}")
 
 
-@click.command("who")
+@click.command("who", cls=WordsCommand)
 @click.argument("words", nargs=-1, required=True)
 @filter_options
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
