@@ -1,6 +1,7 @@
 """Queries over the archive index: ranked search with filters, snippets, facets; `who`."""
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -14,7 +15,7 @@ from archive.core import Archive, ArchiveError
 from archive.records import PERIODS, MeasureEntry
 
 from .analysis import PAIR_SEP, analyzer, dictionary
-from .index import PAIRED, day_key, index_dir, open_index, pair_field
+from .index import PAIRED, day_key, index_dir, index_errors, open_index, pair_field
 from .measures import MeasureTerms, matches
 from .normalize import docno_key, normalize_key, to_simplified
 
@@ -407,6 +408,15 @@ def snippet(text: str, words: list[str]) -> str:
                                _Marker(), top=2)
 
 
+def _reading(method):
+    """An ArchiveSearcher method whose failures reading the index say so (IndexDamaged)."""
+    @functools.wraps(method)
+    def reading(self, *args, **kwargs):
+        with index_errors(self._opened_dir):
+            return method(self, *args, **kwargs)
+    return reading
+
+
 FILTER_CACHE = 64  # filters kept as document sets per open searcher
 
 
@@ -425,11 +435,13 @@ class ArchiveSearcher:
         from .ranking import Ranker  # numpy is loaded for searching, not for `--help`
 
         self.ix = open_index(self.archive)
-        self.searcher = self.ix.searcher()
-        self.ranker = Ranker(self.searcher)
-        self.ranker.prepare(FIELDS["doc"] + FIELDS["measure"])
+        path = index_dir(self.archive)
+        with index_errors(path):
+            self.searcher = self.ix.searcher()
+            self.ranker = Ranker(self.searcher)
+            self.ranker.prepare(FIELDS["doc"] + FIELDS["measure"])
         self._allowed: dict[Filters, np.ndarray | None] = {}
-        self._opened_dir = index_dir(self.archive)
+        self._opened_dir = path
 
     def __enter__(self) -> "ArchiveSearcher":
         return self
@@ -448,6 +460,7 @@ class ArchiveSearcher:
             self._open()
         return self.searcher
 
+    @_reading
     def allowed(self, filters: Filters):
         """The documents that pass `filters` as a mask over document numbers (None: all
         do), computed once per open index."""
@@ -468,6 +481,7 @@ class ArchiveSearcher:
         allowed = self.allowed(filters)
         return found if allowed is None else found.keep(allowed[found.ids])
 
+    @_reading
     def search(self, text: str, filters: Filters = Filters(), page: int = 1,
                per_page: int = 10, facets: bool = False) -> Results:
         asked = self._parse(text)
@@ -496,11 +510,13 @@ class ArchiveSearcher:
         return dict(sorted(((k or "（未知）", v) for k, v in counts.items()),
                            key=lambda kv: (-kv[1], kv[0])))
 
+    @_reading
     def record_ids(self, text: str, filters: Filters = Filters()) -> set[int]:
         """Every record matching, unranked (for exports and for checking recall)."""
         found = self._matches(self._parse(text), filters)
         return set(self.ranker.records()[found.ids].tolist())
 
+    @_reading
     def who(self, text: str, filters: Filters = Filters(), limit: int = 20) -> list[MeasureHit]:
         """Measures whose text matches, with who answers for them and where they come from:
         the measures of the best-matching documents first, in their order there, until
