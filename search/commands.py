@@ -1,6 +1,7 @@
 """`gongwen search`, `gongwen who`, `gongwen index rebuild`."""
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -20,6 +21,18 @@ from archive.core import ArchiveError
 from .query import MARK_CLOSE, MARK_OPEN, Filters, QueryError
 
 FACETS_SHOWN = 10
+
+
+def note_pending(archive) -> int:
+    """Say on stderr when the index is behind the catalog (a killed add, or an archive
+    that is read-only here: searching never updates the index); the count of records."""
+    pending = len(archive.catalog.pending_index())
+    if pending:
+        how = ("档案库在此只读，检索按现有索引回答" if not os.access(archive.root, os.W_OK)
+               else "再次归档或运行 gongwen index rebuild 即可补上")
+        click.secho(f"注意：有 {pending} 条记录尚未编入检索索引，结果可能不全（{how}）。",
+                    fg="yellow", err=True)
+    return pending
 
 
 def _marked(snippet: str, html: bool) -> str:
@@ -108,8 +121,9 @@ def search_command(words, unit, kind, person, docno, period, date_from, date_to,
             fail(str(exc), EXIT_INPUT)
         except ArchiveError as exc:
             fail(str(exc))
+        pending = note_pending(archive)
     if as_json:
-        data = asdict(results)
+        data = asdict(results) | {"pending": pending}
         for hit in data["hits"]:
             hit["snippet"] = _marked(hit["snippet"], html=True)
         emit_json(data)
@@ -148,6 +162,7 @@ def who_command(words, unit, kind, person, docno, period, date_from, date_to, li
             fail(str(exc), EXIT_INPUT)
         except ArchiveError as exc:
             fail(str(exc))
+        note_pending(archive)
     if as_json:
         emit_json([asdict(h) | {"snippet": _marked(h.snippet, html=True)} for h in hits])
         return

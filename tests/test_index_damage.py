@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,55 @@ def test_unreadable_index_folder_is_explained_then_rebuilt(archive_copy, tmp_pat
         assert set(hits(archive_copy, "疫情", preexec_fn=without_file_powers)) >= set(before)
     finally:
         folder.chmod(0o755)
+
+
+# -- an archive that cannot be written here: searching answers from the index as it is
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int, bytes]]:
+    return {p.name: (p.stat().st_size, p.stat().st_mtime_ns, p.read_bytes())
+            for p in sorted(folder.iterdir())}
+
+
+def make_one_record_pending(archive: Path) -> None:
+    conn = sqlite3.connect(archive / "catalog.sqlite")
+    with conn:
+        conn.execute("UPDATE records SET indexed_revision = revision - 1"
+                     " WHERE id = (SELECT MIN(id) FROM records)")
+    conn.close()
+
+
+def read_only(*paths: Path) -> None:
+    for path in paths:
+        for p in [path, *(path.rglob("*") if path.is_dir() else [])]:
+            p.chmod(p.stat().st_mode & ~0o222)
+
+
+def test_search_never_writes_or_locks_a_read_only_index(archive_copy):
+    make_one_record_pending(archive_copy)
+    folder = index_folder(archive_copy)
+    before = snapshot(folder)
+    read_only(folder, archive_copy / ".index.lock")
+    ran = gongwen("search", "疫情", "--json", "-A", archive_copy, expect=0,
+                  preexec_fn=without_file_powers)
+    data = json.loads(ran.out)
+    assert data["total"] > 0 and data["pending"] == 1
+    assert "有 1 条记录尚未编入检索索引" in ran.err
+    ran = gongwen("who", "消毒", "-A", archive_copy, expect=0, preexec_fn=without_file_powers)
+    assert "责任领导" in ran.out and "尚未编入检索索引" in ran.err
+    assert "再次归档或运行 gongwen index rebuild" in ran.err  # the archive itself is writable
+    assert snapshot(folder) == before
+
+
+def test_read_only_archive_is_searched_from_its_index(archive_copy):
+    make_one_record_pending(archive_copy)
+    folder = index_folder(archive_copy)
+    before = snapshot(folder)
+    read_only(archive_copy)
+    ran = gongwen("search", "疫情", "--json", "-A", archive_copy, preexec_fn=without_file_powers)
+    if ran.code != 0 and "catalog.sqlite" in ran.err:  # opening the catalog, before the index
+        pytest.xfail("catalog read-only open: lead")
+    assert ran.code == 0, ran.text
+    assert json.loads(ran.out)["pending"] == 1 and "档案库在此只读" in ran.err
+    ran = gongwen("who", "消毒", "-A", archive_copy, preexec_fn=without_file_powers)
+    assert ran.code == 0 and "责任领导" in ran.out, ran.text
+    assert snapshot(folder) == before
