@@ -119,6 +119,8 @@ class AnyOf:
 
 
 Node = Word | Negated | AllOf | AnyOf
+MAX_QUERY_CHARS = 1000
+MAX_NESTING = 20  # brackets within brackets
 OPERATORS = ("AND", "OR", "NOT")
 _PHRASE = re.compile(r'"([^"]*)"(?:~([1-9][0-9]{0,2}))?')
 _BARE = re.compile(r'[^\s()"]+')
@@ -175,6 +177,7 @@ class _Parser:
         self.text = text
         self.tokens = _tokens(text)
         self.at = 0
+        self.depth = 0
 
     def _peek(self) -> str | None:
         return self.tokens[self.at].kind if self.at < len(self.tokens) else None
@@ -216,25 +219,39 @@ class _Parser:
             if kind == ")":
                 raise self._fail("括号内没有检索词" if after_open else "“)”前面没有对应的“(”")
             raise self._fail("缺少与“(”对应的“)”" if after_open else "缺少检索词")
-        token = self.tokens[self.at]
-        self.at += 1
-        if kind in ("NOT", "-"):
-            if self._peek() in (None, ")", "AND", "OR"):
-                raise self._fail(f"“{token.text}”后面缺少要排除的检索词")
-            part = self._one()
-            return part.part if isinstance(part, Negated) else Negated(part)
-        if kind == "(":
-            inner = self._all()
-            if self._peek() != ")":
-                raise self._fail("缺少与“(”对应的“)”")
+        negations = 0
+        while self._peek() in ("NOT", "-"):
             self.at += 1
-            return inner
-        return token.node
+            negations += 1
+            if self._peek() in (None, ")", "AND", "OR"):
+                raise self._fail(f"“{self.tokens[self.at - 1].text}”后面缺少要排除的检索词")
+        if self._peek() == "(":
+            part = self._group()
+        else:
+            part = self.tokens[self.at].node
+            self.at += 1
+        if isinstance(part, Negated):  # NOT (NOT x)
+            negations, part = negations + 1, part.part
+        return Negated(part) if negations % 2 else part
+
+    def _group(self) -> Node:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise self._fail(f"括号嵌套超过 {MAX_NESTING} 层")
+        self.at += 1
+        inner = self._all()
+        if self._peek() != ")":
+            raise self._fail("缺少与“(”对应的“)”")
+        self.at += 1
+        self.depth -= 1
+        return inner
 
 
 def syntax(text: str) -> Node | None:
     """The structure of a search's words; None for no words (every document)."""
     text = text.translate(_QUOTES).strip()
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"检索式过长：{len(text)} 个字符，最多 {MAX_QUERY_CHARS} 个")
     return _Parser(text).parse() if text else None
 
 

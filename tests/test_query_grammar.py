@@ -270,3 +270,15 @@ def test_random_queries_fail_only_in_words_and_agree_with_a_naive_evaluation(bui
     except Invalid:
         expected = None
     assert got == expected, text
+
+
+def test_deep_or_long_queries_are_refused_in_words(session, sets):
+    assert found(session, "(" * 20 + "值班" + ")" * 20) == sets["值班"]
+    with pytest.raises(QueryError, match="括号嵌套超过 20 层"):
+        session.record_ids("(" * 21 + "值班" + ")" * 21)
+    with pytest.raises(QueryError, match="括号嵌套"):
+        session.record_ids("(" * 900)
+    assert found(session, "NOT " * 201 + "值班") == sets["*"] - sets["值班"]
+    assert found(session, "-" * 900 + "值班") == sets["值班"]
+    with pytest.raises(QueryError, match="检索式过长"):
+        session.record_ids("值班 " * 400)
