@@ -75,8 +75,8 @@ class WordsCommand(click.Command):
 
 
 def _is_word(arg: str, names: set[str], taking_value: set[str]) -> bool:
-    """"-词" rather than an option: not "--…", not an option's name, not "-A值" (a short
-    option with its value attached)."""
+    """Whether an argument such as "-词" is a word rather than an option: it is not "--…",
+    not an option's name, not "-A值" (a short option with its value attached)."""
     if len(arg) < 2 or arg[0] != "-" or arg[1] == "-":
         return False
     return arg not in names and arg[:2] not in taking_value
