@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -37,9 +38,21 @@ def dump(tree: CommentedMap) -> str:
     return out.getvalue()
 
 
-def write_atomically(path: Path, data: str | bytes) -> None:
-    """Write to a temporary name beside `path`, then rename: readers never see half a file."""
+def write_atomically(path: Path, data: str | bytes, like: os.stat_result | None = None) -> None:
+    """Write to a temporary name beside `path`, then rename: readers never see half a file,
+    and a failed write leaves no temporary file. `like`: the new file takes that file's
+    permission bits (and its owner, where allowed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-    os.replace(tmp, path)
+    try:
+        tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        if like is not None:
+            try:
+                os.chown(tmp, like.st_uid, like.st_gid)
+            except PermissionError:
+                pass  # not ours to give away: the file keeps its mode, with us as owner
+            os.chmod(tmp, stat.S_IMODE(like.st_mode))
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -1,6 +1,7 @@
 """`gongwen search`, `gongwen who`, `gongwen index rebuild`."""
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -22,6 +23,18 @@ from .query import MARK_CLOSE, MARK_OPEN, Filters, QueryError
 FACETS_SHOWN = 10
 
 
+def note_pending(archive) -> int:
+    """Say on stderr when the index is behind the catalog (a killed add, or an archive
+    that is read-only here: searching never updates the index); the count of records."""
+    pending = len(archive.catalog.pending_index())
+    if pending:
+        how = ("档案库在此只读，检索按现有索引回答" if not os.access(archive.root, os.W_OK)
+               else "再次归档或运行 gongwen index rebuild 即可补上")
+        click.secho(f"注意：有 {pending} 条记录尚未编入检索索引，结果可能不全（{how}）。",
+                    fg="yellow", err=True)
+    return pending
+
+
 def _marked(snippet: str, html: bool) -> str:
     if html:
         return snippet.replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
@@ -30,6 +43,43 @@ def _marked(snippet: str, html: bool) -> str:
         out.append(click.style(part, fg="red", bold=True) if bold else part)
         bold = not bold
     return "".join(out).replace("\n", " ")
+
+
+class WordsCommand(click.Command):
+    """A command whose search words may start with "-" (the README's `-排除词`): an argument
+    of one "-" and more that is not one of the command's options, nor an option's value, is
+    a word where it stands (click would take it for an unknown option). `--` still works."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        names, taking_value = set(), set()
+        for param in self.get_params(ctx):
+            if isinstance(param, click.Option):
+                names.update(param.opts + param.secondary_opts)
+                if not param.is_flag and not param.count:
+                    taking_value.update(param.opts)
+        hidden: dict[str, str] = {}  # placeholder (no argv can hold NUL) -> the word
+        passed, value_next = [], False
+        for n, arg in enumerate(args):
+            if arg == "--":
+                passed.extend(args[n:])
+                break
+            if not value_next and _is_word(arg, names, taking_value):
+                placeholder = f"\0{len(hidden)}"
+                hidden[placeholder] = arg
+                arg = placeholder
+            value_next = arg in taking_value
+            passed.append(arg)
+        rest = super().parse_args(ctx, passed)
+        ctx.params["words"] = tuple(hidden.get(w, w) for w in ctx.params["words"])
+        return rest
+
+
+def _is_word(arg: str, names: set[str], taking_value: set[str]) -> bool:
+    """Whether an argument such as "-词" is a word rather than an option: it is not "--…",
+    not an option's name, not "-A值" (a short option with its value attached)."""
+    if len(arg) < 2 or arg[0] != "-" or arg[1] == "-":
+        return False
+    return arg not in names and arg[:2] not in taking_value
 
 
 filter_options = option_group(
@@ -43,7 +93,7 @@ filter_options = option_group(
 )
 
 
-@click.command("search")
+@click.command("search", cls=WordsCommand)
 @click.argument("words", nargs=-1)
 @filter_options
 @click.option("--current", is_flag=True, help="不列出已被取代的旧版本。")
@@ -71,8 +121,9 @@ def search_command(words, unit, kind, person, docno, period, date_from, date_to,
             fail(str(exc), EXIT_INPUT)
         except ArchiveError as exc:
             fail(str(exc))
+        pending = note_pending(archive)
     if as_json:
-        data = asdict(results)
+        data = asdict(results) | {"pending": pending}
         for hit in data["hits"]:
             hit["snippet"] = _marked(hit["snippet"], html=True)
         emit_json(data)
@@ -91,7 +142,7 @@ def search_command(words, unit, kind, person, docno, period, date_from, date_to,
         click.echo(f"{name}：{shown}{more}")
 
 
-@click.command("who")
+@click.command("who", cls=WordsCommand)
 @click.argument("words", nargs=-1, required=True)
 @filter_options
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
@@ -111,6 +162,7 @@ def who_command(words, unit, kind, person, docno, period, date_from, date_to, li
             fail(str(exc), EXIT_INPUT)
         except ArchiveError as exc:
             fail(str(exc))
+        note_pending(archive)
     if as_json:
         emit_json([asdict(h) | {"snippet": _marked(h.snippet, html=True)} for h in hits])
         return

@@ -7,20 +7,29 @@ which the next sync picks up. Writers hold the archive's index lock.
 """
 from __future__ import annotations
 
+import errno
 import os
+import pickle
 import re
 import shutil
+import struct
+import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from whoosh import fields, index
+from whoosh.automata.fst import FileVersionError
 from whoosh.columns import VarBytesColumn
+from whoosh.filedb.filestore import StorageError
+from whoosh.filedb.filetables import FileFormatError
 from whoosh.reading import SegmentReader
 
 from archive.core import Archive, ArchiveError
 from archive.records import Record
+from generator.errors import describe_os_error
 
 from .analysis import analysis_version, analyzer, dictionary, pair_analyzer
 from .normalize import docno_key, normalize_key
@@ -90,7 +99,48 @@ def schema() -> fields.Schema:
 
 
 class IndexUnavailable(ArchiveError):
-    """The index is missing or was built by another version of the analysis."""
+    """The index is missing or was built by another version of the analysis (a sync
+    builds it afresh)."""
+
+
+class IndexDamaged(ArchiveError):
+    """The index folder is there but cannot be read: damaged, not a folder, no permission
+    (a sync refuses it; `gongwen index rebuild` replaces it)."""
+
+
+REBUILD_HINT = "请运行 gongwen index rebuild 重建（档案文件和目录不受影响）"
+
+# What reading damaged index files raises inside Whoosh and numpy: a truncated file, random
+# bytes, a broken pickle in the TOC, a record column naming records the catalog lacks.
+DAMAGE = (EOFError, ValueError, struct.error, KeyError, IndexError, TypeError, AttributeError,
+          zlib.error, pickle.UnpicklingError, OverflowError, AssertionError, MemoryError,
+          ImportError, index.IndexError, FileFormatError, FileVersionError, StorageError)
+
+
+# failures of access or of the disk, not of the index's content
+ACCESS_ERRORS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT,
+                 errno.EIO, errno.EFBIG, errno.EMFILE, errno.ENFILE}
+
+
+@contextmanager
+def index_errors(path: Path | None, writing: bool = False) -> Iterator[None]:
+    """Whatever goes wrong with the index files in the block as IndexDamaged, in Chinese
+    (domain errors pass through)."""
+    name = f"“{path}”" if path else ""
+    try:
+        yield
+    except ArchiveError:
+        raise
+    except OSError as exc:
+        if exc.errno not in ACCESS_ERRORS:  # e.g. EINVAL: a seek to where no file is
+            raise IndexDamaged(f"检索索引{name}已损坏，无法读取（{type(exc).__name__}）；"
+                               f"{REBUILD_HINT}") from exc
+        verb = "写入" if writing else "读取"
+        raise IndexDamaged(f"无法{verb}检索索引{name}：{describe_os_error(exc)}。请检查该文件夹"
+                           f"及其中文件的权限和磁盘空间；如仍无法使用，{REBUILD_HINT}") from exc
+    except DAMAGE as exc:
+        raise IndexDamaged(f"检索索引{name}已损坏，无法读取（{type(exc).__name__}）；"
+                           f"{REBUILD_HINT}") from exc
 
 
 INDEX_NAME = re.compile(r"index-[0-9]{1,9}")
@@ -106,15 +156,29 @@ def index_dir(archive: Archive) -> Path | None:
 
 
 def open_index(archive: Archive) -> index.Index:
-    """The current index, for reading. Refuses an index built with different analysis."""
+    """The current index, for reading. Refuses an index built with different analysis,
+    and says what is wrong with one that cannot be read (IndexDamaged)."""
     path = index_dir(archive)
-    if path is None or not index.exists_in(str(path)):
+    if path is None or not os.path.lexists(path):
         raise IndexUnavailable("档案库还没有检索索引（或索引目录丢失）；请运行 gongwen index rebuild")
     built = archive.catalog.get_meta("index_format")
     if built != index_format():
         raise IndexUnavailable(f"检索索引由另一版本的分词规则建立（{built}，当前 {index_format()}）；"
                                "请运行 gongwen index rebuild（归档新文件时也会自动重建）")
-    return index.open_dir(str(path))
+    if path.is_symlink() or not path.is_dir():
+        raise IndexDamaged(f"检索索引“{path}”不是文件夹；{REBUILD_HINT}")
+    with index_errors(path):
+        os.listdir(path)  # Whoosh takes an unlistable folder for an empty one
+        try:
+            return index.open_dir(str(path))
+        except index.EmptyIndexError:
+            raise IndexDamaged(f"检索索引“{path}”不完整：缺少索引目录文件（_MAIN_*.toc）；"
+                               f"{REBUILD_HINT}") from None
+        except (OSError, *DAMAGE):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the TOC is a pickle: a damaged one can fail any way
+            raise IndexDamaged(f"检索索引“{path}”的索引目录文件（_MAIN_*.toc）已损坏"
+                               f"（{type(exc).__name__}）；{REBUILD_HINT}") from exc
 
 
 MEASURE_BREAK = "。\n"  # between measures: punctuation, so no pair or phrase spans two
@@ -169,7 +233,8 @@ def sync(archive: Archive, progress: Callable[[int], None] | None = None) -> Syn
         pending = archive.catalog.pending_index()
         if not pending:
             return Synced(0, 0)
-        return _write(archive, ix, pending, progress, fresh=False)
+        with index_errors(index_dir(archive), writing=True):
+            return _write(archive, ix, pending, progress, fresh=False)
 
 
 def rebuild(archive: Archive, progress: Callable[[int], None] | None = None) -> Synced:
@@ -184,14 +249,24 @@ def _build(archive: Archive, progress) -> Synced:
     generation = (int(stated) if stated.isdigit() and len(stated) < 9 else 0) + 1
     name = f"index-{generation}"
     path = archive.root / name
-    shutil.rmtree(path, ignore_errors=True)  # a half-built folder from an interrupted rebuild
-    path.mkdir()
-    ix = index.create_in(str(path), schema())
-    result = _write(archive, ix, archive.catalog.all_revisions(), progress, fresh=True,
-                    switch_to=(name, generation))
+    with index_errors(path, writing=True):
+        _remove(path)  # a half-built folder from an interrupted rebuild
+        path.mkdir()
+        ix = index.create_in(str(path), schema())
+        result = _write(archive, ix, archive.catalog.all_revisions(), progress, fresh=True,
+                        switch_to=(name, generation))
     if old is not None and old != path:
-        shutil.rmtree(old, ignore_errors=True)
+        _remove(old)
     return result
+
+
+def _remove(path: Path) -> None:
+    """An index folder gone, as far as it can be (what cannot be removed is left: a
+    folder without permission); a file or link in its place is removed."""
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    else:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _write(archive: Archive, ix: index.Index, pending: list[tuple[int, int]], progress,
@@ -271,14 +346,14 @@ def index_findings(archive: Archive) -> list[tuple[str, str]]:
     """(subject, message) for whatever the index lacks compared with the catalog."""
     try:
         ix = open_index(archive)
-    except IndexUnavailable as exc:
+        with index_errors(index_dir(archive)), ix.searcher() as searcher:
+            in_index = {fields_["record"] for fields_ in searcher.documents(kind="doc")}
+    except (IndexUnavailable, IndexDamaged) as exc:
         return [("检索索引", str(exc))]
     pending = {rid for rid, _ in archive.catalog.pending_index()}
     out = [(f"记录 {rid}", "尚未编入检索索引（下次归档或 gongwen index rebuild 会补上）")
            for rid in sorted(pending)]
     live = {r.id for r in archive.catalog.records()}
-    with ix.searcher() as searcher:
-        in_index = {fields_["record"] for fields_ in searcher.documents(kind="doc")}
     for rid in sorted(live - in_index - pending):
         out.append((f"记录 {rid}", "不在检索索引中"))
     for rid in sorted(in_index - live):

@@ -1,6 +1,7 @@
 """Queries over the archive index: ranked search with filters, snippets, facets; `who`."""
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -9,14 +10,12 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from whoosh import highlight, query
-from whoosh.qparser import AndGroup, MultifieldParser, PlusMinusPlugin
-from whoosh.qparser.plugins import FieldsPlugin, WildcardPlugin
 
 from archive.core import Archive, ArchiveError
 from archive.records import PERIODS, MeasureEntry
 
 from .analysis import PAIR_SEP, analyzer, dictionary
-from .index import PAIRED, day_key, index_dir, open_index, pair_field
+from .index import PAIRED, day_key, index_dir, index_errors, open_index, pair_field
 from .measures import MeasureTerms, matches
 from .normalize import docno_key, normalize_key, to_simplified
 
@@ -92,26 +91,229 @@ class QueryError(ArchiveError):
 FIELDS = {"doc": ("title", "content"), "measure": ("m_title", "m_content")}
 
 
-def _parser(schema, kind: str) -> MultifieldParser:
-    parser = MultifieldParser(list(FIELDS[kind]), schema, group=AndGroup)
-    parser.remove_plugin_class(FieldsPlugin)  # "组长:陈某" is text, not a field name
-    parser.remove_plugin_class(WildcardPlugin)
-    parser.add_plugin(PlusMinusPlugin())
-    return parser
+# -- the query language (README, 检索语法): words, "phrases", AND, OR, NOT, -word, brackets.
+# OR binds tighter than AND (written or implied), NOT and '-' tightest of all; NOT NOT x is x;
+# a query of exclusions only means every document but those.
 
 
-_QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "＂": '"', "　": " "})
+@dataclass(frozen=True)
+class Word:
+    text: str
+    quoted: bool = False
+    slop: int = 1
+
+
+@dataclass(frozen=True)
+class Negated:
+    part: "Node"
+
+
+@dataclass(frozen=True)
+class AllOf:
+    parts: tuple["Node", ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    parts: tuple["Node", ...]
+
+
+Node = Word | Negated | AllOf | AnyOf
+MAX_QUERY_CHARS = 1000
+MAX_NESTING = 20  # brackets within brackets
+OPERATORS = ("AND", "OR", "NOT")
+_PHRASE = re.compile(r'"([^"]*)"(?:~([1-9][0-9]{0,2}))?')
+_BARE = re.compile(r'[^\s()"]+')
+_QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "＂": '"', "　": " ",
+                         "（": "(", "）": ")"})
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # "word", "(", ")", "-", or one of OPERATORS
+    text: str = ""
+    node: Word | None = None
+
+
+def _tokens(text: str) -> list[_Token]:
+    out: list[_Token] = []
+    at = 0
+    while at < len(text):
+        char = text[at]
+        if char.isspace():
+            at += 1
+        elif char in "()":
+            out.append(_Token(char, char))
+            at += 1
+        elif char == '"':
+            m = _PHRASE.match(text, at)
+            if not m:
+                raise QueryError(f"检索式“{text}”中的引号不成对")
+            if not m.group(1).strip():
+                raise QueryError(f"检索式“{text}”中有一对引号内没有检索词")
+            out.append(_Token("word", m.group(0), Word(m.group(1), True, int(m.group(2) or 1))))
+            at = m.end()
+        elif char == "-":
+            if at + 1 == len(text) or text[at + 1].isspace() or text[at + 1] == ")":
+                raise QueryError(f"检索式“{text}”中的“-”后面缺少排除词（“-”与排除词之间不要空格）")
+            out.append(_Token("-", "-"))
+            at += 1
+        else:
+            m = _BARE.match(text, at)
+            word = m.group(0)
+            at = m.end()
+            if word.upper() in OPERATORS:
+                out.append(_Token(word.upper(), word))
+            else:
+                out.append(_Token("word", word, Word(word)))
+    return out
+
+
+class _Parser:
+    """Recursive descent over the tokens: all := any (AND? any)*, any := one (OR one)*,
+    one := (NOT | -)* (word | phrase | "(" all ")")."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.tokens = _tokens(text)
+        self.at = 0
+        self.depth = 0
+
+    def _peek(self) -> str | None:
+        return self.tokens[self.at].kind if self.at < len(self.tokens) else None
+
+    def _fail(self, why: str) -> QueryError:
+        return QueryError(f"检索式“{self.text}”有误：{why}")
+
+    def parse(self) -> Node:
+        node = self._all()
+        if self._peek() == ")":
+            raise self._fail("“)”前面没有对应的“(”")
+        return node
+
+    def _all(self) -> Node:
+        parts = [self._any()]
+        while self._peek() not in (None, ")"):
+            if self._peek() == "AND":
+                self.at += 1
+                if self._peek() in (None, ")"):
+                    raise self._fail("“AND”后面缺少检索词")
+            parts.append(self._any())
+        return parts[0] if len(parts) == 1 else AllOf(tuple(parts))
+
+    def _any(self) -> Node:
+        parts = [self._one()]
+        while self._peek() == "OR":
+            self.at += 1
+            if self._peek() in (None, ")", "AND", "OR"):
+                raise self._fail("“OR”后面缺少检索词")
+            parts.append(self._one())
+        return parts[0] if len(parts) == 1 else AnyOf(tuple(parts))
+
+    def _one(self) -> Node:
+        kind = self._peek()
+        if kind in ("AND", "OR"):
+            raise self._fail(f"“{kind}”前面缺少检索词")
+        if kind in (None, ")"):
+            after_open = self.at > 0 and self.tokens[self.at - 1].kind == "("
+            if kind == ")":
+                raise self._fail("括号内没有检索词" if after_open else "“)”前面没有对应的“(”")
+            raise self._fail("缺少与“(”对应的“)”" if after_open else "缺少检索词")
+        negations = 0
+        while self._peek() in ("NOT", "-"):
+            self.at += 1
+            negations += 1
+            if self._peek() in (None, ")", "AND", "OR"):
+                raise self._fail(f"“{self.tokens[self.at - 1].text}”后面缺少要排除的检索词")
+        if self._peek() == "(":
+            part = self._group()
+        else:
+            part = self.tokens[self.at].node
+            self.at += 1
+        if isinstance(part, Negated):  # NOT (NOT x)
+            negations, part = negations + 1, part.part
+        return Negated(part) if negations % 2 else part
+
+    def _group(self) -> Node:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise self._fail(f"括号嵌套超过 {MAX_NESTING} 层")
+        self.at += 1
+        inner = self._all()
+        if self._peek() != ")":
+            raise self._fail("缺少与“(”对应的“)”")
+        self.at += 1
+        self.depth -= 1
+        return inner
+
+
+def syntax(text: str) -> Node | None:
+    """The structure of a search's words; None for no words (every document)."""
+    text = text.translate(_QUOTES).strip()
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"检索式过长：{len(text)} 个字符，最多 {MAX_QUERY_CHARS} 个")
+    return _Parser(text).parse() if text else None
+
+
+def _leaf(schema, fieldname: str, word: Word) -> query.Query | None:
+    """One word (several pieces: a phrase of them) or quoted phrase in one field; None
+    when the analysis leaves nothing of it (punctuation)."""
+    pieces = [t.text for t in schema[fieldname].tokenize(word.text, mode="query")]
+    if not pieces:
+        return None
+    if len(pieces) == 1 and not word.quoted:
+        return query.Term(fieldname, pieces[0])
+    return query.Phrase(fieldname, pieces, slop=word.slop)
+
+
+def compile_node(schema, node: Node, fields_: tuple[str, ...]) -> query.Query | None:
+    """The Whoosh query of `node`; None when nothing searchable is left in it. Exclusions
+    beside other parts become an AndNot (scored by the other parts alone)."""
+    if isinstance(node, Word):
+        leaves = [q for name in fields_ if (q := _leaf(schema, name, node)) is not None]
+        return query.Or(leaves) if leaves else None
+    if isinstance(node, Negated):
+        inner = compile_node(schema, node.part, fields_)
+        return None if inner is None else query.Not(inner)
+    parts = [q for q in (compile_node(schema, p, fields_) for p in node.parts) if q is not None]
+    if not parts:
+        return None
+    if isinstance(node, AnyOf):
+        return parts[0] if len(parts) == 1 else query.Or(parts)
+    kept = [q for q in parts if not isinstance(q, query.Not)]
+    dropped = [q.query for q in parts if isinstance(q, query.Not)]
+    if not kept:
+        return query.Not(dropped[0] if len(dropped) == 1 else query.Or(dropped))
+    found = kept[0] if len(kept) == 1 else query.And(kept)
+    if not dropped:
+        return found
+    return query.AndNot(found, dropped[0] if len(dropped) == 1 else query.Or(dropped))
+
+
+EVERYTHING = query.Term("kind", "doc")  # every document (and every measure)
 
 
 def parse(schema, text: str, kind: str = "doc") -> query.Query:
     """The words of a search for documents (or for measures, kind="measure")."""
-    text = text.translate(_QUOTES).strip()
-    if not text:
-        return query.Term("kind", "doc")  # every document (and every measure)
-    text = re.sub(r"\b(and|or|not)\b", lambda m: m.group(1).upper(), text)
-    q = _parser(schema, kind).parse(text)
-    if q is query.NullQuery:
-        raise QueryError(f"无法理解检索词“{text}”")
+    node = syntax(text)
+    if node is None:
+        return EVERYTHING
+    q = compile_node(schema, node, FIELDS[kind])
+    if q is None:
+        raise QueryError(f"检索式“{text.strip()}”中没有可检索的文字（标点不参与检索）")
+    return q
+
+
+def without_exclusions(q: query.Query) -> query.Query:
+    """`q` with every exclusion dropped: the documents holding a measure that matches `q`
+    are among these (a document-level exclusion would drop documents whose other
+    measures hold the excluded word)."""
+    if isinstance(q, query.Not):
+        return EVERYTHING
+    if isinstance(q, query.AndNot):
+        return without_exclusions(q.a)
+    if isinstance(q, (query.And, query.Or)):
+        return type(q)([without_exclusions(sub) for sub in q.subqueries])
     return q
 
 
@@ -223,6 +425,15 @@ def snippet(text: str, words: list[str]) -> str:
                                _Marker(), top=2)
 
 
+def _reading(method):
+    """An ArchiveSearcher method whose failures reading the index say so (IndexDamaged)."""
+    @functools.wraps(method)
+    def reading(self, *args, **kwargs):
+        with index_errors(self._opened_dir):
+            return method(self, *args, **kwargs)
+    return reading
+
+
 FILTER_CACHE = 64  # filters kept as document sets per open searcher
 
 
@@ -241,11 +452,13 @@ class ArchiveSearcher:
         from .ranking import Ranker  # numpy is loaded for searching, not for `--help`
 
         self.ix = open_index(self.archive)
-        self.searcher = self.ix.searcher()
-        self.ranker = Ranker(self.searcher)
-        self.ranker.prepare(FIELDS["doc"] + FIELDS["measure"])
+        path = index_dir(self.archive)
+        with index_errors(path):
+            self.searcher = self.ix.searcher()
+            self.ranker = Ranker(self.searcher)
+            self.ranker.prepare(FIELDS["doc"] + FIELDS["measure"])
         self._allowed: dict[Filters, np.ndarray | None] = {}
-        self._opened_dir = index_dir(self.archive)
+        self._opened_dir = path
 
     def __enter__(self) -> "ArchiveSearcher":
         return self
@@ -264,6 +477,7 @@ class ArchiveSearcher:
             self._open()
         return self.searcher
 
+    @_reading
     def allowed(self, filters: Filters):
         """The documents that pass `filters` as a mask over document numbers (None: all
         do), computed once per open index."""
@@ -284,6 +498,7 @@ class ArchiveSearcher:
         allowed = self.allowed(filters)
         return found if allowed is None else found.keep(allowed[found.ids])
 
+    @_reading
     def search(self, text: str, filters: Filters = Filters(), page: int = 1,
                per_page: int = 10, facets: bool = False) -> Results:
         asked = self._parse(text)
@@ -312,11 +527,13 @@ class ArchiveSearcher:
         return dict(sorted(((k or "（未知）", v) for k, v in counts.items()),
                            key=lambda kv: (-kv[1], kv[0])))
 
+    @_reading
     def record_ids(self, text: str, filters: Filters = Filters()) -> set[int]:
         """Every record matching, unranked (for exports and for checking recall)."""
         found = self._matches(self._parse(text), filters)
         return set(self.ranker.records()[found.ids].tolist())
 
+    @_reading
     def who(self, text: str, filters: Filters = Filters(), limit: int = 20) -> list[MeasureHit]:
         """Measures whose text matches, with who answers for them and where they come from:
         the measures of the best-matching documents first, in their order there, until
@@ -330,7 +547,7 @@ class ArchiveSearcher:
         out: dict[MeasureEntry, MeasureHit] = {}
         found = 0
         record_of = self.ranker.records()
-        for doc, score in self._matches(asked, filters).ranked():
+        for doc, score in self._matches(without_exclusions(asked), filters).ranked():
             record = catalog.record(int(record_of[doc]))
             for seq, measure in enumerate(catalog.measures(record.id), start=1):
                 if found == limit:
