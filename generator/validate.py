@@ -14,7 +14,7 @@ from .schema import (
     UNION_TAG_PREFIX, DocumentSpec, LeadingGroupItem, MeasuresItem, Role, Section,
     WorkingGroupsItem,
 )
-from .source import Source, read_source
+from .source import Source, field_path, read_source
 
 _TAGGED_MODELS: dict[str, type[BaseModel]] = {
     "tag:role": Role, "tag:section": Section, "tag:leading_group": LeadingGroupItem,
@@ -95,25 +95,6 @@ def problem_at(source: Source, loc: tuple, message: str, at_key: bool = False) -
     wrote that part of the tree."""
     path, line, col = source.locate_key(loc) if at_key else source.locate(loc)
     return Problem(str(path), line, col, field_path(loc, source.data), message)
-
-
-def field_path(loc: tuple, data: Any = None) -> str:
-    """("正文", 2, "内容", 0) -> 正文[3].内容[1]: 1-based items, as writers count them.
-    Given the tree, items with a 编号 show it: 工作措施[2]（M02）."""
-    out = ""
-    node = data
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part + 1}]"
-        else:
-            out += ("." if out else "") + str(part)
-        try:
-            node = node[part] if node is not None else None
-        except (KeyError, IndexError, TypeError):
-            node = None
-        if isinstance(part, int) and isinstance(node, dict) and node.get("编号"):
-            out += f"（{node['编号']}）"
-    return out
 
 
 # ---- pydantic errors -> Chinese ------------------------------------------------------
