@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Callable
 from .errors import RenderError
 
 if TYPE_CHECKING:
+    from .access import ReadableFolders
     from .model import Document
 
 # The renderers, the schema and their libraries load when a document is made, not when the
@@ -34,12 +35,17 @@ class Generated:
     seconds: dict[str, float]  # per format
 
 
-def generate_file(source: Path, outdir: Path, formats: tuple[str, ...] = FORMATS) -> Generated:
-    """Validate, build and render one YAML file. Raises InputError before writing anything."""
+def generate_file(source: Path, outdir: Path, formats: tuple[str, ...] = FORMATS,
+                  folders: "ReadableFolders | None" = None) -> Generated:
+    """Validate, build and render one YAML file. Raises InputError before writing anything.
+    `folders`: where the files it names may be (generator.access; a worker process is given
+    the command's)."""
+    from .access import reading_from
     from .build import build_document
     from .validate import load_document
 
-    doc = build_document(load_document(source))
+    with reading_from(folders):
+        doc = build_document(load_document(source))
     return write_outputs(doc, source, outdir, formats)
 
 
@@ -71,19 +77,20 @@ def write_outputs(doc: "Document", source: Path, outdir: Path,
 
 def generate_many(files: list[Path], outdir: Path, formats: tuple[str, ...] = FORMATS,
                   jobs: int | None = None,
-                  on_done: Callable[[Generated], None] | None = None) -> list[Generated]:
+                  on_done: Callable[[Generated], None] | None = None,
+                  folders: "ReadableFolders | None" = None) -> list[Generated]:
     """Generate every file, across `jobs` processes (default: all cores), in input order.
     `on_done` is called as each file finishes (for a progress bar)."""
     workers = min(jobs or os.cpu_count() or 1, len(files))
     if workers <= 1:
         results = []
         for path in files:
-            results.append(generate_file(path, outdir, formats))
+            results.append(generate_file(path, outdir, formats, folders))
             if on_done:
                 on_done(results[-1])
         return results
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(generate_file, path, outdir, formats): n
+        futures = {pool.submit(generate_file, path, outdir, formats, folders): n
                    for n, path in enumerate(files)}
         done: dict[int, Generated] = {}
         for future in as_completed(futures):

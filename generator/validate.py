@@ -9,6 +9,7 @@ from typing import Any, Iterator
 
 from pydantic import BaseModel, ValidationError
 
+from .access import refused_reference
 from .errors import InputError, Problem
 from .schema import (
     UNION_TAG_PREFIX, DocumentSpec, LeadingGroupItem, MeasuresItem, Role, Section,
@@ -66,7 +67,10 @@ def _load(path: Path, problems: list[Problem], stack: tuple[Path, ...],
             continue
         loc = ("附件", index, "文档")
         target = (path.parent / attachment.document).resolve()
-        if target in stack or target == path.resolve():
+        refused = refused_reference(target, attachment.document, "附件文档")
+        if refused:
+            problems.append(problem_at(source, loc, refused))
+        elif target in stack or target == path.resolve():
             problems.append(problem_at(source, loc, "附件文档引用了自身（循环引用）"))
         elif not target.is_file():
             problems.append(problem_at(source, loc, f"找不到附件文档“{attachment.document}”"

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 # Only click at import time: `gongwen --help` must not load pydantic, jieba or the renderers.
+from ..console import allow_dir_option, reading_named
 from ..errors import GongwenError, InputError, Problem
 from ..pipeline import FORMATS
 
@@ -59,13 +60,21 @@ def _rosters(path: Path, what: str) -> list:
 @click.option("--full", is_flag=True,
               help="写出展开后的全文（而不是只写与模板不同之处的“继承”写法）。")
 @click.option("--force", is_flag=True, help="覆盖已有的输出文件。")
+@allow_dir_option
 def init_command(template_path: Path, roster_path: Path, unit: str | None, output: Path,
-                 settings: tuple[str, ...], full: bool, force: bool) -> None:
+                 settings: tuple[str, ...], full: bool, force: bool,
+                 allow_dirs: tuple[Path, ...]) -> None:
     """根据区（县）模板和本单位花名册，生成本单位的 YAML，供修改后生成公文。
 
     \b
     例：gongwen init --from 区模板.yaml --roster 花名册.xlsx --unit 某某小学 -o 某某小学制度.yaml
     """
+    with reading_named((template_path, roster_path), allow_dirs):
+        _init(template_path, roster_path, unit, output, settings, full, force)
+
+
+def _init(template_path: Path, roster_path: Path, unit: str | None, output: Path,
+          settings: tuple[str, ...], full: bool, force: bool) -> None:
     from ..console import print_problems
     from ..validate import load_document
     from ..yaml_out import write_atomically
@@ -103,7 +112,16 @@ def init_command(template_path: Path, roster_path: Path, unit: str | None, outpu
                     fg="yellow", err=True)
         return
     click.echo(f"已写出 {output}：{name}，{len(roster.people)} 人。"
-               f"下一步：gongwen generate {output}")
+               f"下一步：gongwen generate {output}{'' if full else _allow_hint(output, template_path)}")
+
+
+def _allow_hint(plan: Path, template_path: Path) -> str:
+    """" --allow-dir 模板文件夹" when the plan's folder does not hold the template it inherits."""
+    from ..access import folders_for
+
+    if folders_for([plan]).permits(template_path):
+        return ""
+    return f" --allow-dir {template_path.resolve().parent}"
 
 
 @click.command("batch")
@@ -120,12 +138,19 @@ def init_command(template_path: Path, roster_path: Path, unit: str | None, outpu
               help="并行进程数，默认使用全部 CPU 核心。")
 @click.option("-q", "--quiet", is_flag=True, help="不显示进度条和输出文件列表。")
 @click.option("--force", is_flag=True, help="覆盖内容已改动过的单位 YAML。")
+@allow_dir_option
 def batch_command(template_path: Path, rosters_path: Path, outdir: Path, fmt: str,
-                  jobs: int | None, quiet: bool, force: bool) -> None:
+                  jobs: int | None, quiet: bool, force: bool, allow_dirs: tuple[Path, ...]) -> None:
     """按模板为花名册中的每个单位各生成一份：单位 YAML 和 DOCX/PDF。
 
     先检查全部单位：任何一个单位有问题就一个也不写（退出码 2）。
     """
+    with reading_named((template_path, rosters_path), allow_dirs):
+        _batch(template_path, rosters_path, outdir, fmt, jobs, quiet, force)
+
+
+def _batch(template_path: Path, rosters_path: Path, outdir: Path, fmt: str,
+           jobs: int | None, quiet: bool, force: bool) -> None:
     from ..console import generate_with_progress
     from ..validate import load_document
     from ..yaml_out import write_atomically
@@ -176,13 +201,20 @@ def batch_command(template_path: Path, rosters_path: Path, outdir: Path, fmt: st
               help="另写一份 HTML 报告。")
 @click.option("--xlsx", "xlsx_path", type=click.Path(path_type=Path, dir_okay=False),
               help="另写一份 Excel 报告（汇总、明细、角色三个工作表）。")
+@allow_dir_option
 def coverage_command(template_path: Path, plans: tuple[Path, ...], everything: bool,
-                     as_json_output: bool,
-                     html_path: Path | None, xlsx_path: Path | None) -> None:
+                     as_json_output: bool, html_path: Path | None, xlsx_path: Path | None,
+                     allow_dirs: tuple[Path, ...]) -> None:
     """对照模板检查各单位的制度（方案）：保留、修改、新增、删除（有无说明）及角色由谁担任。
 
     按“编号”对照，没有编号的按文字相似度对照。缺少必备内容且未说明理由时退出码为 1。
     """
+    with reading_named((template_path, *plans), allow_dirs):
+        _coverage(template_path, plans, everything, as_json_output, html_path, xlsx_path)
+
+
+def _coverage(template_path: Path, plans: tuple[Path, ...], everything: bool,
+              as_json_output: bool, html_path: Path | None, xlsx_path: Path | None) -> None:
     from archive.extract import ExtractError
 
     from ..validate import load_document

@@ -14,6 +14,7 @@ from typing import Iterable
 
 from pydantic import Field, ValidationError
 
+from ..access import refused_reference
 from ..errors import Problem
 from ..limits import MAX_TABLE_BYTES
 from ..schema import Model, Person, Text
@@ -108,6 +109,10 @@ def read_rosters(path: Path) -> tuple[list[UnitRoster], list[Problem]]:
     infos: list[tuple[Where, dict[str, str], str]] = []
     problems: list[Problem] = []
     for file in files:
+        refused = refused_reference(file, file.name, "花名册") if file != path else None
+        if refused:
+            problems.append(Problem(str(file), None, None, "", refused))
+            continue
         found_rosters, found_infos, found = _read_file(file)
         rosters += found_rosters
         infos += found_infos
