@@ -19,7 +19,7 @@ from generator.district.commands import batch_command, coverage_command, init_co
 from generator.check.commands import check_command
 from generator.importer.commands import import_command
 from generator.console import allow_dir_option, generate_with_progress, print_problems, reading_named
-from generator.pipeline import FORMATS, Generated
+from generator.pipeline import FORMATS, Generated, output_problems
 from generator.validate import Loaded, load_document
 from search.commands import index_group, search_command, who_command
 
@@ -63,7 +63,7 @@ def validate(files: tuple[Path, ...], allow_dirs: tuple[Path, ...]) -> None:
 @main.command()
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(path_type=Path, dir_okay=False))
-@click.option("-o", "--output", "outdir", type=click.Path(path_type=Path, file_okay=False),
+@click.option("-o", "--output", "outdir", type=click.Path(path_type=Path),
               default=Path("out"), show_default=True, help="输出目录。")
 @click.option("-f", "--format", "fmt", type=click.Choice(["all", *FORMATS]), default="all",
               show_default=True, help="输出格式：docx、pdf 或两者（all）。")
@@ -94,6 +94,11 @@ def _generate(files: tuple[Path, ...], outdir: Path, fmt: str, jobs: int | None,
         click.secho("--supersedes 只能与 --archive 和一个 YAML 文件一起使用", fg="red", err=True)
         sys.exit(EXIT_INPUT)
     formats = FORMATS if fmt == "all" else (fmt,)
+    problems = output_problems(list(files), outdir, formats)
+    if problems:
+        print_problems(problems)
+        click.secho(f"共发现 {len(problems)} 处问题，未生成任何文件。", fg="red", err=True)
+        sys.exit(EXIT_INPUT)
     try:
         results = generate_with_progress(files, outdir, formats, jobs, show_progress=not quiet)
     except GongwenError as exc:

@@ -81,9 +81,9 @@ def _too_large(what: str, limit: int) -> str:
 
 
 def _os_reason(exc: OSError) -> str:
-    from .console import describe_os_error
+    from .console import os_reason
 
-    return describe_os_error(OSError(exc.errno, exc.strerror))
+    return os_reason(exc)
 
 
 def read_yaml_text(path: Path) -> str:
