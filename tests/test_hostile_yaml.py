@@ -95,7 +95,7 @@ def test_oversized_file_is_refused_without_reading(tmp_path):
     big = tmp_path / "big.yaml"
     big.write_text("附注: " + "字" * (MAX_YAML_BYTES // 3 + 10) + "\n", encoding="utf-8")
     source, problems = read_source(big)
-    assert source is None and "超过 4 MB" in problems[0].message
+    assert source is None and f"超过 {MAX_YAML_BYTES // 1024 ** 2} MB" in problems[0].message
 
 
 def test_checker_composes_with_the_same_bounds(tmp_path):
