@@ -18,7 +18,9 @@ from generator.errors import GongwenError, InputError, Problem
 from generator.district.commands import batch_command, coverage_command, init_command
 from generator.check.commands import check_command
 from generator.importer.commands import import_command
-from generator.console import allow_dir_option, generate_with_progress, print_problems, reading_named
+from generator.console import (
+    allow_dir_option, generate_with_progress, print_problems, reading_named,
+)
 from generator.pipeline import FORMATS, Generated, output_problems
 from generator.validate import Loaded, load_document
 from search.commands import index_group, search_command, who_command

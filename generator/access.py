@@ -73,8 +73,9 @@ def reading_from(folders: ReadableFolders | None) -> Iterator[None]:
 
 def refused_reference(target: Path, written: str, what: str, folder_ok: bool = False) -> str | None:
     """Why the file `target` (written as `written`, a `what` such as 附件文档) is not read, in
-    Chinese, or None (`folder_ok`: a folder may be named). Its contents are never read. Outside a command (library use,
-    no folders set) any folder is read: the caller chose the paths."""
+    Chinese, or None (`folder_ok`: a folder may be named). Its contents are never read.
+    Outside a command (library use, no folders set) any folder is read: the caller chose
+    the paths."""
     folders = _active
     if folders is not None and not folders.permits(target):
         folder = Path(os.path.realpath(target)).parent

@@ -230,7 +230,8 @@ def _render(doc: "Document", source: Path, index: int, staging: Path, outdir: Pa
         try:
             _renderer(fmt)(doc, target)
         except OSError as exc:
-            raise RenderError(f"写入“{outdir / output_name(source, fmt)}”失败：{os_reason(exc)}") from None
+            final = outdir / output_name(source, fmt)
+            raise RenderError(f"写入“{final}”失败：{os_reason(exc)}") from None
         seconds[fmt] = time.perf_counter() - start
         outputs.append(target)
     return Generated(source, tuple(outputs), seconds)

@@ -86,7 +86,8 @@ def test_deep_nesting_is_refused_in_chinese(tmp_path, opening, closing):
 
 def test_nesting_through_aliases_counts_too(tmp_path):
     half = MAX_YAML_DEPTH // 2 + 2
-    text = "甲: &deep " + "[" * half + "1" + "]" * half + "\n乙: " + "[" * half + "*deep" + "]" * half + "\n"
+    text = ("甲: &deep " + "[" * half + "1" + "]" * half + "\n"
+            "乙: " + "[" * half + "*deep" + "]" * half + "\n")
     source, problems = read_source(write(tmp_path, "alias-deep.yaml", text))
     assert source is None and problems[0].line == 2 and "层" in problems[0].message
 
