@@ -144,3 +144,21 @@ def test_sigterm_during_generate_leaves_a_clean_folder(tmp_path):
     assert_no_traceback(stdout + stderr)
     assert process.returncode == 128 + signal.SIGTERM and "已终止" in stderr
     assert everything_in(out) == []
+
+
+def test_a_batch_that_fails_while_rendering_leaves_no_unit_yaml(tmp_path):
+    """Every unit's PDF (~230 KB) exceeds the file size limit: the unit YAML files written
+    before rendering go too, and a unit YAML that was there before is as it was."""
+    district = ROOT / "samples" / "district"
+    out = tmp_path / "各单位"
+    args = ["batch", "--from", district / "教育系统联防联控制度.yaml",
+            "--rosters", district / "花名册", "-o", out, "-j", "1"]
+    ran = gongwen(*args, expect=1, preexec_fn=file_size_limit(150_000), timeout=300)
+    assert "生成失败" in ran.err and "恢复原样" in ran.err
+    assert not out.exists(), everything_in(out)
+    gongwen(*args, "-f", "yaml", expect=0)
+    edited = out / "青山县城东中学.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8") + "# 本校改过\n", encoding="utf-8")
+    kept = {name: (out / name).read_bytes() for name in everything_in(out)}
+    gongwen(*args, "--force", expect=1, preexec_fn=file_size_limit(150_000), timeout=300)
+    assert {name: (out / name).read_bytes() for name in everything_in(out)} == kept

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -176,18 +177,51 @@ def _batch(template_path: Path, rosters_path: Path, outdir: Path, fmt: str,
         click.secho(f"以下单位 YAML 已被改动过，未覆盖任何文件：{names}。如确要覆盖，请加 --force",
                     fg="red", err=True)
         sys.exit(EXIT_INPUT)
-    for path, text in plans.items():
-        write_atomically(path, text)
-    if fmt != "yaml":
-        formats = FORMATS if fmt == "all" else (fmt,)
-        try:
+    previous = _previous_contents(outdir, list(plans))
+    try:
+        for path, text in plans.items():
+            write_atomically(path, text)
+        if fmt != "yaml":
+            formats = FORMATS if fmt == "all" else (fmt,)
             generate_with_progress(list(plans), outdir, formats, jobs, show_progress=not quiet)
-        except GongwenError as exc:
-            click.secho(f"生成失败：{exc}", fg="red", err=True)
-            sys.exit(1)
+    except GongwenError as exc:
+        _restore(outdir, previous)
+        click.secho(f"生成失败：{exc}。单位 YAML 已恢复原样，未生成任何文件。", fg="red", err=True)
+        sys.exit(1)
+    except BaseException:  # SIGTERM, memory: the same, all or nothing
+        _restore(outdir, previous)
+        raise
     if not quiet:
         click.echo(f"已为 {len(plans)} 个单位生成 {fmt if fmt != 'all' else 'YAML、DOCX 和 PDF'}，"
                    f"在 {outdir}/")
+
+
+@dataclass(frozen=True)
+class _Before:
+    """The unit YAML files as they were before a batch wrote them (None: absent)."""
+
+    outdir_existed: bool
+    files: dict[Path, bytes | None]
+
+
+def _previous_contents(outdir: Path, paths: list[Path]) -> _Before:
+    return _Before(outdir.exists(), {p: p.read_bytes() if p.is_file() else None for p in paths})
+
+
+def _restore(outdir: Path, before: _Before) -> None:
+    """Put the unit YAML files back as they were: a failed batch leaves nothing."""
+    from ..yaml_out import write_atomically
+
+    for path, data in before.files.items():
+        if data is None:
+            path.unlink(missing_ok=True)
+        elif not path.is_file() or path.read_bytes() != data:
+            write_atomically(path, data)
+    if not before.outdir_existed:
+        try:
+            outdir.rmdir()
+        except OSError:
+            pass  # something else is in it now: leave it
 
 
 @click.command("coverage")
