@@ -2,8 +2,6 @@
 and a document with 1,001 sections and 1,001 measures renders to DOCX and PDF."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pdfplumber
 import pytest
 from docx import Document as open_docx
