@@ -19,8 +19,10 @@ from generator.errors import GongwenError, InputError, Problem
 from generator.district.commands import batch_command, coverage_command, init_command
 from generator.check.commands import check_command
 from generator.importer.commands import import_command
-from generator.console import generate_with_progress, print_problems
-from generator.pipeline import FORMATS, Generated
+from generator.console import (
+    allow_dir_option, generate_with_progress, print_problems, reading_named,
+)
+from generator.pipeline import FORMATS, Generated, output_problems
 from generator.validate import Loaded, load_document
 from search.commands import index_group, search_command, who_command
 
@@ -47,9 +49,11 @@ def main() -> None:
 @main.command()
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(path_type=Path, dir_okay=False))
-def validate(files: tuple[Path, ...]) -> None:
+@allow_dir_option
+def validate(files: tuple[Path, ...], allow_dirs: tuple[Path, ...]) -> None:
     """只检查 YAML 输入，不生成文件。有错误时退出码为 2。"""
-    loaded, problems = _validate_all(files)
+    with reading_named(files, allow_dirs):
+        loaded, problems = _validate_all(files)
     for path in files:
         if path in loaded:
             click.echo(f"✓ {path}：通过")
@@ -62,7 +66,7 @@ def validate(files: tuple[Path, ...]) -> None:
 @main.command()
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(path_type=Path, dir_okay=False))
-@click.option("-o", "--output", "outdir", type=click.Path(path_type=Path, file_okay=False),
+@click.option("-o", "--output", "outdir", type=click.Path(path_type=Path),
               default=Path("out"), show_default=True, help="输出目录。")
 @click.option("-f", "--format", "fmt", type=click.Choice(["all", *FORMATS]), default="all",
               show_default=True, help="输出格式：docx、pdf 或两者（all）。")
@@ -73,9 +77,17 @@ def validate(files: tuple[Path, ...]) -> None:
               help="生成后连同 YAML 源文件一并归档（见 gongwen archive）。")
 @click.option("--supersedes", type=int, help="与 --archive 同用：新文件取代的记录编号。")
 @archive_dir_option
+@allow_dir_option
 def generate(files: tuple[Path, ...], outdir: Path, fmt: str, jobs: int | None,
-             quiet: bool, to_archive: bool, supersedes: int | None, archive_dir: Path) -> None:
+             quiet: bool, to_archive: bool, supersedes: int | None, archive_dir: Path,
+             allow_dirs: tuple[Path, ...]) -> None:
     """生成公文。先检查全部输入：任何一个文件有错就一个也不生成（退出码 2）。"""
+    with reading_named(files, allow_dirs):
+        _generate(files, outdir, fmt, jobs, quiet, to_archive, supersedes, archive_dir)
+
+
+def _generate(files: tuple[Path, ...], outdir: Path, fmt: str, jobs: int | None,
+              quiet: bool, to_archive: bool, supersedes: int | None, archive_dir: Path) -> None:
     loaded, problems = _validate_all(files)
     if problems:
         print_problems(problems)
@@ -85,6 +97,11 @@ def generate(files: tuple[Path, ...], outdir: Path, fmt: str, jobs: int | None,
         click.secho("--supersedes 只能与 --archive 和一个 YAML 文件一起使用", fg="red", err=True)
         sys.exit(EXIT_INPUT)
     formats = FORMATS if fmt == "all" else (fmt,)
+    problems = output_problems(list(files), outdir, formats)
+    if problems:
+        print_problems(problems)
+        click.secho(f"共发现 {len(problems)} 处问题，未生成任何文件。", fg="red", err=True)
+        sys.exit(EXIT_INPUT)
     if to_archive:  # a read-only or damaged archive is found before anything is generated
         open_archive(archive_dir, create=True).close()
     try:

@@ -10,6 +10,23 @@ import click
 from .errors import GongwenError, Problem, describe_os_error
 
 
+def allow_dir_option(command):
+    """--allow-dir DIR (repeatable): more folders whose files a YAML may name."""
+    return click.option(
+        "--allow-dir", "allow_dirs", multiple=True, metavar="DIR",
+        type=click.Path(path_type=Path, file_okay=False, exists=True),
+        help="YAML 中的附件“文档”、“继承”、“花名册”还可以指向这个文件夹（可多次使用）；"
+             "默认只能指向命令中所列文件所在的文件夹及其子文件夹。"
+             "也可用环境变量 GONGWEN_ALLOW_DIRS（以“:”分隔）。")(command)
+
+
+def reading_named(named, allow_dirs=()):
+    """The block in which YAML may name files beside those the user named (generator.access)."""
+    from .access import folders_for, reading_from
+
+    return reading_from(folders_for(named, allow_dirs))
+
+
 def print_problems(problems: list[Problem]) -> None:
     for problem in problems:
         click.secho(str(problem), fg="red", err=True)
@@ -18,11 +35,13 @@ def print_problems(problems: list[Problem]) -> None:
 def generate_with_progress(files: list[Path], outdir: Path, formats: tuple[str, ...],
                            jobs: int | None, show_progress: bool) -> list:
     """generate_many with a progress bar on stderr (hidden when quiet or for one file)."""
+    from .access import active
     from .pipeline import generate_many
 
     with click.progressbar(length=len(files), label="生成中", file=sys.stderr,
                            hidden=not show_progress or len(files) < 2) as bar:
-        return generate_many(list(files), outdir, formats, jobs, on_done=lambda _: bar.update(1))
+        return generate_many(list(files), outdir, formats, jobs, on_done=lambda _: bar.update(1),
+                             folders=active())
 
 
 # -- the last line of defence: no Python traceback reaches a user

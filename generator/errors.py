@@ -56,8 +56,14 @@ _OS_REASONS = {
 }
 
 
+def os_reason(exc: OSError) -> str:
+    """Why an OSError happened, in Chinese, without its file name (the caller names the file
+    the user knows, not a temporary one)."""
+    return _OS_REASONS.get(exc.errno, exc.strerror or type(exc).__name__)
+
+
 def describe_os_error(exc: OSError) -> str:
     """An OSError in Chinese: what failed, on which file."""
-    reason = _OS_REASONS.get(exc.errno, exc.strerror or type(exc).__name__)
+    reason = os_reason(exc)
     where = f"“{exc.filename}”" if exc.filename else ""
     return f"{where}{reason}" if where else reason

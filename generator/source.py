@@ -5,26 +5,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 
 from .errors import Problem
-
-
-class _TextDatesConstructor(RoundTripConstructor):
-    """Keep YAML timestamps as text: our date rule parses them with a Chinese error."""
-
-
-_TextDatesConstructor.add_constructor(
-    "tag:yaml.org,2002:timestamp", lambda self, node: self.construct_scalar(node))
-
-
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _TextDatesConstructor
-    return yaml
+from .yaml_in import (
+    FORBIDDEN_IN_TEXT, UnreadableFile, YamlRefused, describe_char, load_yaml, read_yaml_text,
+)
 
 
 # A merged tree (a unit plan over its district template) holds nodes read from several files.
@@ -140,27 +127,76 @@ def _value_position(node: CommentedMap, key: Any) -> tuple[int, int] | None:
 
 
 def read_source(path: Path, text: str | None = None) -> tuple[Source | None, list[Problem]]:
-    """Parse one YAML file (or `text`, as if it were that file); syntax errors come back as
-    problems, never as exceptions."""
+    """Parse one YAML file (or `text`, as if it were that file); a file refused, a syntax
+    error or a control character in a value comes back as problems, never as an exception.
+    Every YAML gongwen reads comes through here (generator.yaml_in bounds it)."""
     name = str(path)
     try:
         if text is None:
-            text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None, [Problem(name, None, None, "", "文件不存在")]
-    except UnicodeDecodeError:
-        return None, [Problem(name, None, None, "", "文件不是 UTF-8 编码，请另存为 UTF-8")]
-    except OSError as exc:
-        return None, [Problem(name, None, None, "", f"无法读取文件：{exc.strerror}")]
-    try:
-        data = _yaml().load(text)
+            text = read_yaml_text(path)
+        data = load_yaml(text)
+    except UnreadableFile as exc:
+        return None, [Problem(name, None, None, "", str(exc))]
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        return None, [Problem(name, line, col, "", f"YAML 语法错误：{_yaml_reason(exc)}")]
+        reason = exc.problem if isinstance(exc, YamlRefused) else f"YAML 语法错误：{_yaml_reason(exc)}"
+        return None, [Problem(name, line, col, "", reason)]
     if not isinstance(data, CommentedMap):
         return None, [Problem(name, 1, 1, "", "文件顶层应为“字段: 值”的映射（如 文种: 方案）")]
-    return Source(path, data), []
+    source = Source(path, data)
+    problems = control_character_problems(source)
+    return (None, problems) if problems else (source, [])
+
+
+def control_character_problems(source: Source) -> list[Problem]:
+    """Every key or text value holding a character no document text may hold (written as an
+    escape such as "\\x07" in a quoted value): it would split or corrupt a paragraph."""
+    problems = []
+    for loc, at_key, text in _texts(source.data, ()):
+        match = FORBIDDEN_IN_TEXT.search(text)
+        if match is None:
+            continue
+        path, line, col = source.locate_key(loc) if at_key else source.locate(loc)
+        what = "字段名" if at_key else "文字"
+        problems.append(Problem(
+            str(path), line, col, field_path(loc, source.data),
+            f"{what}的第 {match.start() + 1} 个字符是{describe_char(match.group())}，"
+            "文字中不能有这种字符（请删去；需要分段时写成列表的几项）"))
+    return problems
+
+
+def _texts(node: Any, loc: tuple):
+    """(location, is_key, text) of every text key and value under `node`."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if isinstance(key, str):
+                yield loc + (key,), True, key
+            yield from _texts(value, loc + (key,))
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _texts(item, loc + (index,))
+    elif isinstance(node, str):
+        yield loc, False, node
+
+
+def field_path(loc: tuple, data: Any = None) -> str:
+    """("正文", 2, "内容", 0) -> 正文[3].内容[1]: 1-based items, as writers count them.
+    Given the tree, items with a 编号 show it: 工作措施[2]（M02）."""
+    out = ""
+    node = data
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+        else:
+            out += ("." if out else "") + str(part)
+        try:
+            node = node[part] if node is not None else None
+        except (KeyError, IndexError, TypeError):
+            node = None
+        if isinstance(part, int) and isinstance(node, dict) and node.get("编号"):
+            out += f"（{node['编号']}）"
+    return out
 
 
 def _yaml_reason(exc: MarkedYAMLError) -> str:

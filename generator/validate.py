@@ -9,12 +9,13 @@ from typing import Any, Iterator
 
 from pydantic import BaseModel, ValidationError
 
+from .access import refused_reference
 from .errors import InputError, Problem
 from .schema import (
     UNION_TAG_PREFIX, DocumentSpec, LeadingGroupItem, MeasuresItem, Role, Section,
     WorkingGroupsItem,
 )
-from .source import Source, read_source
+from .source import Source, field_path, read_source
 
 _TAGGED_MODELS: dict[str, type[BaseModel]] = {
     "tag:role": Role, "tag:section": Section, "tag:leading_group": LeadingGroupItem,
@@ -66,7 +67,10 @@ def _load(path: Path, problems: list[Problem], stack: tuple[Path, ...],
             continue
         loc = ("附件", index, "文档")
         target = (path.parent / attachment.document).resolve()
-        if target in stack or target == path.resolve():
+        refused = refused_reference(target, attachment.document, "附件文档")
+        if refused:
+            problems.append(problem_at(source, loc, refused))
+        elif target in stack or target == path.resolve():
             problems.append(problem_at(source, loc, "附件文档引用了自身（循环引用）"))
         elif not target.is_file():
             problems.append(problem_at(source, loc, f"找不到附件文档“{attachment.document}”"
@@ -95,25 +99,6 @@ def problem_at(source: Source, loc: tuple, message: str, at_key: bool = False) -
     wrote that part of the tree."""
     path, line, col = source.locate_key(loc) if at_key else source.locate(loc)
     return Problem(str(path), line, col, field_path(loc, source.data), message)
-
-
-def field_path(loc: tuple, data: Any = None) -> str:
-    """("正文", 2, "内容", 0) -> 正文[3].内容[1]: 1-based items, as writers count them.
-    Given the tree, items with a 编号 show it: 工作措施[2]（M02）."""
-    out = ""
-    node = data
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part + 1}]"
-        else:
-            out += ("." if out else "") + str(part)
-        try:
-            node = node[part] if node is not None else None
-        except (KeyError, IndexError, TypeError):
-            node = None
-        if isinstance(part, int) and isinstance(node, dict) and node.get("编号"):
-            out += f"（{node['编号']}）"
-    return out
 
 
 # ---- pydantic errors -> Chinese ------------------------------------------------------

@@ -312,7 +312,7 @@ def test_init_writes_the_short_form_and_it_generates(district, tmp_path):
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# 青山县实验幼儿园的制度") and "继承: ../教育系统联防联控制度.yaml" in text
     assert "M01  措施  每日健康报告（必备）" in text and "值班电话: 0791-86623006" in text
-    run_cli("generate", out, "-o", tmp_path, "-f", "docx", "-q")
+    run_cli("generate", out, "-o", tmp_path, "-f", "docx", "-q", "--allow-dir", district)
     assert "吕秀英" in docx_text(tmp_path / "幼儿园制度.docx")
     refused = run_cli("init", "--from", district / TEMPLATE_NAME, "--roster",
                       district / "花名册", "--unit", "青山县实验幼儿园", "-o", out, expect=2)
@@ -448,7 +448,8 @@ def test_an_archived_unit_plan_keeps_its_template_and_roster(district, tmp_path)
     plan = district / "单位" / "青山县第二实验小学联防联控制度.yaml"
     roster = district / "花名册" / "青山县第二实验小学.yaml"
     root = tmp_path / "arc"
-    args = ["generate", plan, "-o", tmp_path / "out", "--archive", "-A", root, "-q"]
+    args = ["generate", plan, "-o", tmp_path / "out", "--archive", "-A", root, "-q",
+            "--allow-dir", district]
     run_cli(*args)
     run_cli(*args)  # same inputs: a duplicate, not a second record
     with Archive(root, create=False) as archive:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from ..console import allow_dir_option, reading_named
+
 # Only click at import time: `gongwen --help` must not load the readers.
 EXIT_ERRORS = 1  # an error-level finding
 EXIT_INPUT = 2  # a file could not be read
@@ -33,7 +35,9 @@ def expand(paths: tuple[Path, ...]) -> list[Path]:
               help="自动修改 YAML 中可安全修改的写法（标点和数字的全半角、省略号、破折号、"
                    "序数写法、日期写法、发文字号的括号、“第”和虚位），并显示改动。")
 @click.option("--rules", "list_rules", is_flag=True, help="列出全部检查规则。")
-def check_command(paths: tuple[Path, ...], as_json: bool, fix: bool, list_rules: bool) -> None:
+@allow_dir_option
+def check_command(paths: tuple[Path, ...], as_json: bool, fix: bool, list_rules: bool,
+                  allow_dirs: tuple[Path, ...]) -> None:
     """按 GB/T 9704-2012 和本单位行文规范检查 YAML、DOCX、PDF、TXT。
 
     文字规则（所有文件）：结构层次序数、括号引号成对、全半角标点、省略号和破折号、全角数字、
@@ -53,9 +57,10 @@ def check_command(paths: tuple[Path, ...], as_json: bool, fix: bool, list_rules:
         raise click.UsageError("请给出要检查的文件或目录，如 gongwen check 方案.yaml")
     files = expand(paths)
     fixed = {}
-    if fix:
-        fixed = _fix_all([p for p in files if p.suffix.lower() in YAML_SUFFIXES], as_json)
-    reports = [check_file(path) for path in files]
+    with reading_named(paths, allow_dirs):
+        if fix:
+            fixed = _fix_all([p for p in files if p.suffix.lower() in YAML_SUFFIXES], as_json)
+        reports = [check_file(path) for path in files]
     if as_json:
         click.echo(json.dumps({"files": [r.as_dict() | ({"fixed": fixed[r.file]} if r.file in fixed
                                                         else {}) for r in reports],
@@ -78,6 +83,8 @@ def _fix_all(files: list[Path], quiet: bool) -> dict[str, int]:
 
     fixed: dict[str, int] = {}
     for path in files:
+        if not path.is_file():
+            continue  # missing, a folder, a FIFO or a device: the check says so, unopened
         try:
             result = fix_yaml(path)
         except (MarkedYAMLError, OSError, UnicodeDecodeError):

@@ -9,7 +9,6 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -17,6 +16,7 @@ from ..dates import format_date, read_written_date
 from ..errors import InputError
 from ..importer.front import DOC_NUMBER, read_doc_number
 from ..importer.markers import read_marker
+from ..yaml_in import UnreadableFile, YamlRefused, compose_yaml, read_yaml_text
 from .findings import Edit, Finding, Location, finding
 from .text import ATTACHMENT_REF, END_PUNCT, balance_findings, scan_text
 
@@ -40,11 +40,12 @@ class Scalar:
 
 
 class YamlFile:
-    """The text of a YAML file and its composed node tree."""
+    """The text of a YAML file and its composed node tree (bounded like every YAML read:
+    generator.yaml_in; MarkedYAMLError when refused)."""
 
     def __init__(self, path: Path, display: str, text: str):
         self.path, self.display, self.text = path, display, text
-        self.root: Node | None = YAML(typ="rt").compose(text)
+        self.root: Node | None = compose_yaml(text)
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
 
     def scalars(self) -> list[Scalar]:
@@ -94,13 +95,20 @@ def _walk(node: Node | None, path: tuple, out: list[Scalar]) -> None:
 
 
 def check_yaml(path: Path, display: str) -> list[Finding]:
-    text = path.read_text(encoding="utf-8-sig")
+    from archive.extract import ExtractError
+
+    try:
+        text = read_yaml_text(path)
+    except UnreadableFile as exc:
+        raise ExtractError(str(exc)) from None
     try:
         yaml_file = YamlFile(path, display, text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         at = Location(display, line=mark.line + 1 if mark else None,
                       column=mark.column + 1 if mark else None)
+        if isinstance(exc, YamlRefused):
+            return [finding("yaml-syntax", at, exc.problem, "删去或改正该处")]
         return [finding("yaml-syntax", at, f"YAML 语法错误：{exc.problem or exc}",
                         "检查缩进、冒号后的空格和引号是否成对")]
     if yaml_file.root is None:

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 # Only click at import time: `gongwen --help` must not load pydantic, jieba or the renderers.
+from ..console import allow_dir_option, reading_named
 from ..errors import GongwenError, InputError, Problem
 from ..pipeline import FORMATS
 
@@ -59,13 +61,21 @@ def _rosters(path: Path, what: str) -> list:
 @click.option("--full", is_flag=True,
               help="写出展开后的全文（而不是只写与模板不同之处的“继承”写法）。")
 @click.option("--force", is_flag=True, help="覆盖已有的输出文件。")
+@allow_dir_option
 def init_command(template_path: Path, roster_path: Path, unit: str | None, output: Path,
-                 settings: tuple[str, ...], full: bool, force: bool) -> None:
+                 settings: tuple[str, ...], full: bool, force: bool,
+                 allow_dirs: tuple[Path, ...]) -> None:
     """根据区（县）模板和本单位花名册，生成本单位的 YAML，供修改后生成公文。
 
     \b
     例：gongwen init --from 区模板.yaml --roster 花名册.xlsx --unit 某某小学 -o 某某小学制度.yaml
     """
+    with reading_named((template_path, roster_path), allow_dirs):
+        _init(template_path, roster_path, unit, output, settings, full, force)
+
+
+def _init(template_path: Path, roster_path: Path, unit: str | None, output: Path,
+          settings: tuple[str, ...], full: bool, force: bool) -> None:
     from ..console import print_problems
     from ..validate import load_document
     from ..yaml_out import write_atomically
@@ -103,7 +113,16 @@ def init_command(template_path: Path, roster_path: Path, unit: str | None, outpu
                     fg="yellow", err=True)
         return
     click.echo(f"已写出 {output}：{name}，{len(roster.people)} 人。"
-               f"下一步：gongwen generate {output}")
+               f"下一步：gongwen generate {output}{'' if full else _allow_hint(output, template_path)}")
+
+
+def _allow_hint(plan: Path, template_path: Path) -> str:
+    """" --allow-dir 模板文件夹" when the plan's folder does not hold the template it inherits."""
+    from ..access import folders_for
+
+    if folders_for([plan]).permits(template_path):
+        return ""
+    return f" --allow-dir {template_path.resolve().parent}"
 
 
 @click.command("batch")
@@ -120,12 +139,19 @@ def init_command(template_path: Path, roster_path: Path, unit: str | None, outpu
               help="并行进程数，默认使用全部 CPU 核心。")
 @click.option("-q", "--quiet", is_flag=True, help="不显示进度条和输出文件列表。")
 @click.option("--force", is_flag=True, help="覆盖内容已改动过的单位 YAML。")
+@allow_dir_option
 def batch_command(template_path: Path, rosters_path: Path, outdir: Path, fmt: str,
-                  jobs: int | None, quiet: bool, force: bool) -> None:
+                  jobs: int | None, quiet: bool, force: bool, allow_dirs: tuple[Path, ...]) -> None:
     """按模板为花名册中的每个单位各生成一份：单位 YAML 和 DOCX/PDF。
 
     先检查全部单位：任何一个单位有问题就一个也不写（退出码 2）。
     """
+    with reading_named((template_path, rosters_path), allow_dirs):
+        _batch(template_path, rosters_path, outdir, fmt, jobs, quiet, force)
+
+
+def _batch(template_path: Path, rosters_path: Path, outdir: Path, fmt: str,
+           jobs: int | None, quiet: bool, force: bool) -> None:
     from ..console import generate_with_progress
     from ..validate import load_document
     from ..yaml_out import write_atomically
@@ -151,18 +177,51 @@ def batch_command(template_path: Path, rosters_path: Path, outdir: Path, fmt: st
         click.secho(f"以下单位 YAML 已被改动过，未覆盖任何文件：{names}。如确要覆盖，请加 --force",
                     fg="red", err=True)
         sys.exit(EXIT_INPUT)
-    for path, text in plans.items():
-        write_atomically(path, text)
-    if fmt != "yaml":
-        formats = FORMATS if fmt == "all" else (fmt,)
-        try:
+    previous = _previous_contents(outdir, list(plans))
+    try:
+        for path, text in plans.items():
+            write_atomically(path, text)
+        if fmt != "yaml":
+            formats = FORMATS if fmt == "all" else (fmt,)
             generate_with_progress(list(plans), outdir, formats, jobs, show_progress=not quiet)
-        except GongwenError as exc:
-            click.secho(f"生成失败：{exc}", fg="red", err=True)
-            sys.exit(1)
+    except GongwenError as exc:
+        _restore(outdir, previous)
+        click.secho(f"生成失败：{exc}。单位 YAML 已恢复原样，未生成任何文件。", fg="red", err=True)
+        sys.exit(1)
+    except BaseException:  # SIGTERM, memory: the same, all or nothing
+        _restore(outdir, previous)
+        raise
     if not quiet:
         click.echo(f"已为 {len(plans)} 个单位生成 {fmt if fmt != 'all' else 'YAML、DOCX 和 PDF'}，"
                    f"在 {outdir}/")
+
+
+@dataclass(frozen=True)
+class _Before:
+    """The unit YAML files as they were before a batch wrote them (None: absent)."""
+
+    outdir_existed: bool
+    files: dict[Path, bytes | None]
+
+
+def _previous_contents(outdir: Path, paths: list[Path]) -> _Before:
+    return _Before(outdir.exists(), {p: p.read_bytes() if p.is_file() else None for p in paths})
+
+
+def _restore(outdir: Path, before: _Before) -> None:
+    """Put the unit YAML files back as they were: a failed batch leaves nothing."""
+    from ..yaml_out import write_atomically
+
+    for path, data in before.files.items():
+        if data is None:
+            path.unlink(missing_ok=True)
+        elif not path.is_file() or path.read_bytes() != data:
+            write_atomically(path, data)
+    if not before.outdir_existed:
+        try:
+            outdir.rmdir()
+        except OSError:
+            pass  # something else is in it now: leave it
 
 
 @click.command("coverage")
@@ -176,13 +235,20 @@ def batch_command(template_path: Path, rosters_path: Path, outdir: Path, fmt: st
               help="另写一份 HTML 报告。")
 @click.option("--xlsx", "xlsx_path", type=click.Path(path_type=Path, dir_okay=False),
               help="另写一份 Excel 报告（汇总、明细、角色三个工作表）。")
+@allow_dir_option
 def coverage_command(template_path: Path, plans: tuple[Path, ...], everything: bool,
-                     as_json_output: bool,
-                     html_path: Path | None, xlsx_path: Path | None) -> None:
+                     as_json_output: bool, html_path: Path | None, xlsx_path: Path | None,
+                     allow_dirs: tuple[Path, ...]) -> None:
     """对照模板检查各单位的制度（方案）：保留、修改、新增、删除（有无说明）及角色由谁担任。
 
     按“编号”对照，没有编号的按文字相似度对照。缺少必备内容且未说明理由时退出码为 1。
     """
+    with reading_named((template_path, *plans), allow_dirs):
+        _coverage(template_path, plans, everything, as_json_output, html_path, xlsx_path)
+
+
+def _coverage(template_path: Path, plans: tuple[Path, ...], everything: bool,
+              as_json_output: bool, html_path: Path | None, xlsx_path: Path | None) -> None:
     from archive.extract import ExtractError
 
     from ..validate import load_document

@@ -14,10 +14,13 @@ from typing import Iterable
 
 from pydantic import Field, ValidationError
 
+from ..access import refused_reference
 from ..errors import Problem
+from ..limits import MAX_TABLE_BYTES
 from ..schema import Model, Person, Text
 from ..source import read_source
 from ..validate import describe_error, field_path, problem_at
+from ..yaml_in import UnreadableFile, not_regular_reason, read_bytes_bounded
 
 ROSTER_SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx")
 UNIT_INFO = "单位信息"  # sheet or file with one row per unit: 单位 + fill-in fields
@@ -106,6 +109,10 @@ def read_rosters(path: Path) -> tuple[list[UnitRoster], list[Problem]]:
     infos: list[tuple[Where, dict[str, str], str]] = []
     problems: list[Problem] = []
     for file in files:
+        refused = refused_reference(file, file.name, "花名册") if file != path else None
+        if refused:
+            problems.append(Problem(str(file), None, None, "", refused))
+            continue
         found_rosters, found_infos, found = _read_file(file)
         rosters += found_rosters
         infos += found_infos
@@ -116,6 +123,12 @@ def read_rosters(path: Path) -> tuple[list[UnitRoster], list[Problem]]:
 
 
 def _read_file(path: Path) -> tuple[list[UnitRoster], list, list[Problem]]:
+    try:
+        reason = not_regular_reason(path.stat().st_mode)  # a FIFO or device is never opened
+    except OSError:
+        reason = "无法读取"
+    if reason:
+        return [], [], [Problem(str(path), None, None, "", f"花名册{reason}")]
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
         rosters, problems = _read_yaml(path)
@@ -200,7 +213,10 @@ def _cell_text(value: object) -> str:
 
 
 def _csv_rows(path: Path) -> tuple[list[Row], list[Problem]]:
-    raw = path.read_bytes()
+    try:
+        raw = read_bytes_bounded(path, MAX_TABLE_BYTES, "花名册")
+    except UnreadableFile as exc:
+        return [], [Problem(str(path), None, None, "", str(exc))]
     for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK
         try:
             text = raw.decode(encoding)

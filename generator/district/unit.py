@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import ConfigDict, Field, ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from ..access import refused_reference
 from ..errors import Problem
 from ..schema import DocumentSpec, Model, Phone, Text
 from ..source import Source, adopt, graft, read_source
@@ -81,7 +82,11 @@ def resolve_unit(source: Source) -> tuple[Source | None, list[Problem]]:
     except ValidationError as exc:
         return None, [problem_at(source, tuple(e["loc"]), describe_error(e)) for e in exc.errors()]
     problems = _unknown_keys(source)
-    template, found = load_template(beside(source.path, header.inherit))
+    template_path = beside(source.path, header.inherit)
+    refused = refused_reference(template_path, header.inherit, "模板")
+    if refused:
+        return None, [problem_at(source, (INHERIT_KEY,), refused)]
+    template, found = load_template(template_path)
     if template is None:
         return None, [problem_at(source, (INHERIT_KEY,), p.message) if not p.line else p
                       for p in found]
@@ -147,7 +152,11 @@ def _roster(source: Source, header: UnitHeader) -> tuple[UnitRoster | None, list
         return None, [problem_at(source, (), "须给出“花名册”（花名册文件）或“人员”（名单）其中之一")]
     if has_list:
         return people_from_yaml(source, ("人员",), header.unit)
-    rosters, problems = read_rosters(beside(source.path, header.roster))
+    roster_path = beside(source.path, header.roster)
+    refused = refused_reference(roster_path, header.roster, "花名册", folder_ok=True)
+    if refused:
+        return None, [problem_at(source, ("花名册",), refused)]
+    rosters, problems = read_rosters(roster_path)
     if problems:
         return None, problems
     roster, why = pick_roster(rosters, header.unit)
