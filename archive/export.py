@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .core import Archive, ArchiveError
 from .records import Record
-from .store import CHUNK, ObjectError
+from .store import CHUNK, ObjectError, current_umask
 
 COLUMNS = ("序号", "档号", "文号", "责任者", "题名", "日期", "密级", "页数", "备注")
 MANIFEST_CSV = "归档文件目录.csv"
@@ -67,6 +67,7 @@ def export(archive: Archive, dest: Path) -> Exported:
     created = [p for p in reversed(dest.parents) if not p.exists()]
     dest.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
+    os.chmod(work, 0o777 & ~current_umask())  # mkdtemp makes 0700; the package is the user's
     try:
         sums: list[tuple[str, str]] = []
         rows, entries = [], []

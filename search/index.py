@@ -33,7 +33,10 @@ from generator.errors import describe_os_error
 
 from .analysis import analysis_version, analyzer, dictionary, pair_analyzer
 from .normalize import docno_key, normalize_key
+from .safe_pickle import install as restrict_unpickling
 from .segments import Codec, PieceFrequency, PiecePositions
+
+restrict_unpickling()  # before any index is opened: a forged pickle must not run code
 
 SCHEMA_REVISION = 8
 TITLE_BOOST = 3.0

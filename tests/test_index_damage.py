@@ -165,3 +165,46 @@ def test_read_only_archive_is_searched_from_its_index(archive_copy):
     ran = gongwen("who", "消毒", "-A", archive_copy, preexec_fn=without_file_powers)
     assert ran.code == 0 and "责任领导" in ran.out, ran.text
     assert snapshot(folder) == before
+
+
+class _RunsCode:
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def forge_toc_that_runs_code(archive: Path, marker: Path) -> None:
+    """A newer TOC whose pickled schema would run a shell command when unpickled."""
+    import pickle
+
+    from whoosh import index as whoosh_index
+    from whoosh.filedb.filestore import FileStorage
+
+    folder = index_folder(archive)
+    generation = max(int(p.stem.rsplit("_", 1)[1]) for p in folder.glob("_MAIN_*.toc")) + 1
+    stream = FileStorage(str(folder)).create_file(f"_MAIN_{generation}.toc")
+    for size in (whoosh_index._INT_SIZE, whoosh_index._LONG_SIZE, whoosh_index._FLOAT_SIZE):
+        stream.write_varint(size)
+    stream.write_int(-12345)
+    stream.write_int(whoosh_index._CURRENT_TOC_VERSION)
+    for number in (2, 7, 5):
+        stream.write_varint(number)
+    stream.write_string(pickle.dumps(_RunsCode(marker), 2))
+    stream.write_int(generation)
+    stream.write_int(0)
+    stream.write_pickle([])
+    stream.close()
+
+
+def test_a_forged_index_pickle_never_runs_code(archive_copy, tmp_path):
+    marker = tmp_path / "ran"
+    forge_toc_that_runs_code(archive_copy, marker)
+    for args in (["search", "疫情"], ["who", "消毒"]):
+        ran = gongwen(*args, "-A", archive_copy, expect=1)
+        assert "已损坏" in ran.err and "gongwen index rebuild" in ran.err, ran.text
+    gongwen("archive", "verify", "-A", archive_copy, expect=1)
+    assert not marker.exists()
+    gongwen("index", "rebuild", "-A", archive_copy, expect=0)
+    assert hits(archive_copy, "疫情")

@@ -637,3 +637,12 @@ def test_arguments_that_are_not_utf8_get_a_message(archive_copy):
                           cwd=ROOT, capture_output=True, text=True)
     assert_no_traceback(done.stdout + done.stderr)
     assert done.returncode == 2 and "UTF-8" in done.stderr
+
+
+def test_an_export_follows_the_umask(archive_copy, tmp_path):
+    for mask in (0o022, 0o077):
+        dest = tmp_path / f"包{mask:o}"
+        gongwen("archive", "export", dest, "-A", archive_copy, expect=0,
+                preexec_fn=lambda mask=mask: os.umask(mask))
+        assert dest.stat().st_mode & 0o777 == 0o777 & ~mask
+        assert (dest / "SHA256SUMS").stat().st_mode & 0o777 == 0o666 & ~mask
