@@ -187,8 +187,11 @@ class Archive:
         try:
             extracted = extract(path.name, data)
             stated = Metadata()
-            if sidecar_path(path).is_file():
-                stated = read_sidecar(sidecar_path(path))
+            sidecar = sidecar_path(path)
+            if sidecar.is_symlink():  # it could stand for any file of the user's
+                raise ArchiveError(f"旁注文件“{sidecar.name}”是符号链接，未读取；请放一个普通文件")
+            if sidecar.is_file():
+                stated = read_sidecar(sidecar)
         except (ExtractError, GongwenError) as exc:
             return Outcome(str(path), "failed", message=str(exc))
         content = guess(extracted.text, fallback_title=path.stem)

@@ -92,31 +92,32 @@ def open_docx(data: bytes):
     """The python-docx Document of `data`, once its members' sizes are within the limits."""
     import docx
 
-    check_docx_sizes(data)
+    check_zip_sizes(data)
     return docx.Document(io.BytesIO(data))
 
 
-def check_docx_sizes(data: bytes) -> None:
+def check_zip_sizes(data: bytes, kind: str = "DOCX") -> None:
     """ExtractError unless every member's declared inflated size, their total and each
-    member's compression ratio are within the limits. Nothing is inflated here, and
-    Python's zipfile (python-docx's reader) never inflates past a declared size."""
+    member's compression ratio are within the limits (DOCX and XLSX alike: both are ZIP
+    packages). Nothing is inflated here, and Python's zipfile (python-docx's and openpyxl's
+    reader) never inflates past a declared size."""
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         members = z.infolist()
     if len(members) > limits.MAX_DOCX_MEMBERS:
-        raise ExtractError(f"DOCX 含 {len(members)} 个部件，"
+        raise ExtractError(f"{kind} 含 {len(members)} 个部件，"
                            f"超过 {limits.MAX_DOCX_MEMBERS} 个的上限，未解压")
     for info in members:
         packed = f"解压后 {megabytes(info.file_size)}（压缩后 {megabytes(info.compress_size)}）"
         if info.file_size > limits.MAX_DOCX_MEMBER_BYTES:
-            raise ExtractError(f"DOCX 中的“{info.filename}”{packed}，超过每个部件 "
+            raise ExtractError(f"{kind} 中的“{info.filename}”{packed}，超过每个部件 "
                                f"{megabytes(limits.MAX_DOCX_MEMBER_BYTES)} 的上限，未解压")
         if (info.file_size > limits.RATIO_FLOOR_BYTES
                 and info.file_size > limits.MAX_DOCX_RATIO * max(info.compress_size, 1)):
-            raise ExtractError(f"DOCX 中的“{info.filename}”{packed}，压缩比超过 "
+            raise ExtractError(f"{kind} 中的“{info.filename}”{packed}，压缩比超过 "
                                f"{limits.MAX_DOCX_RATIO}:1 的上限（疑为压缩炸弹），未解压")
     total = sum(info.file_size for info in members)
     if total > limits.MAX_DOCX_TOTAL_BYTES:
-        raise ExtractError(f"DOCX 解压后共 {megabytes(total)}，超过 "
+        raise ExtractError(f"{kind} 解压后共 {megabytes(total)}，超过 "
                            f"{megabytes(limits.MAX_DOCX_TOTAL_BYTES)} 的上限，未解压")
 
 

@@ -663,3 +663,17 @@ def test_mutated_weasyprint_pdf(tmp_path):
 def test_mutated_text():
     seed = "关于做好防汛工作的通知\n各村：\n一、加强值守。\n（责任领导：张某　责任人：李某）\n".encode("gbk")
     fuzz(mutated(seed), (".txt",), examples=60)
+
+
+def test_an_excel_roster_that_would_inflate_far_is_refused_before_it_is_opened(tmp_path):
+    import zipfile
+
+    from generator.district.roster import read_rosters
+
+    bomb = tmp_path / "花名册.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"\0" * (8 << 20))  # 8 MB in a few KB
+    rosters, problems = read_rosters(bomb)
+    assert not rosters and len(problems) == 1
+    assert "压缩比超过" in problems[0].message and "Excel 文件" in problems[0].message

@@ -646,3 +646,16 @@ def test_an_export_follows_the_umask(archive_copy, tmp_path):
                 preexec_fn=lambda mask=mask: os.umask(mask))
         assert dest.stat().st_mode & 0o777 == 0o777 & ~mask
         assert (dest / "SHA256SUMS").stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_a_sidecar_that_is_a_link_is_not_read(archive_copy, tmp_path):
+    secret = tmp_path / "私人" / "口令.yaml"
+    secret.parent.mkdir()
+    secret.write_text("甲乙丙丁口令: 1\n", encoding="utf-8")
+    folder = tmp_path / "收文"
+    folder.mkdir()
+    doc = folder / "通知.txt"
+    doc.write_text("关于做好防汛物资储备的通知\n请各村落实。\n", encoding="utf-8")
+    (folder / "通知.txt.yaml").symlink_to(secret)
+    ran = gongwen("archive", "add", doc, "-A", archive_copy, expect=1)
+    assert "符号链接" in ran.err and "甲乙丙丁" not in ran.text

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -234,8 +235,15 @@ def _read_workbook(path: Path) -> tuple[list[UnitRoster], list, list[Problem]]:
     from openpyxl.utils.exceptions import InvalidFileException
     from zipfile import BadZipFile
 
+    from archive.extract import ExtractError, check_zip_sizes
+    from archive.inputs import InputRefused, read_input
+
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        data = read_input(path)
+        check_zip_sizes(data, "Excel 文件")
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InputRefused, ExtractError) as exc:
+        return [], [], [Problem(str(path), None, None, "", str(exc))]
     except (InvalidFileException, BadZipFile, OSError, KeyError) as exc:
         return [], [], [Problem(str(path), None, None, "", f"无法打开 Excel 文件：{exc}")]
     rosters: list[UnitRoster] = []
