@@ -15,7 +15,7 @@ from generator.errors import GongwenError, InputError
 from .core import DEFAULT_ARCHIVE_DIR, Archive, ArchiveError, Outcome, StorageFailure
 from .inputs import collect_files
 from .keys import KEY_ENV, AuditKeyError, create_key_file, read_key_file
-from .overrides import from_pairs
+from .overrides import check_org, from_pairs
 from .records import LABELS, PERIODS, Metadata, Record
 
 EXIT_INPUT = 2  # bad input: nothing was written
@@ -95,8 +95,12 @@ def add_command(paths, supersedes, fonds, archive_dir, quiet, **meta) -> None:
     不会重复归档。"""
     try:
         overrides = stated_metadata(**meta)
+        if fonds:
+            check_org(fonds, "全宗号")
     except InputError as exc:
         fail(str(exc), EXIT_INPUT)
+    except ValueError as exc:
+        fail(f"--fonds：{exc}", EXIT_INPUT)
     files, refused = collect_files(paths)
     outcomes = [Outcome(r.path, "failed", message=r.message) for r in refused]
     if supersedes is not None and len(files) != 1:

@@ -41,17 +41,17 @@ ORG_MAX_CHARS = 10
 _ORG_CHAR = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]")
 
 
-def check_org(value: str) -> None:
-    """机构（问题）代码 becomes part of the 档号 and of folder names in an export: only
-    letters, digits and hanzi; ValueError (Chinese) naming what is not."""
+def check_org(value: str, what: str = "机构（问题）代码") -> None:
+    """A code that becomes part of the 档号 and of folder names in an export (机构（问题）代码,
+    全宗号): only letters, digits and hanzi; ValueError (Chinese) naming what is not."""
     bad = sorted({ch for ch in value if not _ORG_CHAR.fullmatch(ch)}, key=value.index)
     if bad:
         shown = "、".join(f"“{ch}”" if ch.isprintable() and not ch.isspace() else repr(ch)
                          for ch in bad)
-        raise ValueError(f"机构（问题）代码只能由汉字、英文字母和数字组成（如 BGS、办公室），"
+        raise ValueError(f"{what}只能由汉字、英文字母和数字组成（如 BGS、办公室），"
                          f"“{value}”中有 {shown}")
     if len(value) > ORG_MAX_CHARS:
-        raise ValueError(f"机构（问题）代码不超过 {ORG_MAX_CHARS} 个字，“{value}”有 {len(value)} 个")
+        raise ValueError(f"{what}不超过 {ORG_MAX_CHARS} 个字，“{value}”有 {len(value)} 个")
 
 
 def field_name(label: str) -> str:

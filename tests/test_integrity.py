@@ -659,3 +659,9 @@ def test_a_sidecar_that_is_a_link_is_not_read(archive_copy, tmp_path):
     (folder / "通知.txt.yaml").symlink_to(secret)
     ran = gongwen("archive", "add", doc, "-A", archive_copy, expect=1)
     assert "符号链接" in ran.err and "甲乙丙丁" not in ran.text
+
+
+def test_a_fonds_that_would_leave_the_package_is_refused(tmp_path, received_files):
+    ran = gongwen("archive", "add", received_files["txt"], "--fonds", "../Z1", "-A",
+                  tmp_path / "arc", expect=2)
+    assert "全宗号只能由汉字、英文字母和数字组成" in ran.err
