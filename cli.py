@@ -6,6 +6,10 @@ from pathlib import Path
 
 import click
 
+from generator.click_messages import install as chinese_click_messages
+
+chinese_click_messages()  # before any command is defined: click's own words in Chinese
+
 from archive.commands import (
     EXIT_FAILURE,
     EXIT_INPUT,
