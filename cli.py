@@ -13,12 +13,14 @@ chinese_click_messages()  # before any command is defined: click's own words in 
 from archive.commands import (
     EXIT_FAILURE,
     EXIT_INPUT,
+    RECORD_ID,
     archive_dir_option,
     archive_group,
     finish_adds,
     open_archive,
     stops_on_storage_failure,
 )
+from archive.core import archive_containing
 from generator.errors import GongwenError, InputError, Problem
 from generator.district.commands import batch_command, coverage_command, init_command
 from generator.check.commands import check_command
@@ -79,7 +81,7 @@ def validate(files: tuple[Path, ...], allow_dirs: tuple[Path, ...]) -> None:
 @click.option("-q", "--quiet", is_flag=True, help="不显示进度条和输出文件列表。")
 @click.option("--archive", "to_archive", is_flag=True,
               help="生成后连同 YAML 源文件一并归档（见 gongwen archive）。")
-@click.option("--supersedes", type=int, help="与 --archive 同用：新文件取代的记录编号。")
+@click.option("--supersedes", type=RECORD_ID, help="与 --archive 同用：新文件取代的记录编号。")
 @archive_dir_option
 @allow_dir_option
 def generate(files: tuple[Path, ...], outdir: Path, fmt: str, jobs: int | None,
@@ -105,6 +107,11 @@ def _generate(files: tuple[Path, ...], outdir: Path, fmt: str, jobs: int | None,
     if problems:
         print_problems(problems)
         click.secho(f"共发现 {len(problems)} 处问题，未生成任何文件。", fg="red", err=True)
+        sys.exit(EXIT_INPUT)
+    inside = archive_containing(outdir)
+    if inside is not None:
+        click.secho(f"输出目录“{outdir}”在档案库“{inside}”之中：请输出到档案库以外"
+                    "（归档用 --archive）", fg="red", err=True)
         sys.exit(EXIT_INPUT)
     if to_archive:  # a read-only or damaged archive is found before anything is generated
         open_archive(archive_dir, create=True).close()

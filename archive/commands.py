@@ -12,13 +12,15 @@ import click
 
 from generator.errors import GongwenError, InputError
 
-from .core import DEFAULT_ARCHIVE_DIR, Archive, ArchiveError, Outcome, StorageFailure
+from .core import (DEFAULT_ARCHIVE_DIR, Archive, ArchiveError, Outcome, StorageFailure,
+                   refuse_inside_archive)
 from .inputs import collect_files
 from .keys import KEY_ENV, AuditKeyError, create_key_file, read_key_file
 from .overrides import check_org, from_pairs
 from .records import LABELS, PERIODS, Metadata, Record
 
 EXIT_INPUT = 2  # bad input: nothing was written
+RECORD_ID = click.IntRange(1, 2**63 - 1)  # what SQLite can hold
 EXIT_FAILURE = 1  # something else went wrong
 
 archive_dir_option = click.option(
@@ -83,7 +85,7 @@ def stated_metadata(**values: str | None) -> Metadata:
 @archive_group.command("add")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @metadata_options
-@click.option("--supersedes", type=int, help="新文件取代的记录编号（旧记录保留）。")
+@click.option("--supersedes", type=RECORD_ID, help="新文件取代的记录编号（旧记录保留）。")
 @click.option("--fonds", help="全宗号，只在新建档案库时设定（默认 Z001）。")
 @archive_dir_option
 @click.option("-q", "--quiet", is_flag=True, help="只报告问题。")
@@ -208,7 +210,7 @@ def _status(r: Record) -> str:
 
 
 @archive_group.command("show")
-@click.argument("record_id", type=int)
+@click.argument("record_id", type=RECORD_ID)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
 @archive_dir_option
 def show_command(record_id, as_json, archive_dir) -> None:
@@ -246,7 +248,7 @@ def show_command(record_id, as_json, archive_dir) -> None:
 
 
 @archive_group.command("edit")
-@click.argument("record_id", type=int)
+@click.argument("record_id", type=RECORD_ID)
 @click.argument("changes", nargs=-1, required=True)
 @archive_dir_option
 def edit_command(record_id, changes, archive_dir) -> None:
@@ -269,7 +271,7 @@ def edit_command(record_id, changes, archive_dir) -> None:
 
 
 @archive_group.command("delete")
-@click.argument("record_id", type=int)
+@click.argument("record_id", type=RECORD_ID)
 @click.option("--reason", required=True, help="删除理由（记入审计日志）。")
 @click.option("--yes", is_flag=True, help="不再确认。")
 @archive_dir_option
@@ -333,10 +335,12 @@ def verify_command(expected_heads, witness, key_file, as_json, archive_dir) -> N
 
     with open_archive(archive_dir) as archive:
         try:
+            if witness:
+                refuse_inside_archive(witness, "见证文件")
             anchors = [parse_expected_head(h) for h in expected_heads]
             anchors += read_witness(witness) if witness else []
             key = read_key_file(key_file) if key_file else None
-        except (WitnessError, AuditKeyError) as exc:
+        except (WitnessError, AuditKeyError, ArchiveError) as exc:
             fail(str(exc), EXIT_INPUT)
         report = verify(archive, key)
         log = archive.log() if not any(f.kind == "corrupt" for f in report.findings) else []
@@ -463,6 +467,8 @@ def export_command(dest, witness, archive_dir) -> None:
 
     with open_archive(archive_dir) as archive:
         try:
+            if witness:
+                refuse_inside_archive(witness, "见证文件")
             result = export(archive, dest)
         except GongwenError as exc:
             fail(str(exc))

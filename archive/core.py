@@ -65,9 +65,30 @@ class Incoming:
     path: str
 
 
+def archive_containing(path: Path, include_self: bool = True) -> Path | None:
+    """The archive folder `path` lies in (symlinks resolved), if any."""
+    real = Path(path).resolve()
+    for folder in ([real] if include_self else []) + list(real.parents):
+        if (folder / "catalog.sqlite").is_file() and (folder / "objects").is_dir():
+            return folder
+    return None
+
+
+def refuse_inside_archive(path: Path, what: str) -> None:
+    """ArchiveError when `path` (an output, an export, a witness file) lies in an archive:
+    gongwen never writes there but what the archive itself holds."""
+    found = archive_containing(path)
+    if found is not None:
+        raise ArchiveError(f"{what}“{path}”在档案库“{found}”之中：请放在档案库以外")
+
+
 class Archive:
     def __init__(self, root: Path, create: bool = True):
         self.root = Path(root)
+        outer = archive_containing(self.root, include_self=False)
+        if outer is not None:
+            raise ArchiveError(f"“{self.root}”在档案库“{outer}”之中：不能在档案库里再建档案库，"
+                               f"请用 -A {outer}")
         catalog = self.root / "catalog.sqlite"
         missing = not catalog.is_file() or catalog.stat().st_size == 0
         if missing and self._holds_documents():
@@ -222,6 +243,9 @@ class Archive:
         main = incoming.files[0][0]
         if supersedes is not None:  # before storing anything; again below, under the lock
             self._check_supersedable(supersedes)
+        existing = self._existing(incoming)
+        if existing:  # before storing: a re-generated DOCX differs, and would stay unreferenced
+            return self._duplicate(incoming.path, existing)
         for stored, data in incoming.files:
             self.objects.put(data, stored.sha256)
         metadata = incoming.content.metadata
@@ -231,15 +255,7 @@ class Archive:
         added_by = audit.os_user()
         year = int(metadata.date[:4]) if metadata.date else date.today().year
         with self.catalog.transaction() as conn:
-            # received files are duplicates of anything stored (a generated DOCX, say);
-            # a generated document only of the same source
-            existing = self.catalog.find_file(main.sha256,
-                                              main_only=incoming.origin == "generated")
-            if existing and incoming.origin == "generated":
-                # the same YAML over a changed template, roster or attachment is a new document
-                stored = self.catalog.record(existing[0]).files
-                if _sources(stored) != _sources([f for f, _ in incoming.files]):
-                    existing = None
+            existing = self._existing(incoming)
             if existing:  # another process archived it while we were extracting
                 return self._duplicate(incoming.path, existing)
             if supersedes is not None:
@@ -265,6 +281,18 @@ class Archive:
                 self._log(conn, "supersede", record_id, {"取代": supersedes})
         return Outcome(incoming.path, "added", record_id, code,
                        warnings=tuple(incoming.content.warnings))
+
+    def _existing(self, incoming: Incoming) -> tuple[int, str] | None:
+        """(record id, role) of the live record this document duplicates. Received files are
+        duplicates of anything stored (a generated DOCX, say); a generated document only of
+        the same source over the same template, roster and attachments."""
+        main = incoming.files[0][0]
+        existing = self.catalog.find_file(main.sha256, main_only=incoming.origin == "generated")
+        if existing and incoming.origin == "generated":
+            stored = self.catalog.record(existing[0]).files
+            if _sources(stored) != _sources([f for f, _ in incoming.files]):
+                return None
+        return existing
 
     def _duplicate(self, path: str, existing: tuple[int, str]) -> Outcome:
         record_id, role = existing

@@ -18,7 +18,7 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .core import Archive, ArchiveError
+from .core import Archive, ArchiveError, refuse_inside_archive
 from .records import Record
 from .store import CHUNK, ObjectError, current_umask
 
@@ -61,6 +61,7 @@ def export(archive: Archive, dest: Path) -> Exported:
     """The package, written in a temporary folder beside DEST and renamed into place: an
     object that is missing, a link or not as recorded fails the export (ArchiveError naming
     the record) and leaves neither DEST nor the temporary folder."""
+    refuse_inside_archive(dest, "导出目录")
     if dest.exists() and any(dest.iterdir()):
         raise ArchiveError(f"导出目录“{dest}”已存在且不为空；请指定新目录")
     records = sorted(archive.catalog.records(), key=lambda r: r.archival_code)

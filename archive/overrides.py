@@ -26,6 +26,9 @@ def is_sidecar(path: Path) -> bool:
 def check_value(name: str, value: str) -> str:
     """The stored form of one metadata value; ValueError (Chinese) when it cannot be."""
     value = str(value).strip()
+    control = next((ch for ch in value if _is_control(ch)), None)
+    if control is not None:
+        raise ValueError(f"不能含控制字符（第 {value.index(control) + 1} 个字符是 U+{ord(control):04X}）")
     if name == "date" and value:
         return parse_date(value).isoformat()
     if name == "period" and value and value not in PERIODS:
@@ -39,6 +42,12 @@ def check_value(name: str, value: str) -> str:
 
 ORG_MAX_CHARS = 10
 _ORG_CHAR = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def _is_control(ch: str) -> bool:
+    """C0 and C1 controls, DEL and the line/paragraph separators: never in a catalog value
+    (a terminal escape in 备注 would reach whoever runs `archive show`)."""
+    return (ch < " " and ch not in "\t\n") or "\x7f" <= ch <= "\x9f" or ch in "\u2028\u2029"
 
 
 def check_org(value: str, what: str = "机构（问题）代码") -> None:

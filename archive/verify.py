@@ -62,7 +62,7 @@ def verify(archive: Archive, key: AuditKey | None = None) -> Report:
         findings.append(Finding("corrupt", catalog_file + "-wal", "目录文件旁有尚未合并的 WAL 文件，"
                                 "只读打开时读不到其中的内容，无法核对：请让有写权限的账户运行一次 "
                                 "gongwen archive verify"))
-    findings += _foreign_entries(archive.root)
+    findings += _foreign_entries(archive.root, archive.catalog.get_meta("index_dir"))
     for problem in archive.catalog.integrity_problems():
         findings.append(Finding("corrupt", catalog_file, f"SQLite 完整性检查未通过：{problem}"))
     try:
@@ -274,14 +274,18 @@ ARCHIVE_ENTRIES = re.compile(r"catalog\.sqlite(-wal|-shm|-journal)?|objects|inde
                              r"|\.index\.lock|\.objects\.lock")
 
 
-def _foreign_entries(root: Path) -> list[Finding]:
-    """Files, folders and links in the archive folder that gongwen never makes there."""
+def _foreign_entries(root: Path, current_index: str | None) -> list[Finding]:
+    """Files, folders and links in the archive folder that gongwen never makes there, and
+    index folders other than the current one."""
     out = []
     for entry in sorted(root.iterdir()):
         if entry.is_symlink():
             out.append(Finding("link", str(entry), "档案库目录中有符号链接（gongwen 不会建立）"))
         elif not ARCHIVE_ENTRIES.fullmatch(entry.name):
             out.append(Finding("extra", str(entry), "档案库目录中有 gongwen 不写的文件或目录"))
+        elif entry.name.startswith("index-") and entry.name != current_index:
+            out.append(Finding("extra", str(entry), "不是当前的检索索引：中断或失败的重建留下的"
+                                                    "（gongwen index rebuild 会清理）"))
     return out
 
 

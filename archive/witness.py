@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import GongwenError
+from generator.errors import GongwenError, describe_os_error
 
 from .audit import Entry, now
 
@@ -32,7 +33,19 @@ class Anchor:
     where: str  # 见证文件第 N 行 / --expect-head
 
 
+def _regular_or_absent(path: Path) -> None:
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise WitnessError(f"无法读取见证文件“{path}”：{exc.strerror}") from None
+    if not stat.S_ISREG(mode):
+        raise WitnessError(f"见证文件“{path}”不是普通文件（如命名管道、设备或文件夹），未读取")
+
+
 def read_witness(path: Path) -> list[Anchor]:
+    _regular_or_absent(path)
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
@@ -53,6 +66,7 @@ def read_witness(path: Path) -> list[Anchor]:
 
 def append_witness(path: Path, log: list[Entry], archive_root: Path) -> None:
     """Add the chain's current head; the file is created (with a header line) if needed."""
+    _regular_or_absent(path)
     count = len(log)
     head = log[-1].hash if log else "0" * 64
     new = not path.exists()
@@ -64,7 +78,7 @@ def append_witness(path: Path, log: list[Entry], archive_root: Path) -> None:
             f.flush()
             os.fsync(f.fileno())
     except OSError as exc:
-        raise WitnessError(f"无法写入见证文件“{path}”：{exc.strerror}") from None
+        raise WitnessError(f"无法写入见证文件“{path}”：{describe_os_error(exc)}") from None
 
 
 def parse_expected_head(text: str) -> Anchor:

@@ -1,6 +1,7 @@
 """YAML files -> DOCX and/or PDF files: all of a run's outputs, or none."""
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import signal
@@ -195,10 +196,21 @@ def _render_all(files: list[Path], staging: Path, outdir: Path, formats: tuple[s
         pool.shutdown(wait=True, cancel_futures=True)
         raise RenderError("生成进程意外退出（可能是内存不足），未生成任何文件") from None
     except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)  # no worker still writes when we clean up
+        # SIGTERM or Ctrl-C may have come while the pool held its own lock, so a shutdown could
+        # wait forever: end the workers (they ignore both signals) before anything is cleaned up
+        _end_workers()
         raise
     pool.shutdown(wait=True)
     return [done[n] for n in range(len(files))]
+
+
+def _end_workers() -> None:
+    """Kill this process's worker processes and wait until they are gone, so that no worker
+    still writes into the staging folder when it is removed."""
+    for child in multiprocessing.active_children():
+        child.kill()
+    for child in multiprocessing.active_children():
+        child.join(timeout=30)
 
 
 def _worker_start() -> None:

@@ -197,6 +197,12 @@ class _Constructor(RoundTripConstructor):
                                    problem_mark=node.start_mark) from None
 
 
+def _refuse_binary(self, node: Any) -> Any:
+    raise ConstructorError(problem="不能使用 !!binary（二进制）值：公文中的文字请直接写出",
+                           problem_mark=node.start_mark)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:binary", _refuse_binary)
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp",
                              lambda self, node: self.construct_scalar(node))
 _Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)

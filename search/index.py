@@ -247,7 +247,6 @@ def rebuild(archive: Archive, progress: Callable[[int], None] | None = None) -> 
 
 
 def _build(archive: Archive, progress) -> Synced:
-    old = index_dir(archive)
     stated = archive.catalog.get_meta("index_generation", "0")
     generation = (int(stated) if stated.isdigit() and len(stated) < 9 else 0) + 1
     name = f"index-{generation}"
@@ -258,8 +257,9 @@ def _build(archive: Archive, progress) -> Synced:
         ix = index.create_in(str(path), schema())
         result = _write(archive, ix, archive.catalog.all_revisions(), progress, fresh=True,
                         switch_to=(name, generation))
-    if old is not None and old != path:
-        _remove(old)
+    for stale in archive.root.glob("index-*"):  # the old one, and any a failed rebuild left
+        if stale != path and INDEX_NAME.fullmatch(stale.name):
+            _remove(stale)
     return result
 
 

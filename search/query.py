@@ -522,6 +522,8 @@ class ArchiveSearcher:
         return Results(total, page, max(1, math.ceil(total / per_page)), out, facet_counts)
 
     def _facet(self, docs, name: str) -> dict[str, int]:
+        if not len(docs):  # an empty index has no columns to read
+            return {}
         column = self.searcher.reader().column_reader(name)
         counts = Counter(column[doc] for doc in docs.tolist())
         return dict(sorted(((k or "（未知）", v) for k, v in counts.items()),

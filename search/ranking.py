@@ -108,7 +108,9 @@ class Ranker:
             raise TypeError("Ranker computes BM25F only")
         self.searcher = searcher
         self.schema = searcher.schema
-        self.leaves = list(searcher.reader().leaf_readers())  # (segment reader, offset)
+        # (segment reader, offset); an empty index has one EmptyReader, with nothing to read
+        self.leaves = [(leaf, offset) for leaf, offset in searcher.reader().leaf_readers()
+                       if leaf.doc_count_all()]
         self.size = searcher.doc_count_all()
         self._live: np.ndarray | None = None
         self._records: np.ndarray | None = None

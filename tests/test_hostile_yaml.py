@@ -215,3 +215,10 @@ def test_escaped_control_in_generate_writes_nothing(tmp_path):
     ran = gongwen("generate", path, "-o", tmp_path / "out", expect=2)
     assert f"{path}:2:" in ran.err and "字段“标题”" in ran.err and "U+000C" in ran.err
     assert not (tmp_path / "out").exists()
+
+
+def test_binary_values_are_refused_at_their_line(tmp_path):
+    plan = tmp_path / "方案.yaml"
+    plan.write_text(PLAN.replace("标题: 值班工作方案", "标题: !!binary YQdi"), encoding="utf-8")
+    ran = gongwen("validate", plan, expect=2)
+    assert "!!binary" in ran.err and f"{plan}:2:" in ran.err

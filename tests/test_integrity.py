@@ -665,3 +665,68 @@ def test_a_fonds_that_would_leave_the_package_is_refused(tmp_path, received_file
     ran = gongwen("archive", "add", received_files["txt"], "--fonds", "../Z1", "-A",
                   tmp_path / "arc", expect=2)
     assert "全宗号只能由汉字、英文字母和数字组成" in ran.err
+
+
+# -- what the second hostile tester found
+
+def test_an_empty_index_answers_nothing_found(tmp_path, received_files):
+    root = tmp_path / "arc"
+    gongwen("archive", "add", received_files["txt"], "-A", root, expect=0)
+    gongwen("archive", "delete", "1", "--reason", "误归档", "--yes", "-A", root, expect=0)
+    gongwen("index", "rebuild", "-A", root, expect=0)
+    assert "共 0 条" in gongwen("search", "疫情", "--facets", "-A", root, expect=0).out
+    assert "共 0 项措施" in gongwen("who", "消毒", "-A", root, expect=0).out
+
+
+def test_generating_archived_sources_again_stores_nothing(built_archive, tmp_path):
+    from .conftest import SAMPLES
+
+    root = tmp_path / "arc"
+    shutil.copytree(built_archive, root)
+    objects = sorted(p.name for p in (root / "objects").rglob("*") if p.is_file())
+    ran = gongwen("generate", *SAMPLES, "-o", tmp_path / "out", "--archive", "-A", root,
+                  expect=0)
+    assert f"已存在 {len(SAMPLES)} 份" in ran.out
+    assert sorted(p.name for p in (root / "objects").rglob("*") if p.is_file()) == objects
+    gongwen("archive", "verify", "-A", root, expect=0)
+
+
+def test_record_numbers_sqlite_cannot_hold_and_a_fifo_witness_are_refused(archive_copy):
+    ran = gongwen("archive", "show", "99999999999999999999999", "-A", archive_copy, expect=2)
+    assert "范围内" in ran.err
+    fifo = archive_copy.parent / "见证"
+    os.mkfifo(fifo)
+    ran = gongwen("archive", "verify", "--witness", fifo, "-A", archive_copy, expect=2,
+                  timeout=60)
+    assert "不是普通文件" in ran.err
+
+
+def test_stated_metadata_with_control_characters_is_refused(archive_copy):
+    rid = plan_id(archive_copy)
+    ran = gongwen("archive", "edit", rid, "备注=x\x1b]0;标题\x07", "-A", archive_copy, expect=2)
+    assert "控制字符" in ran.err and "U+001B" in ran.err
+
+
+def test_nothing_is_written_inside_an_archive_but_the_archive(archive_copy, tmp_path):
+    from .conftest import SAMPLES
+
+    before = sorted(p.relative_to(archive_copy) for p in archive_copy.rglob("*"))
+    cases = [
+        (("archive", "add", __file__, "-A", archive_copy / "objects"), 1, "不能在档案库里再建档案库"),
+        (("generate", SAMPLES[0], "-o", archive_copy, "-q"), 2, "请输出到档案库以外"),
+        (("archive", "export", archive_copy / "包", "-A", archive_copy), 1, "请放在档案库以外"),
+        (("archive", "verify", "--witness", archive_copy / "w.tsv", "-A", archive_copy), 2,
+         "请放在档案库以外"),
+    ]
+    for args, code, message in cases:
+        assert message in gongwen(*args, expect=code).err
+    assert sorted(p.relative_to(archive_copy) for p in archive_copy.rglob("*")) == before
+
+
+def test_an_index_folder_a_failed_rebuild_left_is_named_and_cleared(archive_copy):
+    current = one(archive_copy, "SELECT value FROM meta WHERE key='index_dir'")[0]
+    (archive_copy / "index-77").mkdir()
+    assert "index-77" in messages(verified(archive_copy, expect=1), "extra")
+    gongwen("index", "rebuild", "-A", archive_copy, expect=0)
+    assert not (archive_copy / "index-77").exists() and not (archive_copy / current).exists()
+    verified(archive_copy, expect=0)

@@ -144,3 +144,39 @@ def test_a_terminated_or_interrupted_add_cleans_up_and_says_so(tmp_path):
     assert code == 0, err
     code, report = verify(root)
     assert code == 0, report["findings"]
+
+
+def test_ctrl_c_at_any_moment_of_a_command_gives_no_traceback(tmp_path):
+    from .clirun import assert_no_traceback
+
+    root = tmp_path / "arc"
+    write_batch(tmp_path / "in", "庚", 3)
+    code, _out, err = finish(gongwen("archive", "add", tmp_path / "in", "-q", "-A", root))
+    assert code == 0, err
+    entry = [sys.executable, "-c", "from gongwen_entry import main; main()"]
+    for delay in (0.05, 0.15, 0.3, 0.6, 1.0):
+        process = subprocess.Popen([*entry, "search", "物资", "-A", str(root)], cwd=ROOT,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(delay)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+        assert_no_traceback(out + err)
+        assert process.returncode in (0, 130), (delay, process.returncode, err)
+
+
+def test_interrupting_a_parallel_generate_always_ends_and_leaves_nothing(tmp_path):
+    from .clirun import assert_no_traceback
+    from .conftest import SAMPLES
+
+    for n, (signum, delay) in enumerate([(signal.SIGINT, 1.5), (signal.SIGTERM, 2.0),
+                                         (signal.SIGINT, 2.5), (signal.SIGTERM, 3.0)]):
+        out_dir = tmp_path / f"out{n}"
+        process = gongwen("generate", *SAMPLES, "-o", out_dir, "-j", "2", "-q")
+        time.sleep(delay)
+        process.send_signal(signum)
+        code, out, err = finish(process, timeout=120)  # a hang fails here
+        assert_no_traceback(out + err)
+        if code == 0:
+            continue  # it finished first
+        assert code == 128 + signum, (code, err)
+        assert not out_dir.exists() or not any(out_dir.iterdir()), list(out_dir.iterdir())
