@@ -339,7 +339,7 @@ class Archive:
                 conn.execute(f"UPDATE records SET {name}=? WHERE id=?", (value, record_id))
             self.catalog.touch(conn, record_id)
             self._log(conn, "edit", record_id,
-                         {"修改": diff, "状态": digest(record_facts(conn, record_id))})
+                      {"修改": diff, "状态": digest(record_facts(conn, record_id))})
         return self.get(record_id)
 
     def delete(self, record_id: int, reason: str) -> Record:
@@ -365,7 +365,7 @@ class Archive:
             if record.supersedes is not None:
                 self.catalog.touch(conn, record.supersedes)
                 self._log(conn, "reinstate", record.supersedes,
-                             {"原因": f"取代它的记录 {record_id} 已删除"})
+                          {"原因": f"取代它的记录 {record_id} 已删除"})
         with self._object_lock(exclusive=True):
             for stored in record.files:
                 if self.catalog.find_file(stored.sha256) is None:

@@ -32,10 +32,14 @@ def sha256_bytes(data: bytes) -> str:
 
 
 def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
     with open(path, "rb") as f:
-        while chunk := f.read(CHUNK):
-            digest.update(chunk)
+        return _sha256_stream(f)
+
+
+def _sha256_stream(f) -> str:
+    digest = hashlib.sha256()
+    while chunk := f.read(CHUNK):
+        digest.update(chunk)
     return digest.hexdigest()
 
 
@@ -52,7 +56,7 @@ class ObjectStore:
         already present with the right content is kept; a damaged one is replaced."""
         sha = sha or sha256_bytes(data)
         final = self.path(sha)
-        if final.is_file() and sha256_file(final) == sha:
+        if self._holds(sha):
             return sha
         self.tmp.mkdir(parents=True, exist_ok=True)
         final.parent.mkdir(parents=True, exist_ok=True)
@@ -89,29 +93,28 @@ class ObjectStore:
 
     def regular_path(self, sha: str) -> Path:
         """The object's path for a reader that takes paths, once it is known to be a regular
-        file and not a link; ObjectError otherwise."""
-        path = self.path(sha)
+        file and not a link (open_object's rule); ObjectError otherwise."""
+        with self.open_object(sha):
+            return self.path(sha)
+
+    def stored_sha256(self, sha: str) -> str:
+        """The SHA-256 of what is stored under `sha`, read without following links;
+        ObjectError when it cannot be read as stored."""
+        with self.open_object(sha) as f:
+            try:
+                return _sha256_stream(f)
+            except OSError as exc:
+                raise ObjectError(f"无法读取对象文件 {self.path(sha)}：{exc.strerror}") from None
+
+    def _holds(self, sha: str) -> bool:
+        """Whether the object is stored, as a regular file, with the right content."""
         try:
-            mode = path.lstat().st_mode
-        except FileNotFoundError:
-            raise ObjectError(f"对象文件缺失：{path}") from None
-        if stat.S_ISLNK(mode):
-            raise ObjectError(f"对象文件被替换为符号链接：{path}")
-        if not stat.S_ISREG(mode):
-            raise ObjectError(f"对象不是普通文件：{path}")
-        return path
+            return self.stored_sha256(sha) == sha
+        except ObjectError:
+            return False
 
     def remove(self, sha: str) -> None:
         self.path(sha).unlink(missing_ok=True)
-
-    def all_objects(self) -> dict[str, Path]:
-        """Every stored object by name (which should be its hash)."""
-        out = {}
-        for sub in sorted(self.root.iterdir()) if self.root.is_dir() else []:
-            if sub.is_dir() and sub != self.tmp:
-                for f in sub.iterdir():
-                    out[f.name] = f
-        return out
 
     def leftovers(self) -> list[Path]:
         """Everything in tmp/ that is not the temporary file of a write in progress: files of

@@ -2,7 +2,6 @@
 and re-hash every stored object (opened without following links)."""
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 import stat
@@ -14,7 +13,7 @@ from .core import Archive
 from .facts import EMPTY_CONTENT, all_facts, differences, digest
 from .keys import META_KEY_ID, AuditKey
 from .records import BY_LABEL
-from .store import CHUNK, ObjectError
+from .store import ObjectError
 
 SHA_NAME = re.compile(r"[0-9a-f]{64}")
 
@@ -296,30 +295,23 @@ def _walk_objects(root: Path, tmp: Path):
     for top in sorted(root.iterdir()):
         if top == tmp:
             continue
-        mode = top.lstat().st_mode
-        if stat.S_ISLNK(mode):
-            yield top, "link"
-        elif not stat.S_ISDIR(mode):
-            yield top, "file" if stat.S_ISREG(mode) else "special"
+        kind = _kind(top)
+        if kind != "dir":
+            yield top, kind
         else:
             for entry in sorted(top.iterdir()):
-                mode = entry.lstat().st_mode
-                kind = ("link" if stat.S_ISLNK(mode) else "dir" if stat.S_ISDIR(mode)
-                        else "file" if stat.S_ISREG(mode) else "special")
-                yield entry, kind
+                yield entry, _kind(entry)
+
+
+def _kind(path: Path) -> str:
+    mode = path.lstat().st_mode
+    return ("link" if stat.S_ISLNK(mode) else "dir" if stat.S_ISDIR(mode)
+            else "file" if stat.S_ISREG(mode) else "special")
 
 
 def _rehash(store, sha: str) -> str:
     """Why the object does not hold its hash's content, or ""."""
-    import hashlib
-
     try:
-        with store.open_object(sha) as f:
-            h = hashlib.sha256()
-            while chunk := f.read(CHUNK):
-                h.update(chunk)
+        return "" if store.stored_sha256(sha) == sha else "内容被改动，哈希不符"
     except ObjectError as exc:
         return str(exc)
-    except OSError as exc:
-        return f"无法读取（{os.strerror(exc.errno or 0)}）"
-    return "" if h.hexdigest() == sha else "内容被改动，哈希不符"
