@@ -74,6 +74,13 @@ def append(conn: sqlite3.Connection, action: str, record_id: int | None, detail:
     return Entry(seq, at, user, action, record_id, detail, prev, digest, mac)
 
 
+def head(conn: sqlite3.Connection) -> tuple[int, str]:
+    """(number of entries, hash of the last) without reading the whole log."""
+    count = conn.execute("SELECT COUNT(*) FROM audit").fetchone()[0]
+    row = conn.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    return count, str(row[0]) if row else GENESIS
+
+
 def entries(conn: sqlite3.Connection) -> list[Entry]:
     has_mac = any(r[1] == "mac" for r in conn.execute("PRAGMA table_info(audit)"))
     rows = conn.execute("SELECT seq, at, user, action, record_id, detail, prev_hash, hash, "

@@ -331,7 +331,7 @@ def verify_command(expected_heads, witness, key_file, as_json, archive_dir) -> N
     from search.index import index_findings
 
     from .verify import Finding, verify
-    from .witness import WitnessError, append_witness, broken_anchors, parse_expected_head, read_witness
+    from .witness import WitnessError, append_witness, parse_expected_head, read_witness
 
     with open_archive(archive_dir) as archive:
         try:
@@ -342,16 +342,14 @@ def verify_command(expected_heads, witness, key_file, as_json, archive_dir) -> N
             key = read_key_file(key_file) if key_file else None
         except (WitnessError, AuditKeyError, ArchiveError) as exc:
             fail(str(exc), EXIT_INPUT)
-        report = verify(archive, key)
-        log = archive.log() if not any(f.kind == "corrupt" for f in report.findings) else []
-        findings = report.findings + [Finding("head", "审计日志链头", message)
-                                      for message in broken_anchors(log, anchors)]
+        report = verify(archive, key, anchors)
+        findings = list(report.findings)
         if not any(f.kind == "corrupt" for f in findings):
             findings += [Finding("index", s, m) for s, m in index_findings(archive)]
         appended = False
         if witness and not findings:
             try:
-                append_witness(witness, log, archive.root)
+                append_witness(witness, report.audit_entries, report.audit_head, archive.root)
                 appended = True
             except WitnessError as exc:
                 fail(str(exc))
@@ -462,6 +460,7 @@ def _print_archive_check(result, details: bool) -> None:
 @archive_dir_option
 def export_command(dest, witness, archive_dir) -> None:
     """导出归档包：文件、归档文件目录（CSV 和 JSON）、SHA256SUMS、审计日志。"""
+    from .audit import head as audit_head
     from .export import export
     from .witness import WitnessError, append_witness
 
@@ -472,16 +471,15 @@ def export_command(dest, witness, archive_dir) -> None:
             result = export(archive, dest)
         except GongwenError as exc:
             fail(str(exc))
-        log = archive.log()
+        count, head = audit_head(archive.catalog.conn)  # the export entry included
         if archive.read_only:
             click.echo("档案库只读：本次导出未能记入审计日志。")
         if witness:
             try:
-                append_witness(witness, log, archive.root)
+                append_witness(witness, count, head, archive.root)
             except WitnessError as exc:
                 fail(f"归档包已导出，但{exc}")
-    head = log[-1].hash if log else "0" * 64
     click.echo(f"已导出 {result.records} 条记录、{result.files} 个文件到 {result.dest}；"
                f"可用 sha256sum -c SHA256SUMS 校验。")
-    click.echo(f"日志链头 {head}（第 {len(log)} 条）" + (f"，已追加到见证文件 {witness}" if witness
-                                                 else "；请把它记在档案库以外（或用 --witness）"))
+    click.echo(f"日志链头 {head}（第 {count} 条）" + (f"，已追加到见证文件 {witness}" if witness
+                                              else "；请把它记在档案库以外（或用 --witness）"))

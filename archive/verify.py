@@ -7,11 +7,13 @@ import sqlite3
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
 
 from . import audit
 from .core import Archive
 from .facts import EMPTY_CONTENT, all_facts, differences, digest
 from .keys import META_KEY_ID, AuditKey
+from .witness import Anchor, broken_anchors
 from .records import BY_LABEL
 from .store import ObjectError
 
@@ -53,8 +55,10 @@ class _Logged:
     deleted: bool = False
 
 
-def verify(archive: Archive, key: AuditKey | None = None) -> Report:
-    """Everything verify checks; with `key`, also every entry's signature."""
+def verify(archive: Archive, key: AuditKey | None = None,
+           anchors: Sequence[Anchor] = ()) -> Report:
+    """Everything verify checks; with `key`, also every entry's signature, and each head
+    noted outside the archive (`anchors`) must still stand at its place."""
     findings: list[Finding] = []
     catalog_file = str(archive.catalog.path)
     if archive.catalog.unread_wal:
@@ -77,6 +81,8 @@ def verify(archive: Archive, key: AuditKey | None = None) -> Report:
         shown = "、".join(map(str, ids[:10])) + ("……" if len(ids) > 10 else "")
         findings.append(Finding("orphan", f"{table} 表", f"有不属于任何记录的行（记录号 {shown}）"))
     findings += [Finding("chain", "审计日志", message) for message in audit.chain_breaks(log)]
+    findings += [Finding("head", "审计日志链头", message)
+                 for message in broken_anchors(log, anchors)]
     keyed, key_findings = _signatures(archive, log, key)
     findings += key_findings
     logged, replay_findings = _replay(log)

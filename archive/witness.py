@@ -64,11 +64,10 @@ def read_witness(path: Path) -> list[Anchor]:
     return anchors
 
 
-def append_witness(path: Path, log: list[Entry], archive_root: Path) -> None:
-    """Add the chain's current head; the file is created (with a header line) if needed."""
+def append_witness(path: Path, count: int, head: str, archive_root: Path) -> None:
+    """Add the chain's current head (`count` entries, the last hashing to `head`); the file is
+    created (with a header line) if needed."""
     _regular_or_absent(path)
-    count = len(log)
-    head = log[-1].hash if log else "0" * 64
     new = not path.exists()
     try:
         with open(path, "a", encoding="utf-8") as f:
