@@ -35,7 +35,6 @@ CREATE TABLE IF NOT EXISTS records(
     indexed_revision INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS records_sha ON records(sha256);
-CREATE INDEX IF NOT EXISTS records_item ON records(year, period, org, item_no);
 CREATE TABLE IF NOT EXISTS files(
     record_id INTEGER NOT NULL REFERENCES records(id), role TEXT NOT NULL,
     sha256 TEXT NOT NULL, size INTEGER NOT NULL, name TEXT NOT NULL, media_type TEXT NOT NULL,
@@ -58,8 +57,18 @@ CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
     BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
 """
 
-# Added to catalogs made before they existed, whenever a writer opens one.
-_LATER_INDEXES = ("CREATE INDEX IF NOT EXISTS records_item ON records(year, period, org, item_no)",)
+# Added to catalogs made before they existed, whenever a writer opens one (index name ->
+# statement): the 件号 of the next add, and the records a sync must index, found in O(log N).
+_LATER_INDEXES = {
+    "records_item": "CREATE INDEX IF NOT EXISTS records_item ON records(year, period, org, item_no)",
+    "records_pending": "CREATE INDEX IF NOT EXISTS records_pending ON records(id)"
+                       " WHERE indexed_revision != revision",
+}
+
+
+def _schema_statements() -> list[str]:
+    return [s for s in _SCHEMA.split(";\n") if s.strip()] + list(_LATER_INDEXES.values())
+
 
 _META_COLUMNS = [f.name for f in fields(Metadata)]
 NAME_SEP = "、"
@@ -105,7 +114,7 @@ class Catalog:
         tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master")}
         if "audit" in tables:
             if not self.read_only:
-                for statement in _LATER_INDEXES:
+                for statement in _LATER_INDEXES.values():
                     self.conn.execute(statement)
                 if not any(r[1] == "mac" for r in self.conn.execute("PRAGMA table_info(audit)")):
                     self.conn.execute("ALTER TABLE audit ADD COLUMN mac TEXT")
@@ -113,9 +122,8 @@ class Catalog:
         if tables or self.read_only:
             raise CatalogError(f"“{self.path}”不是 gongwen 的档案库目录文件（缺少审计日志表）")
         with self.transaction() as conn:
-            for statement in _SCHEMA.split(";\n"):
-                if statement.strip():
-                    conn.execute(statement)
+            for statement in _schema_statements():
+                conn.execute(statement)
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
                          (SCHEMA_VERSION,))
 
@@ -337,9 +345,8 @@ def _schema_of(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
 def _expected_schema() -> dict[tuple[str, str], str]:
     conn = sqlite3.connect(":memory:")
     try:
-        for statement in _SCHEMA.split(";\n"):
-            if statement.strip():
-                conn.execute(statement)
+        for statement in _schema_statements():
+            conn.execute(statement)
         return _schema_of(conn)
     finally:
         conn.close()
@@ -358,7 +365,7 @@ def schema_differences(actual: dict[tuple[str, str], str]) -> list[str]:
         elif sql != want and not (name == "audit" and sql == want.replace(_LEGACY_AUDIT_COLUMN, "")):
             out.append(f"目录中{_TYPES.get(kind, kind)}“{name}”的定义被改动：{sql[:120]}")
     for (kind, name) in sorted(set(expected) - set(actual)):
-        if (kind, name) != ("index", "records_item"):  # added when a writer first opens it
+        if not (kind == "index" and name in _LATER_INDEXES):  # added when a writer first opens it
             out.append(f"目录中缺少{_TYPES.get(kind, kind)}“{name}”")
     return out
 
