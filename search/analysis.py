@@ -160,9 +160,6 @@ def pieces(word: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-PAIR_SEP = " "  # pieces never hold a space
-
-
 def _walk(normalized: str):
     """(piece, position, start, end) over normalized text: positions count pieces, and
     punctuation leaves a gap; start and end index `normalized`."""
@@ -181,7 +178,7 @@ def _walk(normalized: str):
             start += len(piece)
 
 
-@lru_cache(maxsize=16)  # a document's text is analysed for its words and for its pairs
+@lru_cache(maxsize=16)  # the same text is asked for again by a measure's matching
 def placed(text: str) -> list[tuple[str, int]]:
     """(piece, position) for `text`: what the index needs."""
     return [(piece, position) for piece, position, _, _ in _walk(normalize_text(text))]
@@ -244,37 +241,6 @@ class JiebaTokenizer(_Stateless):
             yield token
 
 
-def pairs(text: str) -> list[tuple[str, int]]:
-    """Every two adjacent pieces of `text` as one term ("领导 小组"), at the position of the
-    first piece: a two-piece phrase is one posting list, and a longer phrase is a phrase of
-    pairs (a b c = "a b" then "b c" one position later)."""
-    found = placed(text)
-    return [(a + PAIR_SEP + b, pa) for (a, pa), (b, pb) in zip(found, found[1:])
-            if pb == pa + 1]
-
-
-class PairTokenizer(_Stateless):
-    """Whoosh tokenizer over `pairs` (positions only: no character offsets)."""
-
-    def placed(self, value: str) -> list[tuple[str, int]]:
-        return pairs(value)
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
-                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
-                 **kwargs):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for text, pos in pairs(value) if tokenize else [(value, 0)]:
-            token.text = token.original = text
-            token.boost = 1.0
-            token.stopped = False
-            if positions:
-                token.pos = start_pos + pos
-            yield token
-
-
 def analyzer() -> JiebaTokenizer:
     return JiebaTokenizer()
 
-
-def pair_analyzer() -> PairTokenizer:
-    return PairTokenizer()

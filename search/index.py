@@ -31,14 +31,14 @@ from archive.core import Archive, ArchiveError
 from archive.records import Record
 from generator.errors import describe_os_error
 
-from .analysis import analysis_version, analyzer, dictionary, pair_analyzer
+from .analysis import analysis_version, analyzer, dictionary
 from .normalize import docno_key, normalize_key
 from .safe_pickle import install as restrict_unpickling
-from .segments import Codec, PieceFrequency, PiecePositions
+from .segments import Codec, PackedPositions
 
 restrict_unpickling()  # before any index is opened: a forged pickle must not run code
 
-SCHEMA_REVISION = 8
+SCHEMA_REVISION = 9
 TITLE_BOOST = 3.0
 BATCH = 500
 PARALLEL_FROM = 1000  # records; below this, starting worker processes costs more than it saves
@@ -54,12 +54,7 @@ def index_format() -> str:
     return f"{analysis_version()}/schema-{SCHEMA_REVISION}"
 
 
-PAIRED = ("title", "content", "m_title", "m_content")
-
-
-def pair_field(name: str) -> str:
-    """The field holding `name`'s adjacent-piece pairs (see analysis.pairs)."""
-    return f"{name}_pairs"
+TEXT_FIELDS = ("title", "content", "m_title", "m_content")
 
 
 def day_key(day: date) -> str:
@@ -67,25 +62,19 @@ def day_key(day: date) -> str:
     return day.strftime("%Y%m%d")
 
 
-def _text(analyzer, format_class, name: str) -> fields.TEXT:
-    """A text field whose postings are built by one of segments.py's formats."""
-    field = fields.TEXT(analyzer=analyzer, phrase=format_class is PiecePositions,
-                        multitoken_query="phrase")
-    field.format = format_class(field_boost=TITLE_BOOST if "title" in name else 1.0)
+def _text(name: str) -> fields.TEXT:
+    """A text field of pieces with their positions (PackedPositions: phrases are checked
+    over them, see ranking.py)."""
+    field = fields.TEXT(analyzer=analyzer(), phrase=True, multitoken_query="phrase")
+    field.format = PackedPositions(field_boost=TITLE_BOOST if "title" in name else 1.0)
     return field
 
 
 def schema() -> fields.Schema:
-    text = analyzer()
-    # Words carry frequencies only (scoring reads them fast); positions live on the pairs,
-    # where a phrase of three or more pieces is a phrase of consecutive pairs.
-    pairs = {pair_field(name): _text(pair_analyzer(), PiecePositions, name) for name in PAIRED}
-    words = {name: _text(text, PieceFrequency, name) for name in PAIRED}
     # a document's words are in title/content; a measure's in m_title/m_content, so that
     # searching documents never walks the postings of measures (and the reverse)
     return fields.Schema(
-        **pairs,
-        **words,
+        **{name: _text(name) for name in TEXT_FIELDS},
         kind=fields.ID(),  # "doc" in every document: the query for all of them
         # one term each; a column, read whole to order equal scores
         record=fields.NUMERIC(int, stored=True, signed=False, shift_step=0, sortable=True),
@@ -184,7 +173,7 @@ def open_index(archive: Archive) -> index.Index:
                                f"（{type(exc).__name__}）；{REBUILD_HINT}") from exc
 
 
-MEASURE_BREAK = "。\n"  # between measures: punctuation, so no pair or phrase spans two
+MEASURE_BREAK = "。\n"  # between measures: punctuation, so no phrase spans two
 
 
 def _day(iso: str) -> str:
@@ -210,12 +199,12 @@ def document(archive: Archive, record: Record) -> dict:
         period=meta.period, superseded=record.superseded_by is not None,
         date=_day(meta.date),
         person=",".join(sorted({normalize_key(n) for n in names})),
-        title=meta.title, content=text, title_pairs=meta.title, content_pairs=text,
+        title=meta.title, content=text,
     )
     if measures:
         titles = MEASURE_BREAK.join(m.title for m in measures)
         texts = MEASURE_BREAK.join(m.text for m in measures)
-        doc.update(m_title=titles, m_content=texts, m_title_pairs=titles, m_content_pairs=texts)
+        doc.update(m_title=titles, m_content=texts)
     return {k: v for k, v in doc.items() if v != ""}
 
 

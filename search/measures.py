@@ -3,7 +3,7 @@
 The index keeps a document's measures together in its m_* fields, so a query on them finds
 the documents that may hold a matching measure (a two-word query could find one word in
 each of two measures). Each measure of those documents is matched here against the same
-query, rewritten as query.with_pairs rewrites it, with the same analysis as the index.
+query, rewritten as query.for_ranking rewrites it, with the same analysis as the index.
 """
 from __future__ import annotations
 
@@ -13,36 +13,31 @@ from whoosh import query
 
 from archive.records import MeasureEntry
 
-from .analysis import pairs, placed
-from .index import pair_field
+from .analysis import placed
 
 
 @dataclass(frozen=True)
 class MeasureTerms:
-    """A measure's terms per index field; for the pair fields, each pair's positions."""
+    """A measure's pieces per index field, each with its positions."""
 
-    words: dict[str, frozenset[str]]
-    pairs_at: dict[str, dict[str, frozenset[int]]]
+    at: dict[str, dict[str, frozenset[int]]]
 
     @classmethod
     def of(cls, measure: MeasureEntry) -> "MeasureTerms":
-        words, pairs_at = {}, {}
+        at = {}
         for field, text in (("m_title", measure.title), ("m_content", measure.text)):
-            words[field] = frozenset(piece for piece, _ in placed(text))
             where: dict[str, set[int]] = {}
-            for pair, position in pairs(text):
-                where.setdefault(pair, set()).add(position)
-            pairs_at[pair_field(field)] = {p: frozenset(at) for p, at in where.items()}
-        return cls(words, pairs_at)
+            for piece, position in placed(text):
+                where.setdefault(piece, set()).add(position)
+            at[field] = {p: frozenset(found) for p, found in where.items()}
+        return cls(at)
 
     def has(self, field: str, term: str) -> bool:
-        if field in self.words:
-            return term in self.words[field]
-        return term in self.pairs_at.get(field, {})
+        return term in self.at.get(field, {})
 
     def has_phrase(self, field: str, terms: list[str]) -> bool:
-        """The pairs at consecutive positions (see analysis.pairs)."""
-        where = self.pairs_at.get(field, {})
+        """The pieces at consecutive positions."""
+        where = self.at.get(field, {})
         if any(term not in where for term in terms):
             return False
         return any(all(start + i in where[term] for i, term in enumerate(terms))
@@ -50,7 +45,7 @@ class MeasureTerms:
 
 
 def matches(q: query.Query, terms: MeasureTerms) -> bool:
-    """Whether the measure holds what `q` (after with_pairs) asks for. Only the kinds of
+    """Whether the measure holds what `q` (after for_ranking) asks for. Only the kinds of
     query the search parser makes are known; any other part counts as matching, so the
     document-level match decides."""
     if isinstance(q, query.Term):

@@ -14,8 +14,8 @@ from whoosh import highlight, query
 from archive.core import Archive, ArchiveError
 from archive.records import PERIODS, MeasureEntry
 
-from .analysis import PAIR_SEP, analyzer, dictionary
-from .index import PAIRED, day_key, index_dir, index_errors, open_index, pair_field
+from .analysis import analyzer, dictionary
+from .index import TEXT_FIELDS, day_key, index_dir, index_errors, open_index
 from .measures import MeasureTerms, matches
 from .normalize import docno_key, normalize_key, to_simplified
 
@@ -399,23 +399,17 @@ def _content_words(q: query.Query) -> list[str]:
             for field_, text in q.all_terms() if field_ in FIELDS["doc"] + FIELDS["measure"]]
 
 
-def with_pairs(q: query.Query) -> query.Query:
-    """Phrases over the word fields answered from the pair fields (the word fields keep no
-    positions): two pieces are one pair term; longer phrases need all their pairs, then
-    the pairs at consecutive positions, checked only where all of them are. A phrase with
-    slop ("..."~3) asks for its words anywhere in the text."""
-    if isinstance(q, query.Phrase) and q.fieldname in PAIRED:
+def for_ranking(q: query.Query) -> query.Query:
+    """The query as the ranker answers it: a phrase of one piece is that term, and a phrase
+    with slop ("..."~3) asks for its words anywhere in the text; other phrases are checked
+    over the pieces' positions (ranking.Ranker)."""
+    if isinstance(q, query.Phrase) and q.fieldname in TEXT_FIELDS:
         words = list(q.words)
         if q.slop != 1 or len(words) == 1:
             terms = [query.Term(q.fieldname, word, boost=q.boost) for word in words]
             return terms[0] if len(terms) == 1 else query.And(terms)
-        field = pair_field(q.fieldname)
-        pairs = [a + PAIR_SEP + b for a, b in zip(words, words[1:])]
-        terms = [query.Term(field, pair, boost=q.boost) for pair in pairs]
-        if len(terms) == 1:
-            return terms[0]
-        return query.And(terms + [query.Phrase(field, pairs, boost=q.boost)])
-    return q.apply(with_pairs)
+        return q
+    return q.apply(for_ranking)
 
 
 def snippet(text: str, words: list[str]) -> str:
@@ -494,7 +488,7 @@ class ArchiveSearcher:
         return parse(self._current().schema, text, kind)
 
     def _matches(self, asked: query.Query, filters: Filters):
-        found = self.ranker.matches(with_pairs(asked)).tied_by(self.ranker.records())
+        found = self.ranker.matches(for_ranking(asked)).tied_by(self.ranker.records())
         allowed = self.allowed(filters)
         return found if allowed is None else found.keep(allowed[found.ids])
 
@@ -542,7 +536,7 @@ class ArchiveSearcher:
         `limit` are found (the same measure in several documents counts once per document,
         and is one hit with several sources)."""
         asked = self._parse(text, "measure")
-        rewritten = with_pairs(asked)
+        rewritten = for_ranking(asked)
         person = normalize_key(filters.person) if filters.person else ""
         words = _content_words(asked)
         catalog = self.archive.catalog

@@ -4,12 +4,13 @@ Whoosh scores a query one matching document at a time, in Python; for a word fou
 a 50,000-document archive that loop is nearly all of the query's time. Here each term's
 postings are read block by block into arrays and scored together with numpy, using Whoosh's
 own BM25F formula, idf and average field lengths, so the scores are Whoosh's. And, Or, Not
-and AndNot become set operations on sorted document numbers. A phrase is checked by Whoosh's
-position matcher, but only in the documents the rest of the query already selects (its pair
-terms, see query.with_pairs). Any other kind of query is answered by Whoosh's own matcher.
+and AndNot become set operations on sorted document numbers. A phrase is the documents that
+hold all its pieces, then those where the pieces stand at consecutive positions, both as
+array operations (Whoosh's span matcher walks every candidate document in Python). Any other
+kind of query is answered by Whoosh's own matcher.
 
-Reading posting blocks uses Whoosh's codec internals (W3LeafMatcher, see also segments.py);
-whoosh-reloaded is pinned and tests/test_ranking.py compares every result with Whoosh's.
+Reading posting blocks needs Whoosh's codec internals: segments.py holds that part alone, and
+tests/test_ranking.py compares every result with Whoosh's.
 """
 from __future__ import annotations
 
@@ -18,11 +19,9 @@ from typing import Iterator
 
 import numpy as np
 from whoosh import query
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25F
 
-from .segments import LENGTH_OF_BYTE, column_bytes, length_bytes
+from .segments import LENGTH_OF_BYTE, PackedPositions, length_bytes, read_postings, record_column
 
 _LENGTH_OF_BYTE = np.array([n or 0 for n in LENGTH_OF_BYTE], dtype=np.float64)
 _NO_IDS = np.empty(0, dtype=np.int64)
@@ -77,9 +76,8 @@ NONE = Matches(_NO_IDS, np.empty(0))
 def _intersect(a: Matches, b: Matches) -> Matches:
     if not len(a) or not len(b):
         return NONE
-    at = np.minimum(np.searchsorted(b.ids, a.ids), len(b) - 1)
-    both = b.ids[at] == a.ids
-    return Matches(a.ids[both], a.scores[both] + b.scores[at[both]])
+    both = _member(a.ids, b.ids)
+    return Matches(a.ids[both], a.scores[both] + b.scores[np.searchsorted(b.ids, a.ids[both])])
 
 
 def _union(a: Matches, b: Matches, size: int) -> Matches:
@@ -98,6 +96,14 @@ def _union(a: Matches, b: Matches, size: int) -> Matches:
 
 def _without(a: Matches, b: Matches) -> Matches:
     return a.keep(~np.isin(a.ids, b.ids, assume_unique=True))
+
+
+def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """For each of `values`, whether it is in the ascending array `sorted_set`."""
+    if not len(sorted_set):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    return sorted_set[at] == values
 
 
 class Ranker:
@@ -140,10 +146,8 @@ class Ranker:
         if self._records is None:
             out = np.zeros(self.size, dtype=np.int64)
             for leaf, offset in self.leaves:
-                column = leaf.column_reader("record", translate=False)
-                if hasattr(column, "_dbfile"):  # not a segment without the column
-                    out[offset:offset + column._count] = np.frombuffer(
-                        column_bytes(column), dtype=">" + column._typecode)
+                numbers = record_column(leaf)
+                out[offset:offset + len(numbers)] = numbers
             self._records = out
         return self._records
 
@@ -192,6 +196,8 @@ class Ranker:
                             self.matches(q.query))
         if q is query.NullQuery:
             return NONE
+        if isinstance(q, query.Phrase) and q.slop == 1 and self._positional(q.fieldname):
+            return self._phrase(q)
         return self._by_whoosh(q)
 
     def _and(self, subs) -> Matches:
@@ -202,13 +208,13 @@ class Ranker:
         if others:
             found = self.matches(others[0])
         else:
-            found, checked = self._by_whoosh(checked[0]), checked[1:]
+            found, checked = self.matches(checked[0]), checked[1:]
         for sub in others[1:]:
             if not len(found):
                 return NONE
             found = _intersect(found, self.matches(sub))
         for phrase in checked:
-            found = _intersect(found, self._by_whoosh(phrase, among=found.ids))
+            found = _intersect(found, self._phrase(phrase, among=found.ids))
         return found
 
     def _term(self, q: query.Term) -> Matches:
@@ -232,13 +238,51 @@ class Ranker:
 
     def _postings(self, field: str, text: bytes | None) -> tuple[np.ndarray, np.ndarray]:
         """(documents, weights) of a term over all segments, deleted documents included."""
-        ids, weights = [_NO_IDS], [np.empty(0)]
+        ids, weights, _, _ = self._read(field, text, positions=False)
+        return ids, weights
+
+    def _read(self, field: str, text: bytes | None, positions: bool):
+        """(documents, weights, counts, positions) over all segments (see
+        segments.read_postings), deleted documents included."""
+        parts = [(_NO_IDS, np.empty(0), _NO_IDS, _NO_IDS)]
         for leaf, offset in self.leaves if text is not None else ():
             if (field, text) in leaf:
-                leaf_ids, leaf_weights = _postings(leaf, field, text)
-                ids.append(leaf_ids + offset)
-                weights.append(leaf_weights)
-        return np.concatenate(ids), np.concatenate(weights)
+                ids, weights, counts, at = read_postings(leaf, field, text, positions)
+                parts.append((ids + offset, weights, counts, at))
+        return tuple(np.concatenate(column) for column in zip(*parts))
+
+    def _positional(self, field: str) -> bool:
+        return field in self.schema and isinstance(self.schema[field].format, PackedPositions)
+
+    def _phrase(self, q: query.Phrase, among: np.ndarray | None = None) -> Matches:
+        """The live documents (of `among`, when given) where the phrase's pieces stand at
+        consecutive positions; scored as Whoosh scores a phrase: the sum of its terms'
+        scores, times the phrase's boost."""
+        texts = [self._bytes(query.Term(q.fieldname, word)) for word in q.words]
+        if any(text is None for text in texts):
+            return NONE
+        read = {text: self._read(q.fieldname, text, positions=True) for text in set(texts)}
+        candidates = among
+        for ids, *_ in sorted(read.values(), key=lambda r: len(r[0])):  # rarest first
+            candidates = ids if candidates is None else candidates[_member(candidates, ids)]
+            if not len(candidates):
+                return NONE
+        starts = None  # (document << 32 | position of the first piece), ascending
+        for i, text in enumerate(texts):
+            ids, _, counts, at = read[text]
+            keep = np.repeat(_member(ids, candidates), counts) & (at >= i)
+            keys = (np.repeat(ids, counts)[keep] << 32) | (at[keep] - i)
+            starts = keys if starts is None else starts[_member(starts, keys)]
+            if not len(starts):
+                return NONE
+        docs = np.unique(starts >> 32)
+        scores = np.zeros(len(docs))
+        for text in texts:
+            ids, weights, _, _ = read[text]
+            at = np.searchsorted(ids, docs)
+            scores += self._score(q.fieldname, text, weights[at], docs)
+        found = Matches(docs, scores * q.boost)
+        return found.keep(self.live()[found.ids])
 
     def _score(self, field: str, text: bytes, weights: np.ndarray, ids: np.ndarray):
         """Whoosh's BM25F (scoring.bm25) for every posting at once; unscorable fields
@@ -264,51 +308,14 @@ class Ranker:
             self._lengths[field] = _LENGTH_OF_BYTE[codes]
         return self._lengths[field]
 
-    def _by_whoosh(self, q: query.Query, among: np.ndarray | None = None) -> Matches:
-        """`q` answered by Whoosh's matchers segment by segment, over `among` only when
-        given (a phrase checked where its pair terms already are)."""
+    def _by_whoosh(self, q: query.Query) -> Matches:
+        """`q` answered by Whoosh's matchers segment by segment."""
         ids, scores = [], []
         for searcher, offset in self.searcher.leaf_searchers():
             matcher = q.matcher(searcher, searcher.context())
-            if among is None:
-                while matcher.is_active():
-                    ids.append(matcher.id() + offset)
-                    scores.append(matcher.score())
-                    matcher.next()
-                continue
-            end = offset + searcher.doc_count_all()
-            for doc in among[(among >= offset) & (among < end)].tolist():
-                if not matcher.is_active():
-                    break
-                matcher.skip_to(doc - offset)
-                if matcher.is_active() and matcher.id() == doc - offset:
-                    ids.append(doc)
-                    scores.append(matcher.score())
+            while matcher.is_active():
+                ids.append(matcher.id() + offset)
+                scores.append(matcher.score())
+                matcher.next()
         found = Matches(np.array(ids, dtype=np.int64), np.array(scores, dtype=np.float64))
         return found.keep(self.live()[found.ids])
-
-def _postings(leaf, field: str, text: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """All (document, weight) postings of a term in one segment, read a block at a time
-    (a term with one posting is stored inline and read as it is)."""
-    matcher = leaf.postings(field, text)
-    if isinstance(matcher, FilterMatcher):  # deletions: applied by the caller instead
-        matcher = matcher.child
-    ids, weights = [], []
-    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
-        while matcher.is_active():
-            matcher._read_data()
-            # a block's ids are stored as gaps (W3LeafMatcher._read_ids sums them in Python)
-            ids.append(np.cumsum(np.asarray(matcher._data[0], dtype=np.int64)))
-            matcher._read_weights()
-            weights.append(np.asarray(matcher._weights, dtype=np.float64))
-            matcher._next_block()
-    else:
-        one_by_one = []
-        while matcher.is_active():
-            one_by_one.append((matcher.id(), matcher.weight()))
-            matcher.next()
-        ids.append(np.array([d for d, _ in one_by_one], dtype=np.int64))
-        weights.append(np.array([w for _, w in one_by_one], dtype=np.float64))
-    if not ids:  # a term left with no postings (all its documents deleted in a merge)
-        return _NO_IDS, np.empty(0)
-    return np.concatenate(ids), np.concatenate(weights)

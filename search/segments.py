@@ -1,7 +1,11 @@
-"""Writing index segments faster than stock Whoosh, with the same bytes on disk.
+"""Writing index segments faster than stock Whoosh, and positions numpy can read a block at once.
 
 - Postings straight from the analysed pieces: a field's format asks the tokenizer for its
   (term, position) list and counts it, instead of walking a stream of Token objects.
+- Positions packed as 4-byte little-endian gaps (PackedPositions): Whoosh's own Positions
+  format pickles a list per posting; these bytes join, for a whole block of postings, into
+  one array (ranking.py checks phrases over them with numpy). zlib, which Whoosh applies to
+  every block, takes the three zero bytes of the small gaps away.
 - Field lengths read a column at a time: writing a segment, Whoosh looks up the length of the
   field in the document of every posting (for the block's length bounds), one small file
   read per posting, plus a file-exists check per posting for fields that keep no lengths.
@@ -11,11 +15,16 @@ and the class names stable.
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import sys
+from array import array
+from collections import defaultdict
+from itertools import accumulate, chain
 
+import numpy as np
 from whoosh import formats
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PerDocReader, _lenfield
-from whoosh.system import pack_uint
+from whoosh.codec.whoosh3 import (LENGTHS_COLUMN, W3Codec, W3LeafMatcher, W3PerDocReader,
+                                  W3PostingsWriter, _lenfield)
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length
 
 
@@ -27,21 +36,9 @@ def _placed(analyzer, value, kwargs):
     return placed(value) if placed else None
 
 
-class PieceFrequency(formats.Frequency):
-    """Whoosh's Frequency format, counted from the tokenizer's list."""
-
-    def word_values(self, value, analyzer, **kwargs):
-        found = _placed(analyzer, value, kwargs)
-        if found is None:
-            return super().word_values(value, analyzer, **kwargs)
-        boost = self.field_boost
-        counts = Counter(term for term, _ in found)
-        return ((term, freq, float(freq) * boost, pack_uint(freq))
-                for term, freq in counts.items())
-
-
-class PiecePositions(formats.Positions):
-    """Whoosh's Positions format, grouped from the tokenizer's list."""
+class PackedPositions(formats.Positions):
+    """Whoosh's Positions format (frequency, weight, positions) with the positions stored
+    as packed gaps: value = array('I') of (first position, then the gap to each next one)."""
 
     def word_values(self, value, analyzer, **kwargs):
         found = _placed(analyzer, value, kwargs)
@@ -53,7 +50,45 @@ class PiecePositions(formats.Positions):
         for term, position in found:
             where[term].append(position)
         for term, positions in where.items():
-            yield term, len(positions), float(len(positions)) * boost, self.encode(positions)
+            yield term, len(positions), float(len(positions)) * boost, pack_positions(positions)
+
+    def encode(self, poslist):
+        return pack_positions(poslist)
+
+    def decode_positions(self, valuestring):
+        return list(accumulate(unpack_uints(valuestring)))
+
+    def decode_frequency(self, valuestring):
+        return len(valuestring) // 4
+
+    def decode_weight(self, valuestring):
+        return self.decode_frequency(valuestring) * self.field_boost
+
+
+_GAP = next(code for code in "IL" if array(code).itemsize == 4)  # 4-byte unsigned
+
+
+def pack_uints(numbers) -> bytes:
+    """Numbers < 2**32 as 4-byte little-endian unsigned integers."""
+    packed = array(_GAP, numbers)
+    if sys.byteorder == "big":
+        packed.byteswap()
+    return packed.tobytes()
+
+
+def unpack_uints(data: bytes) -> array:
+    packed = array(_GAP, data)
+    if sys.byteorder == "big":
+        packed.byteswap()
+    return packed
+
+
+def pack_positions(positions) -> bytes:
+    """Ascending positions as packed gaps (the first gap is from 0)."""
+    return pack_uints(b - a for a, b in zip(chain((0,), positions), positions))
+
+
+_NO_IDS = np.empty(0, dtype=np.int64)
 
 # the length Whoosh decodes from each stored byte (0: no length)
 LENGTH_OF_BYTE = [byte_to_length(b) if b else None for b in range(256)]
@@ -64,6 +99,15 @@ def length_bytes(perdoc: W3PerDocReader, field: str) -> bytes | None:
     the end have none); None when the field keeps no lengths."""
     column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
     return None if column is None else column_bytes(column)
+
+
+def record_column(leaf) -> np.ndarray:
+    """The values of a segment's `record` column (a NumericColumn), read whole; documents
+    past the last one with a value have none (empty for a segment without the column)."""
+    column = leaf.column_reader("record", translate=False)
+    if not hasattr(column, "_dbfile"):
+        return _NO_IDS
+    return np.frombuffer(column_bytes(column), dtype=">" + column._typecode).astype(np.int64)
 
 
 def column_bytes(column) -> bytes:
@@ -88,6 +132,92 @@ class WholeColumnLengths(W3PerDocReader):
         return LENGTH_OF_BYTE[stored[docnum]] if docnum < len(stored) else None
 
 
+class PackedPostingsWriter(W3PostingsWriter):
+    """Whoosh's posting writer; a block of PackedPositions values is stored as one joined
+    string of bytes and their lengths (a list, where Whoosh stores a tuple of strings)."""
+
+    def _mini_values(self):
+        if not isinstance(self._format, PackedPositions):
+            return super()._mini_values()
+        values = self._values
+        return [b"".join(values), pack_uints(map(len, values))]
+
+
+class PackedLeafMatcher(W3LeafMatcher):
+    """Whoosh's posting reader, splitting a joined block back into one value per posting
+    (for Whoosh's own matchers and merges)."""
+
+    def _read_values(self):
+        if self._data is None:
+            self._read_data()
+        stored = self._data[2]
+        if not isinstance(stored, list):
+            return super()._read_values()
+        joined, lengths = stored
+        ends = list(accumulate(unpack_uints(lengths)))
+        self._values = tuple(joined[a:b] for a, b in zip(chain((0,), ends), ends))
+
+
 class Codec(W3Codec):
     def per_document_reader(self, storage, segment):
         return WholeColumnLengths(storage, segment)
+
+    def postings_writer(self, dbfile, byteids=False):
+        return PackedPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
+                                    compression=self._compression,
+                                    inlinelimit=self._inlinelimit)
+
+    def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
+        if terminfo.is_inlined():
+            return super().postings_reader(dbfile, terminfo, format_, term, scorer)
+        offset, length = terminfo.extent()
+        return PackedLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
+
+
+# -- reading postings a block at a time (for ranking.py)
+
+_NO_POSITIONS = np.empty(0, dtype=np.int64)
+
+
+def read_postings(leaf, field: str, text: bytes, positions: bool = False):
+    """(documents, weights, counts, positions) of a term in one segment, deleted documents
+    included: documents ascending; counts[i] positions of documents[i] follow one another
+    in `positions` (empty unless asked for, or when the field keeps none)."""
+    matcher = leaf.postings(field, text)
+    if isinstance(matcher, FilterMatcher):  # deletions: applied by the caller instead
+        matcher = matcher.child
+    ids, weights, joined, lengths = [], [], [], []
+    if isinstance(matcher, PackedLeafMatcher) and not matcher._byteids:
+        while matcher.is_active():
+            matcher._read_data()
+            # a block's ids are stored as gaps (W3LeafMatcher._read_ids sums them in Python)
+            ids.append(np.cumsum(np.asarray(matcher._data[0], dtype=np.int64)))
+            matcher._read_weights()
+            weights.append(np.asarray(matcher._weights, dtype=np.float64))
+            stored = matcher._data[2]
+            if positions and isinstance(stored, list):
+                joined.append(stored[0])
+                lengths.append(stored[1])
+            matcher._next_block()
+    else:  # inlined (one posting), or a segment written by another codec
+        found = []
+        while matcher.is_active():
+            found.append((matcher.id(), matcher.weight(),
+                          matcher.value() if positions and matcher.supports("positions") else b""))
+            matcher.next()
+        ids.append(np.array([d for d, _, _ in found], dtype=np.int64))
+        weights.append(np.array([w for _, w, _ in found], dtype=np.float64))
+        if positions and found and isinstance(matcher.format, PackedPositions):
+            joined.append(b"".join(v for _, _, v in found))
+            lengths.append(pack_uints(len(v) for _, _, v in found))
+    documents = np.concatenate(ids) if ids else _NO_IDS
+    weights_ = np.concatenate(weights) if weights else np.empty(0)
+    if not joined:
+        return documents, weights_, np.zeros(len(documents), dtype=np.int64), _NO_POSITIONS
+    counts = np.frombuffer(b"".join(lengths), dtype="<u4").astype(np.int64) // 4
+    gaps = np.frombuffer(b"".join(joined), dtype="<u4").astype(np.int64)
+    total = np.cumsum(gaps)
+    # each posting's positions count from 0 (every posting has one at least): take away the
+    # sum of the gaps before its first one
+    starts = np.cumsum(counts) - counts
+    return documents, weights_, counts, total - np.repeat(total[starts] - gaps[starts], counts)

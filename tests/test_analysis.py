@@ -138,17 +138,24 @@ def test_rjieba_cuts_the_test_texts_exactly_as_jieba_does():
         assert words(text) == reference.lcut(text, HMM=False)
 
 
-def test_pairs_are_adjacent_pieces_and_punctuation_breaks_them():
-    from search.analysis import pairs
+def test_punctuation_breaks_a_run_of_positions():
+    from search.analysis import placed
 
-    assert pairs("成立领导小组") == [("成立 领导", 0), ("领导 小组", 1)]
-    assert pairs("疫情，防控") == []
-    assert pairs("疫情\n防控") == [("疫情 防控", 0)]
-    # a pair sits at its first piece's position, so pairs on either side of a comma are
-    # not consecutive and the phrase 领导小组成员 does not match this text
-    assert pairs("领导小组，小组成员") == [("领导 小组", 0), ("小组 成员", 3)]
-    assert pairs("领导小组成员") == [("领导 小组", 0), ("小组 成员", 1)]
+    assert placed("成立领导小组") == [("成立", 0), ("领导", 1), ("小组", 2)]
+    assert placed("疫情\n防控") == [("疫情", 0), ("防控", 1)]  # a line break is no punctuation
+    # a comma leaves a gap, so the phrase 领导小组成员 is not in the first text
+    assert placed("领导小组，小组成员") == [("领导", 0), ("小组", 1), ("小组", 3), ("成员", 4)]
+    assert placed("领导小组成员") == [("领导", 0), ("小组", 1), ("成员", 2)]
 
+
+def test_positions_pack_as_little_endian_gaps_and_come_back():
+    from search.segments import PackedPositions, pack_positions
+
+    packed = pack_positions([0, 3, 70_000, 4_000_000_000])
+    assert packed[:8] == bytes([0, 0, 0, 0, 3, 0, 0, 0])
+    fmt = PackedPositions(field_boost=3.0)
+    assert fmt.decode_positions(packed) == [0, 3, 70_000, 4_000_000_000]
+    assert fmt.decode_frequency(packed) == 4 and fmt.decode_weight(packed) == 12.0
 
 def test_piece_frequencies_are_cached_on_disk_and_a_bad_cache_is_rebuilt(tmp_path, monkeypatch):
     import search.analysis as analysis

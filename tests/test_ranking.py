@@ -6,8 +6,9 @@ import pytest
 
 from archive.core import Archive
 from search.index import sync
-from search.query import ArchiveSearcher, parse, with_pairs
-from search.ranking import Matches, Ranker, _postings
+from search.query import ArchiveSearcher, for_ranking, parse
+from search.ranking import Matches, Ranker
+from search.segments import read_postings
 
 TEXTS = ["消毒", "疫情 防控", '"领导小组"', '"领导小组下设办公室"', "消毒 -食堂", "口罩 OR 台账",
          "物资 NOT 值班", '"健康 监测"~3', "集市", "不存在的词语甲乙"]
@@ -22,7 +23,7 @@ def assert_same_as_whoosh(session: ArchiveSearcher, kinds=("doc", "measure")):
     checked = 0
     for text in TEXTS:
         for kind in kinds:
-            q = with_pairs(parse(session.ix.schema, text, kind))
+            q = for_ranking(parse(session.ix.schema, text, kind))
             mine = ranker.matches(q)
             theirs = whoosh_scores(session.searcher, q)
             assert mine.ids.tolist() == sorted(theirs), (text, kind)
@@ -58,17 +59,25 @@ def test_posting_blocks_read_whole_equal_the_postings_read_one_by_one(built_arch
     with Archive(built_archive) as archive, ArchiveSearcher(archive) as session:
         schema = session.ix.schema
         for leaf, _ in session.searcher.reader().leaf_readers():
-            for field, text in [("content", "消毒"), ("content_pairs", "领导 小组"),
+            for field, text in [("content", "消毒"), ("content", "领导"), ("title", "方案"),
                                 ("kind", "doc")]:
                 word = schema[field].to_bytes(text)
-                ids, weights = _postings(leaf, field, word)
+                ids, weights, counts, at = read_postings(leaf, field, word, positions=True)
                 one_by_one = leaf.postings(field, word)
-                expected = []
+                expected, places = [], []
                 while one_by_one.is_active():
                     expected.append((one_by_one.id(), one_by_one.weight()))
+                    if one_by_one.supports("positions"):
+                        places.append(one_by_one.value_as("positions"))
                     one_by_one.next()
                 assert list(zip(ids.tolist(), weights.tolist())) == expected
                 assert len(expected) > 0
+                if field == "kind":
+                    assert not len(at)
+                    continue
+                assert counts.tolist() == [len(p) for p in places]
+                ends = np.cumsum(counts)
+                assert [at[e - c:e].tolist() for c, e in zip(counts, ends)] == places
 
 
 def test_top_breaks_ties_by_document_number_and_keeps_every_tie():

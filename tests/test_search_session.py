@@ -1,4 +1,4 @@
-"""The fast paths of search: an open searcher with cached filters, phrases from pair terms,
+"""The fast paths of search: an open searcher with cached filters, phrases from positions,
 an index written by parallel workers, and an index built by other analysis."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from whoosh import query
 import search.index as search_index
 from archive.core import Archive
 from search.index import IndexUnavailable, index_dir, open_index, rebuild, sync
-from search.query import ArchiveSearcher, Filters, parse, search, who, with_pairs
+from search.query import ArchiveSearcher, Filters, for_ranking, parse, search, who
 
 from .received import write_docx
 
@@ -48,17 +48,15 @@ def test_an_open_searcher_sees_what_is_archived_after_it_opened(archive_copy, tm
             assert summary(session.search("消毒")) == summary(search(archive, "消毒"))
 
 
-def test_phrases_are_answered_from_pair_terms_and_pair_positions(archive_copy, tmp_path):
+def test_phrases_are_checked_over_the_positions_of_their_pieces(archive_copy, tmp_path):
     with Archive(archive_copy) as archive:
         schema = open_index(archive).schema
-    short = with_pairs(parse(schema, '"领导小组"'))
-    assert {(f, t) for f, t in short.all_terms()} == {
-        ("title_pairs", "领导 小组"), ("content_pairs", "领导 小组")}
-    long = with_pairs(parse(schema, '"领导小组下设办公室"'))
-    assert {f for f, _ in long.all_terms()} == {"title_pairs", "content_pairs"}
+    long = for_ranking(parse(schema, '"领导小组下设办公室"'))
     phrases = [q for q in long.leaves() if isinstance(q, query.Phrase)]
-    assert {q.fieldname for q in phrases} == {"title_pairs", "content_pairs"}
-    assert all(q.words == ["领导 小组", "小组 下设", "下设 办公", "办公 室"] for q in phrases)
+    assert {q.fieldname for q in phrases} == {"title", "content"}
+    assert all(q.words == ["领导", "小组", "下设", "办公", "室"] for q in phrases)
+    assert set(for_ranking(parse(schema, '"防控"')).leaves()) == {
+        query.Term("title", "防控"), query.Term("content", "防控")}
 
     split = write_docx(tmp_path / "关于调整成员的通知.docx",
                        ["关于调整成员的通知", "经研究，调整领导小组，小组成员名单附后。"])
