@@ -178,10 +178,29 @@ def _walk(normalized: str):
             start += len(piece)
 
 
+@lru_cache(maxsize=200_000)
+def _split(word: str) -> tuple[str, ...] | None:
+    """A word's pieces; () for white space, None for punctuation (which breaks a phrase)."""
+    if not _is_term(word):
+        return () if word.isspace() else None
+    return pieces(word)
+
+
 @lru_cache(maxsize=16)  # the same text is asked for again by a measure's matching
 def placed(text: str) -> list[tuple[str, int]]:
-    """(piece, position) for `text`: what the index needs."""
-    return [(piece, position) for piece, position, _, _ in _walk(normalize_text(text))]
+    """(piece, position) for `text`: what the index needs (as _walk places them)."""
+    out: list[tuple[str, int]] = []
+    add = out.append
+    position = 0
+    for word in words(normalize_text(text)):
+        split = _split(word)
+        if split is None:
+            position += 1
+            continue
+        for piece in split:
+            add((piece, position))
+            position += 1
+    return out
 
 
 def terms(text: str) -> list[tuple[str, int, int, int]]:

@@ -18,7 +18,8 @@ from archive.commands import (
 )
 from archive.core import ArchiveError
 
-from .query import MARK_CLOSE, MARK_OPEN, Filters, QueryError
+from .query import Filters, QueryError
+from .snippets import MARK_CLOSE, MARK_OPEN
 
 FACETS_SHOWN = 10
 

@@ -9,21 +9,21 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from whoosh import highlight, query
+from whoosh import query
 
 from archive.core import Archive, ArchiveError
 from archive.records import PERIODS, MeasureEntry
 
-from .analysis import analyzer, dictionary
+from .analysis import dictionary
 from .index import TEXT_FIELDS, day_key, index_dir, index_errors, open_index
 from .measures import MeasureTerms, matches
-from .normalize import docno_key, normalize_key, to_simplified
+from .normalize import docno_key, normalize_key
+from .snippets import snippet
 
 if TYPE_CHECKING:
     import numpy as np
 
 FACETS = {"unit_name": "发文机关", "type": "文种", "year": "年度"}
-MARK_OPEN, MARK_CLOSE = "\x02", "\x03"  # hit markers in snippets; the CLI renders them
 
 
 @dataclass(frozen=True)
@@ -362,37 +362,6 @@ def filter_query(filters: Filters) -> query.Query | None:
     return query.And(parts) if parts else None
 
 
-class _Marker(highlight.Formatter):
-    between = "…"
-
-    def format_token(self, text, token, replace=False):
-        return MARK_OPEN + highlight.get_text(text, token, replace) + MARK_CLOSE
-
-
-SNIPPET_RADIUS = 80  # characters of context on each side of a hit
-SNIPPET_WINDOWS = 3
-
-
-def snippet_source(text: str, words: list[str]) -> str:
-    """Only the parts of a long text around the first occurrences of the query's words:
-    highlighting re-analyses what it is given, so it gets a few hundred characters, not
-    the whole document."""
-    folded = to_simplified(text).lower()
-    if len(folded) != len(text):
-        folded = text
-    starts = sorted(p for w in words if (p := folded.find(w)) >= 0)[:SNIPPET_WINDOWS]
-    if not starts:
-        return text[:2 * SNIPPET_RADIUS]
-    spans: list[list[int]] = []
-    for start in starts:
-        lo, hi = max(0, start - SNIPPET_RADIUS), start + SNIPPET_RADIUS
-        if spans and lo <= spans[-1][1]:
-            spans[-1][1] = hi
-        else:
-            spans.append([lo, hi])
-    return "\n".join(text[lo:hi] for lo, hi in spans)
-
-
 def _content_words(q: query.Query) -> list[str]:
     """The pieces the (unrewritten) query looks for, for snippets."""
     return [text.decode("utf-8") if isinstance(text, bytes) else text
@@ -410,13 +379,6 @@ def for_ranking(q: query.Query) -> query.Query:
             return terms[0] if len(terms) == 1 else query.And(terms)
         return q
     return q.apply(for_ranking)
-
-
-def snippet(text: str, words: list[str]) -> str:
-    """`text` cut to its best two fragments, with the query's words marked."""
-    return highlight.highlight(text, frozenset(words), analyzer(),
-                               highlight.ContextFragmenter(maxchars=120, surround=24),
-                               _Marker(), top=2)
 
 
 def _reading(method):
@@ -505,7 +467,7 @@ class ArchiveSearcher:
         out = []
         for doc, score in shown:
             record = records[int(record_of[doc])]
-            marked = snippet(snippet_source(catalog.text(record.id), words), words)
+            marked = snippet(catalog.text(record.id), words)
             out.append(Hit(record.id, score, record.archival_code,
                            record.metadata.title, record.metadata.organ, record.metadata.kind,
                            record.metadata.date, record.metadata.doc_number,
