@@ -38,14 +38,16 @@ from .segments import Codec, PackedPositions
 
 restrict_unpickling()  # before any index is opened: a forged pickle must not run code
 
-SCHEMA_REVISION = 9
+SCHEMA_REVISION = 12
 TITLE_BOOST = 3.0
 BATCH = 500
 PARALLEL_FROM = 1000  # records; below this, starting worker processes costs more than it saves
 # records per commit: a writer's postings stay in memory (one sort, no spill to disk and
 # merge), and a large sync keeps what it has done if it is interrupted
 SEGMENT_RECORDS = 2000
+REBUILD_RECORDS = 100_000  # a fresh build: Whoosh's writers spill to disk beyond WRITER_MB
 SMALL_SEGMENT = 500  # documents: smaller segments are merged by the next commit
+MAX_SEGMENTS = 12  # beyond, the next commit merges the smallest
 WRITER_MB = 256  # per process
 
 
@@ -263,11 +265,14 @@ def _remove(path: Path) -> None:
 
 def _write(archive: Archive, ix: index.Index, pending: list[tuple[int, int]], progress,
            fresh: bool, switch_to: tuple[str, int] | None = None) -> Synced:
-    """Index `pending` in commits of SEGMENT_RECORDS records. For a sync each commit is
-    marked in the catalog as it lands; a rebuild is marked, and switched to, at the end."""
+    """Index `pending`: a sync in commits of SEGMENT_RECORDS records, each marked in the
+    catalog as it lands (an interrupted sync keeps them); a rebuild in commits of
+    REBUILD_RECORDS (few segments: a query reads every one), marked and switched to at
+    the end."""
     indexed = removed = 0
-    for start in range(0, len(pending), SEGMENT_RECORDS):
-        part = pending[start:start + SEGMENT_RECORDS]
+    step = REBUILD_RECORDS if switch_to else SEGMENT_RECORDS
+    for start in range(0, len(pending), step):
+        part = pending[start:start + step]
         done = _commit(archive, ix, part, progress, fresh)
         indexed, removed = indexed + done.indexed, removed + done.removed
         if not switch_to:
@@ -311,17 +316,21 @@ def _commit(archive: Archive, ix: index.Index, pending: list[tuple[int, int]], p
 
 def fold_small_segments(writer, segments: list) -> list:
     """Whoosh merge policy: the segments of small syncs are folded into the one being
-    written; the large ones of bulk writes are left alone. (Whoosh's own policy would merge
-    most of a large index in one process, minutes for a one-document sync.)"""
-    kept = []
+    written, and so are the smallest others while more than MAX_SEGMENTS would be left (a
+    query reads every segment); the large ones of bulk writes are left alone. (Whoosh's own
+    policy would merge most of a large index in one process, minutes for a one-document
+    sync.)"""
+    kept = sorted((s for s in segments if s.doc_count_all() >= SMALL_SEGMENT),
+                  key=lambda s: s.doc_count_all())
+    while len(kept) >= MAX_SEGMENTS:  # the new one comes on top
+        kept.pop(0)
+    kept_ids = {id(s) for s in kept}
     for segment in segments:
-        if segment.doc_count_all() < SMALL_SEGMENT:
+        if id(segment) not in kept_ids:
             reader = SegmentReader(writer.storage, writer.schema, segment)
             writer.add_reader(reader)
             reader.close()
-        else:
-            kept.append(segment)
-    return kept
+    return [s for s in segments if id(s) in kept_ids]
 
 
 def _writer(ix: index.Index, records: int):

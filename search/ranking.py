@@ -241,14 +241,22 @@ class Ranker:
         ids, weights, _, _ = self._read(field, text, positions=False)
         return ids, weights
 
-    def _read(self, field: str, text: bytes | None, positions: bool):
+    def _read(self, field: str, text: bytes | None, positions: bool,
+              among: np.ndarray | None = None):
         """(documents, weights, counts, positions) over all segments (see
-        segments.read_postings), deleted documents included."""
+        segments.read_postings), deleted documents included; with `among`, blocks
+        without any of those documents may be left out."""
         parts = [(_NO_IDS, np.empty(0), _NO_IDS, _NO_IDS)]
         for leaf, offset in self.leaves if text is not None else ():
-            if (field, text) in leaf:
-                ids, weights, counts, at = read_postings(leaf, field, text, positions)
-                parts.append((ids + offset, weights, counts, at))
+            if (field, text) not in leaf:
+                continue
+            local = None
+            if among is not None:
+                local = among[(among >= offset) & (among < offset + leaf.doc_count_all())] - offset
+                if not len(local):
+                    continue
+            ids, weights, counts, at = read_postings(leaf, field, text, positions, local)
+            parts.append((ids + offset, weights, counts, at))
         return tuple(np.concatenate(column) for column in zip(*parts))
 
     def _positional(self, field: str) -> bool:
@@ -261,9 +269,12 @@ class Ranker:
         texts = [self._bytes(query.Term(q.fieldname, word)) for word in q.words]
         if any(text is None for text in texts):
             return NONE
-        read = {text: self._read(q.fieldname, text, positions=True) for text in set(texts)}
-        candidates = among
-        for ids, *_ in sorted(read.values(), key=lambda r: len(r[0])):  # rarest first
+        # rarest first: each term's blocks are read only where the terms before left documents
+        reader = self.searcher.reader()
+        read, candidates = {}, among
+        for text in sorted(set(texts), key=lambda t: reader.doc_frequency(q.fieldname, t)):
+            read[text] = self._read(q.fieldname, text, positions=True, among=candidates)
+            ids = read[text][0]
             candidates = ids if candidates is None else candidates[_member(candidates, ids)]
             if not len(candidates):
                 return NONE

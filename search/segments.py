@@ -2,10 +2,9 @@
 
 - Postings straight from the analysed pieces: a field's format asks the tokenizer for its
   (term, position) list and counts it, instead of walking a stream of Token objects.
-- Positions packed as 4-byte little-endian gaps (PackedPositions): Whoosh's own Positions
-  format pickles a list per posting; these bytes join, for a whole block of postings, into
-  one array (ranking.py checks phrases over them with numpy). zlib, which Whoosh applies to
-  every block, takes the three zero bytes of the small gaps away.
+- Positions packed as 2-byte little-endian gaps (PackedPositions; 4-byte where a gap needs
+  it): Whoosh's own Positions format pickles a list per posting; these bytes join, for a
+  whole block of postings, into one array (ranking.py checks phrases over them with numpy).
 - Field lengths read a column at a time: writing a segment, Whoosh looks up the length of the
   field in the document of every posting (for the block's length bounds), one small file
   read per posting, plus a file-exists check per posting for fields that keep no lengths.
@@ -38,7 +37,8 @@ def _placed(analyzer, value, kwargs):
 
 class PackedPositions(formats.Positions):
     """Whoosh's Positions format (frequency, weight, positions) with the positions stored
-    as packed gaps: value = array('I') of (first position, then the gap to each next one)."""
+    as packed gaps (the first from 0): 2-byte little-endian gaps, or, when a gap does not fit
+    in 2 bytes, one marker byte and 4-byte gaps (an odd length says which)."""
 
     def word_values(self, value, analyzer, **kwargs):
         found = _placed(analyzer, value, kwargs)
@@ -56,36 +56,54 @@ class PackedPositions(formats.Positions):
         return pack_positions(poslist)
 
     def decode_positions(self, valuestring):
-        return list(accumulate(unpack_uints(valuestring)))
+        return list(accumulate(unpack_gaps(valuestring)))
 
     def decode_frequency(self, valuestring):
-        return len(valuestring) // 4
+        return len(valuestring) // 4 if len(valuestring) % 2 else len(valuestring) // 2
 
     def decode_weight(self, valuestring):
         return self.decode_frequency(valuestring) * self.field_boost
 
 
-_GAP = next(code for code in "IL" if array(code).itemsize == 4)  # 4-byte unsigned
+_WIDE = next(code for code in "IL" if array(code).itemsize == 4)  # 4-byte unsigned
+_WIDE_MARK = b"\x00"
 
 
-def pack_uints(numbers) -> bytes:
-    """Numbers < 2**32 as 4-byte little-endian unsigned integers."""
-    packed = array(_GAP, numbers)
+def _packed(code: str, numbers) -> bytes:
+    packed = array(code, numbers)
     if sys.byteorder == "big":
         packed.byteswap()
     return packed.tobytes()
 
 
-def unpack_uints(data: bytes) -> array:
-    packed = array(_GAP, data)
+def _unpacked(code: str, data: bytes) -> array:
+    packed = array(code, data)
     if sys.byteorder == "big":
         packed.byteswap()
     return packed
 
 
+def pack_uints(numbers) -> bytes:
+    """Numbers < 2**32 as 4-byte little-endian unsigned integers."""
+    return _packed(_WIDE, numbers)
+
+
+def unpack_uints(data: bytes) -> array:
+    return _unpacked(_WIDE, data)
+
+
 def pack_positions(positions) -> bytes:
-    """Ascending positions as packed gaps (the first gap is from 0)."""
-    return pack_uints(b - a for a, b in zip(chain((0,), positions), positions))
+    """Ascending positions as packed gaps (see PackedPositions)."""
+    gaps = [b - a for a, b in zip(chain((0,), positions), positions)]
+    if max(gaps, default=0) < 1 << 16:
+        return _packed("H", gaps)
+    return _WIDE_MARK + pack_uints(gaps)
+
+
+def unpack_gaps(valuestring: bytes) -> array:
+    if len(valuestring) % 2:
+        return unpack_uints(valuestring[1:])
+    return _unpacked("H", valuestring)
 
 
 _NO_IDS = np.empty(0, dtype=np.int64)
@@ -133,8 +151,20 @@ class WholeColumnLengths(W3PerDocReader):
 
 
 class PackedPostingsWriter(W3PostingsWriter):
-    """Whoosh's posting writer; a block of PackedPositions values is stored as one joined
-    string of bytes and their lengths (a list, where Whoosh stores a tuple of strings)."""
+    """Whoosh's posting writer, with a block's document numbers (as gaps) and weights
+    stored as packed arrays instead of tuples of Python numbers, and a block of
+    PackedPositions values as one joined string of bytes and their lengths (a list, where
+    Whoosh stores a tuple of strings): reading a block is then a few array copies."""
+
+    def _mini_ids(self):
+        if self._byteids:
+            return super()._mini_ids()
+        ids = self._ids
+        return pack_uints(b - a for a, b in zip(chain((0,), ids), ids))
+
+    def _mini_weights(self):
+        mini = super()._mini_weights()  # None (all 1.0) or one float (all equal), kept
+        return _packed("f", self._weights) if isinstance(mini, tuple) else mini
 
     def _mini_values(self):
         if not isinstance(self._format, PackedPositions):
@@ -144,8 +174,22 @@ class PackedPostingsWriter(W3PostingsWriter):
 
 
 class PackedLeafMatcher(W3LeafMatcher):
-    """Whoosh's posting reader, splitting a joined block back into one value per posting
-    (for Whoosh's own matchers and merges)."""
+    """Whoosh's posting reader for blocks written by PackedPostingsWriter (for Whoosh's own
+    matchers and merges; ranking.py reads the arrays directly, see read_postings)."""
+
+    def _read_ids(self):
+        if self._data is None:
+            self._read_data()
+        if not isinstance(self._data[0], bytes):
+            return super()._read_ids()
+        self._ids = tuple(accumulate(unpack_uints(self._data[0])))
+
+    def _read_weights(self):
+        if self._data is None:
+            self._read_data()
+        if not isinstance(self._data[1], bytes):
+            return super()._read_weights()
+        self._weights = _unpacked("f", self._data[1])
 
     def _read_values(self):
         if self._data is None:
@@ -158,7 +202,17 @@ class PackedLeafMatcher(W3LeafMatcher):
         self._values = tuple(joined[a:b] for a, b in zip(chain((0,), ends), ends))
 
 
+BLOCK_POSTINGS = 1024  # Whoosh's 128 suits skipping; ranking.py reads whole lists instead
+# Blocks are not zlib-compressed: inflating was a third of a phrase query's time, and the
+# packed 2-byte gaps are about as small as FTS5's varints already.
+BLOCK_COMPRESSION = 0
+
+
 class Codec(W3Codec):
+    def __init__(self, blocklimit=None, compression=None, inlinelimit=1):
+        super().__init__(blocklimit or BLOCK_POSTINGS,
+                         BLOCK_COMPRESSION if compression is None else compression, inlinelimit)
+
     def per_document_reader(self, storage, segment):
         return WholeColumnLengths(storage, segment)
 
@@ -179,22 +233,29 @@ class Codec(W3Codec):
 _NO_POSITIONS = np.empty(0, dtype=np.int64)
 
 
-def read_postings(leaf, field: str, text: bytes, positions: bool = False):
+def read_postings(leaf, field: str, text: bytes, positions: bool = False,
+                  among: np.ndarray | None = None):
     """(documents, weights, counts, positions) of a term in one segment, deleted documents
     included: documents ascending; counts[i] positions of documents[i] follow one another
-    in `positions` (empty unless asked for, or when the field keeps none)."""
+    in `positions` (empty unless asked for, or when the field keeps none). With `among`
+    (ascending document numbers), blocks holding none of them are skipped unread, so some
+    other documents may be left out."""
     matcher = leaf.postings(field, text)
     if isinstance(matcher, FilterMatcher):  # deletions: applied by the caller instead
         matcher = matcher.child
     ids, weights, joined, lengths = [], [], [], []
     if isinstance(matcher, PackedLeafMatcher) and not matcher._byteids:
+        last = -1  # the last document of the block before
         while matcher.is_active():
+            if among is not None and _none_between(among, last, matcher._maxid):
+                last = matcher._maxid
+                matcher._next_block()
+                continue
+            last = matcher._maxid
             matcher._read_data()
-            # a block's ids are stored as gaps (W3LeafMatcher._read_ids sums them in Python)
-            ids.append(np.cumsum(np.asarray(matcher._data[0], dtype=np.int64)))
-            matcher._read_weights()
-            weights.append(np.asarray(matcher._weights, dtype=np.float64))
-            stored = matcher._data[2]
+            gaps, stored_weights, stored = matcher._data
+            ids.append(np.cumsum(np.frombuffer(gaps, dtype="<u4"), dtype=np.int64))
+            weights.append(_block_weights(stored_weights, matcher._blocklength))
             if positions and isinstance(stored, list):
                 joined.append(stored[0])
                 lengths.append(stored[1])
@@ -214,10 +275,34 @@ def read_postings(leaf, field: str, text: bytes, positions: bool = False):
     weights_ = np.concatenate(weights) if weights else np.empty(0)
     if not joined:
         return documents, weights_, np.zeros(len(documents), dtype=np.int64), _NO_POSITIONS
-    counts = np.frombuffer(b"".join(lengths), dtype="<u4").astype(np.int64) // 4
-    gaps = np.frombuffer(b"".join(joined), dtype="<u4").astype(np.int64)
+    counts, gaps = _gaps(b"".join(joined), np.frombuffer(b"".join(lengths), dtype="<u4"))
     total = np.cumsum(gaps)
     # each posting's positions count from 0 (every posting has one at least): take away the
     # sum of the gaps before its first one
     starts = np.cumsum(counts) - counts
     return documents, weights_, counts, total - np.repeat(total[starts] - gaps[starts], counts)
+
+
+def _block_weights(stored, count: int) -> np.ndarray:
+    if stored is None:  # all 1.0
+        return np.ones(count)
+    if isinstance(stored, float):  # all the same
+        return np.full(count, stored)
+    return np.frombuffer(stored, dtype="<f4").astype(np.float64)
+
+
+def _none_between(ascending: np.ndarray, after: int, upto: int) -> bool:
+    """Whether no number of `ascending` is in (after, upto]."""
+    return (np.searchsorted(ascending, after, "right")
+            == np.searchsorted(ascending, upto, "right"))
+
+
+def _gaps(joined: bytes, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(positions per posting, all gaps) of joined PackedPositions values."""
+    lengths = lengths.astype(np.int64)
+    if not (lengths & 1).any():  # all 2-byte gaps: one array
+        return lengths // 2, np.frombuffer(joined, dtype="<u2").astype(np.int64)
+    ends = np.cumsum(lengths)
+    parts = [np.array(unpack_gaps(joined[end - size:end]), dtype=np.int64)
+             for size, end in zip(lengths.tolist(), ends.tolist())]
+    return np.array([len(p) for p in parts], dtype=np.int64), np.concatenate(parts)

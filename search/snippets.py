@@ -37,10 +37,7 @@ def snippet(text: str, words: list[str]) -> str:
 def _windows(text: str, words: list[str]) -> str:
     """The parts of `text` around the first occurrences of the words, joined by line
     breaks (which end a fragment's sentence, not its hits)."""
-    folded = to_simplified(text).lower()
-    if len(folded) != len(text):
-        folded = text
-    starts = sorted(p for w in set(words) if (p := folded.find(w)) >= 0)[:WINDOWS]
+    starts = sorted(p for p in _first_places(text, set(words)) if p >= 0)[:WINDOWS]
     spans: list[list[int]] = []
     for start in starts:
         lo, hi = max(0, start - RADIUS), start + RADIUS
@@ -49,6 +46,18 @@ def _windows(text: str, words: list[str]) -> str:
         else:
             spans.append([lo, hi])
     return "\n".join(text[lo:hi] for lo, hi in spans) if spans else text[:2 * RADIUS]
+
+
+def _first_places(text: str, words: set[str]) -> list[int]:
+    """Where each word first stands in `text`; the text is folded (traditional, upper case)
+    only for the words not found as they are."""
+    places = [text.find(w) for w in words]
+    if min(places, default=0) >= 0:
+        return places
+    folded = to_simplified(text).lower()
+    if len(folded) != len(text):  # offsets would not match the text
+        return places
+    return [p if p >= 0 else folded.find(w) for p, w in zip(places, words)]
 
 
 def _fragments(hits: list[tuple[int, int]], size: int) -> list[tuple[int, int, list]]:

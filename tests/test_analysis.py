@@ -149,14 +149,24 @@ def test_punctuation_breaks_a_run_of_positions():
 
 
 def test_positions_pack_as_little_endian_gaps_and_come_back():
-    from search.segments import PackedPositions, pack_positions
+    import numpy as np
 
-    packed = pack_positions([0, 3, 70_000, 4_000_000_000])
-    assert packed[:8] == bytes([0, 0, 0, 0, 3, 0, 0, 0])
+    from search.segments import PackedPositions, _gaps, pack_positions
+
     fmt = PackedPositions(field_boost=3.0)
-    assert fmt.decode_positions(packed) == [0, 3, 70_000, 4_000_000_000]
-    assert fmt.decode_frequency(packed) == 4 and fmt.decode_weight(packed) == 12.0
-
+    narrow = pack_positions([0, 3, 65_535])
+    assert narrow == bytes([0, 0, 3, 0, 0xFC, 0xFF])  # 2-byte gaps
+    wide = pack_positions([5, 70_000, 4_000_000_000])  # a gap of 69,995 needs 4 bytes
+    assert len(wide) == 1 + 3 * 4
+    for packed, positions in ((narrow, [0, 3, 65_535]), (wide, [5, 70_000, 4_000_000_000])):
+        assert fmt.decode_positions(packed) == positions
+        assert fmt.decode_frequency(packed) == 3 and fmt.decode_weight(packed) == 9.0
+    # a block's values read at once, with and without a wide one among them
+    for values in ([narrow, narrow], [narrow, wide]):
+        counts, gaps = _gaps(b"".join(values), np.array([len(v) for v in values]))
+        assert counts.tolist() == [3, 3]
+        assert gaps.tolist() == [g for v in values for g in fmt.decode_positions(v) and
+                                 np.diff([0] + fmt.decode_positions(v)).tolist()]
 def test_piece_frequencies_are_cached_on_disk_and_a_bad_cache_is_rebuilt(tmp_path, monkeypatch):
     import search.analysis as analysis
 

@@ -103,3 +103,21 @@ def test_filters_as_masks_equal_whoosh_document_sets(built_archive):
             assert set(np.flatnonzero(ranker.mask(q)).tolist()) == expected, f
             sizes.add(len(expected))
         assert len(sizes) > 3  # the filters select different sets
+
+
+def test_small_blocks_skipped_by_phrases_give_the_same_as_whoosh(archive_copy, monkeypatch):
+    import search.segments
+    from search.index import rebuild
+
+    monkeypatch.setattr(search.segments, "BLOCK_POSTINGS", 3)  # many blocks per term
+    with Archive(archive_copy) as archive:
+        rebuild(archive)
+        with ArchiveSearcher(archive) as session:
+            leaf, _ = next(iter(session.searcher.reader().leaf_readers()))
+            word = session.ix.schema["content"].to_bytes("工作")
+            ids, _, counts, at = read_postings(leaf, "content", word, positions=True)
+            assert len(ids) >= 6  # two blocks at least
+            among = ids[:1]  # in the first block only
+            some, _, some_counts, _ = read_postings(leaf, "content", word, True, among)
+            assert set(among.tolist()) <= set(some.tolist()) and len(some) < len(ids)
+            assert_same_as_whoosh(session)

@@ -85,7 +85,7 @@ def test_parallel_writers_index_the_same_as_one(archive_copy, monkeypatch):
         rebuild(archive)
         one = [summary(search(archive, t, f)) for t, f in QUERIES]
         monkeypatch.setattr(search_index, "PARALLEL_FROM", 1)
-        monkeypatch.setattr(search_index, "SEGMENT_RECORDS", 3)  # several commits,
+        monkeypatch.setattr(search_index, "REBUILD_RECORDS", 3)  # several commits,
         monkeypatch.setattr(search_index, "SMALL_SEGMENT", 0)  # each its own segments
         rebuild(archive)
         assert len(open_index(archive).reader().leaf_readers()) > 1
@@ -96,7 +96,7 @@ def test_small_segments_are_folded_into_the_next_commit_large_ones_kept(archive_
                                                                         monkeypatch):
     with Archive(archive_copy) as archive:
         monkeypatch.setattr(search_index, "PARALLEL_FROM", 10**9)
-        monkeypatch.setattr(search_index, "SEGMENT_RECORDS", 2)
+        monkeypatch.setattr(search_index, "REBUILD_RECORDS", 2)
         monkeypatch.setattr(search_index, "SMALL_SEGMENT", 1)  # none is small: all stay
         rebuild(archive)
         before = len(open_index(archive).reader().leaf_readers())
@@ -111,6 +111,23 @@ def test_small_segments_are_folded_into_the_next_commit_large_ones_kept(archive_
         sync(archive)
         assert open_index(archive).reader().is_atomic()  # all folded into one
         assert search(archive, "口罩").total > 0
+
+
+def test_no_more_than_max_segments_stay_after_a_commit(archive_copy, monkeypatch):
+    with Archive(archive_copy) as archive:
+        monkeypatch.setattr(search_index, "PARALLEL_FROM", 10**9)
+        monkeypatch.setattr(search_index, "REBUILD_RECORDS", 2)
+        monkeypatch.setattr(search_index, "SMALL_SEGMENT", 1)
+        rebuild(archive)
+        before = len(open_index(archive).reader().leaf_readers())
+        expected = summary(search(archive, "口罩"))
+        monkeypatch.setattr(search_index, "MAX_SEGMENTS", before - 2)
+        archive.add_received(write_docx(archive_copy.parent / "关于清洗物资的通知.docx",
+                                        ["关于清洗物资的通知", "请各单位清洗水壶。"]))
+        sync(archive)
+        assert len(open_index(archive).reader().leaf_readers()) == before - 2
+        assert search(archive, "水壶").total == 1
+        assert summary(search(archive, "口罩"))[0] == expected[0]
 
 
 def test_an_index_built_by_other_analysis_is_refused_then_rebuilt_by_the_next_write(
