@@ -38,7 +38,7 @@ from .segments import Codec, PackedPositions
 
 restrict_unpickling()  # before any index is opened: a forged pickle must not run code
 
-SCHEMA_REVISION = 12
+SCHEMA_REVISION = 13
 TITLE_BOOST = 3.0
 BATCH = 500
 PARALLEL_FROM = 1000  # records; below this, starting worker processes costs more than it saves
@@ -337,10 +337,13 @@ def _writer(ix: index.Index, records: int):
     """One writer process for a few records; for many, one per core, each writing its own
     segment (no final merge: that would run in one process again)."""
     procs = os.cpu_count() or 1
+    # compound=False: Whoosh reads a sub-file of a compound segment into memory whole
+    # (a BytesIO of the postings), so an open searcher held the whole index in RAM
     if records < PARALLEL_FROM or procs < 2:
-        return ix.writer(limitmb=WRITER_MB, codec=Codec())
+        return ix.writer(limitmb=WRITER_MB, codec=Codec(), compound=False)
     dictionary()  # loaded once here, inherited by the forked workers
-    return ix.writer(procs=procs, multisegment=True, limitmb=WRITER_MB, codec=Codec())
+    return ix.writer(procs=procs, multisegment=True, limitmb=WRITER_MB, codec=Codec(),
+                     compound=False)
 
 
 def index_findings(archive: Archive) -> list[tuple[str, str]]:

@@ -21,8 +21,8 @@ from itertools import accumulate, chain
 
 import numpy as np
 from whoosh import formats
-from whoosh.codec.whoosh3 import (LENGTHS_COLUMN, W3Codec, W3LeafMatcher, W3PerDocReader,
-                                  W3PostingsWriter, _lenfield)
+from whoosh.codec.whoosh3 import (LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec,
+                                  W3LeafMatcher, W3PerDocReader, W3PostingsWriter, _lenfield)
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length
 
@@ -176,6 +176,12 @@ class PackedPostingsWriter(W3PostingsWriter):
 class PackedLeafMatcher(W3LeafMatcher):
     """Whoosh's posting reader for blocks written by PackedPostingsWriter (for Whoosh's own
     matchers and merges; ranking.py reads the arrays directly, see read_postings)."""
+
+    def _read_header(self):
+        # Whoosh raises a bare Exception for a wrong tag (a damaged or truncated file)
+        if self._postfile.get(self._startoffset, 4) != WHOOSH3_HEADER_MAGIC:
+            raise ValueError("posting list without its header: the postings file is damaged")
+        super()._read_header()
 
     def _read_ids(self):
         if self._data is None:

@@ -31,15 +31,21 @@ def index_folder(archive: Path) -> Path:
     return folder
 
 
+def segment_file(archive: Path, ext: str) -> Path:
+    """The largest file of a segment of the given kind (.pst postings, .trm terms)."""
+    return max(index_folder(archive).glob(f"*{ext}"), key=lambda p: p.stat().st_size)
+
+
 def truncate_segment(archive: Path) -> None:
-    segment = next(index_folder(archive).glob("*.seg"))
-    with open(segment, "r+b") as f:
-        f.truncate(segment.stat().st_size // 3)
+    for segment in index_folder(archive).glob("*.pst"):  # a disk that filled up mid-write
+        with open(segment, "r+b") as f:
+            f.truncate(min(16, segment.stat().st_size))
 
 
 def overwrite_segment(archive: Path) -> None:
-    segment = next(index_folder(archive).glob("*.seg"))
-    segment.write_bytes(os.urandom(segment.stat().st_size))
+    for ext in (".pst", ".trm"):
+        segment = segment_file(archive, ext)
+        segment.write_bytes(os.urandom(segment.stat().st_size))
 
 
 def overwrite_toc(archive: Path) -> None:

@@ -193,6 +193,7 @@ def test_interrupting_a_parallel_generate_always_ends_and_leaves_nothing(tmp_pat
                                          (signal.SIGINT, 2.5), (signal.SIGTERM, 3.0)]):
         out_dir = tmp_path / f"out{n}"
         process = gongwen("generate", *SAMPLES, "-o", out_dir, "-j", "2", "-q")
+        wait_until_catching(process.pid, signal.SIGTERM)  # loaded: Python's start-up is not ours
         time.sleep(delay)
         process.send_signal(signum)
         code, out, err = finish(process, timeout=120)  # a hang fails here
