@@ -164,15 +164,16 @@ def report_outcomes(outcomes: list[Outcome], quiet: bool) -> None:
 
 
 def update_index(archive: Archive, quiet: bool) -> None:
-    from search.index import sync
+    from search.backend import backend_for
 
     pending = len(archive.catalog.pending_index())
     try:
-        if quiet or pending < 20:
-            sync(archive)
-            return
-        with click.progressbar(length=pending, label="更新检索索引", file=sys.stderr) as bar:
-            sync(archive, progress=bar.update)
+        with backend_for(archive) as backend:
+            if quiet or pending < 20:
+                backend.index()
+                return
+            with click.progressbar(length=pending, label="更新检索索引", file=sys.stderr) as bar:
+                backend.index(progress=bar.update)
     except GongwenError as exc:
         fail(f"文件已归档，但检索索引未能更新：{exc}")
 
@@ -328,9 +329,9 @@ def verify_command(expected_heads, witness, key_file, as_json, archive_dir) -> N
 
     有问题时退出码为 1。日志链头只能证明日志未被改动到这一点为止：把它记在档案库以外
     （--witness 文件或 --expect-head），才能发现整条日志被截短或重写。"""
-    from search.index import index_findings
+    from search.backend import backend_for
 
-    from .verify import Finding, verify
+    from .verify import verify
     from .witness import WitnessError, append_witness, parse_expected_head, read_witness
 
     with open_archive(archive_dir) as archive:
@@ -345,7 +346,8 @@ def verify_command(expected_heads, witness, key_file, as_json, archive_dir) -> N
         report = verify(archive, key, anchors)
         findings = list(report.findings)
         if not any(f.kind == "corrupt" for f in findings):
-            findings += [Finding("index", s, m) for s, m in index_findings(archive)]
+            with backend_for(archive) as backend:
+                findings += backend.verify()
         appended = False
         if witness and not findings:
             try:

@@ -112,12 +112,12 @@ def search_command(words, unit, kind, person, docno, period, date_from, date_to,
     例：gongwen search 消毒 返岗
         gongwen search '"领导小组" 组长' --unit 民政局 --type 方案 --from 2020-01 --to 2020-06
         gongwen search --facets 疫情防控"""
-    from .query import search
+    from .backend import backend_for
 
     filters = Filters(unit, kind, person, docno, period, date_from, date_to, current)
-    with open_archive(archive_dir) as archive:
+    with open_archive(archive_dir) as archive, backend_for(archive) as backend:
         try:
-            results = search(archive, " ".join(words), filters, page, per_page, facets)
+            results = backend.search(" ".join(words), filters, page, per_page, facets)
         except QueryError as exc:
             fail(str(exc), EXIT_INPUT)
         except ArchiveError as exc:
@@ -153,12 +153,12 @@ def search_command(words, unit, kind, person, docno, period, date_from, date_to,
 def who_command(words, unit, kind, person, docno, period, date_from, date_to, limit, as_json,
                 archive_dir) -> None:
     """谁负责：列出内容相符的工作措施、其责任领导和责任人，以及出自哪份文件。"""
-    from .query import who
+    from .backend import backend_for
 
     filters = Filters(unit, kind, person, docno, period, date_from, date_to)
-    with open_archive(archive_dir) as archive:
+    with open_archive(archive_dir) as archive, backend_for(archive) as backend:
         try:
-            hits = who(archive, " ".join(words), filters, limit)
+            hits = backend.who(" ".join(words), filters, limit)
         except QueryError as exc:
             fail(str(exc), EXIT_INPUT)
         except ArchiveError as exc:
@@ -186,12 +186,12 @@ def index_group() -> None:
 @archive_dir_option
 def rebuild_command(archive_dir: Path) -> None:
     """从档案库重建检索索引（在旁边建好新索引后再切换，检索不中断）。"""
-    from .index import rebuild
+    from .backend import backend_for
 
-    with open_archive(archive_dir) as archive:
+    with open_archive(archive_dir) as archive, backend_for(archive) as backend:
         total = len(archive.catalog.all_revisions())
         with click.progressbar(length=total, label="重建索引", file=sys.stderr,
                                hidden=total < 20) as bar:
-            result = rebuild(archive, progress=bar.update)
+            result = backend.rebuild(progress=bar.update)
         archive.record_audit("rebuild-index", {"记录数": result.indexed})
     click.echo(f"已重建检索索引：{result.indexed} 条记录。")
