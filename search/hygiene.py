@@ -256,6 +256,24 @@ def _read_seal(folder: Path) -> dict | None:
     return data
 
 
+def _foreign(archive: Archive, seal: dict) -> str:
+    owner = seal.get("archive")
+    if owner == archive_identity(archive) or (owner == "" and seal.get("records") == EMPTY_DIGEST):
+        return ""  # (an index of no records, sealed before the archive's first entry, is anyone's)
+    return (f"检索索引是为另一个档案库（全宗号 {seal.get('fonds') or '未知'}）建立的，"
+            "不是本档案库的索引（索引文件夹被从别处拷来）")
+
+
+def foreign(archive: Archive, folder: Path) -> str:
+    """Why searching must not answer from this folder's index: it was sealed for another
+    archive (cheap enough for every search: one file and one row read); "" otherwise, also when
+    there is no readable seal (verify and the next sync deal with that)."""
+    try:
+        return _foreign(archive, _read_seal(folder))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return ""
+
+
 def check_seal(archive: Archive, ix: whoosh_index.Index, folder: Path) -> SealCheck:
     """Whether the index is the one this archive's catalog has marked (see above)."""
     if not (folder / SEAL).exists():
@@ -266,10 +284,8 @@ def check_seal(archive: Archive, ix: whoosh_index.Index, folder: Path) -> SealCh
     except (OSError, ValueError, UnicodeDecodeError):
         return SealCheck("unreadable", f"检索索引的封记文件 {SEAL} 已损坏，无法核对")
     catalog = records_digest(archive)
-    owner = seal.get("archive")
-    if owner != archive_identity(archive) and not (owner == "" and seal.get("records") == EMPTY_DIGEST):
-        return SealCheck("foreign", f"检索索引是为另一个档案库（全宗号 {seal.get('fonds') or '未知'}）"
-                                    "建立的，不是本档案库的索引（整个索引文件夹被从别处拷来）")
+    if _foreign(archive, seal):
+        return SealCheck("foreign", _foreign(archive, seal))
     generation, toc_hash = _toc(ix, folder)
     sealed_generation, sealed_hash = seal["toc"]
     if [generation, toc_hash] != [sealed_generation, sealed_hash]:

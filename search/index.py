@@ -175,6 +175,9 @@ def open_index(archive: Archive) -> index.Index:
             continue
         try:
             ix = _open_held(archive, path)
+            foreign = hygiene.foreign(archive, path)  # another archive's index: never answer from it
+            if foreign:
+                raise IndexUnavailable(f"{foreign}；请运行 gongwen index rebuild（归档新文件时也会自动重建）")
         except BaseException:
             hygiene.let_go(held)
             raise
