@@ -186,34 +186,63 @@ def in_use(folder: Path) -> bool:
 # -- the seal
 #
 # What it proves, and what it cannot. The seal is a plain file in the index folder; the catalog
-# keeps nothing of it. It names the archive the index was built for (the hash of the archive's
-# first audit entry, which the audit chain protects), the TOC it was sealed with, and a digest of
-# every (record id, indexed revision) pair the catalog holds once this index's commits are
-# marked. So verify names an index copied from another archive, an older copy of this archive's
-# index put back (the catalog has marked newer revisions since), and index files replaced under
-# a seal. Anyone who can write the archive folder can also write a seal that matches (the digest
-# is over data the catalog shows, no secret goes into it), so this detects accidents and careless
-# transplants, not a determined forger; nor does it check the index's content against the texts.
-# That is acceptable because the index is never evidence: every search answer is read back from
-# the catalog, and `gongwen index rebuild` makes the index again from the catalog, which the
-# audit chain protects. (With an audit key the seal could carry a MAC; not done.)
+# keeps nothing of it. It names the archive the index was built for (a hash of the archive's
+# first audit entry), the TOC it was sealed with, and a mark of every (record id, indexed
+# revision) pair the catalog holds once this index's commits are marked. So verify names an
+# index copied from another archive, an older copy of this archive's index put back (the catalog
+# has marked other revisions since), and index files replaced under a seal. Anyone who can write
+# the archive folder can also write a seal that matches (it is computed from what the catalog
+# shows, no secret goes into it), so this detects accidents and careless transplants, not a
+# determined forger; nor does it check the index's content against the texts. That is acceptable
+# because the index is never evidence: every search answer is read back from the catalog, and
+# `gongwen index rebuild` makes the index again from the catalog, which the audit chain protects.
+# (With an audit key the seal could carry a MAC; not done.)
 
 
 def archive_identity(archive: Archive) -> str:
-    row = archive.catalog.conn.execute("SELECT hash FROM audit ORDER BY seq LIMIT 1").fetchone()
-    return row[0] if row else ""
+    """The archive's first audit entry (its time, action and content), hashed: what no other
+    archive shares. Not that entry's chain hash: rehashing the chain (which only an anchor
+    outside the archive can expose) would make this archive's own index look foreign."""
+    row = archive.catalog.conn.execute(
+        "SELECT at, action, detail FROM audit ORDER BY seq LIMIT 1").fetchone()
+    return hashlib.sha256("\x1f".join(map(str, row)).encode()).hexdigest() if row else ""
 
 
-def records_digest(archive: Archive, applied: list[tuple[int, int]] = ()) -> str:
-    """Digest of the catalog's (record id, indexed revision) pairs, with `applied` marked."""
-    pairs = dict(archive.catalog.conn.execute(
-        "SELECT id, indexed_revision FROM records WHERE indexed_revision != 0"))
-    pairs.update(applied)
-    text = "".join(f"{rid}:{pairs[rid]}\n" for rid in sorted(pairs))
-    return hashlib.sha256(text.encode()).hexdigest()
+# A record's (id, indexed revision) pair, mixed to a number below 2**32; the catalog's mark is
+# (count, sum of mixes, sum of revisions) over the records it says are indexed (one record
+# added but not yet indexed has revision 0; an edit or a delete raises only its revision).
+# Sums, so SQLite computes the mark in one pass (~a few ms at 50k records) and a sync updates
+# it from the records of its commit alone; accidental equality needs a coincidence in all three.
+MIX_PRIME = 4294967311
+MIX_SQL = f"((id * 2654435761) % {MIX_PRIME} + indexed_revision * 40503) % {MIX_PRIME}"
+EMPTY_MARK = "0:0:0"
 
 
-EMPTY_DIGEST = hashlib.sha256(b"").hexdigest()
+def _mix(rid: int, revision: int) -> int:
+    return ((rid * 2654435761) % MIX_PRIME + revision * 40503) % MIX_PRIME
+
+
+def records_mark(archive: Archive) -> str:
+    count, mixed, revisions = archive.catalog.conn.execute(
+        f"SELECT COUNT(*), COALESCE(SUM({MIX_SQL}), 0), COALESCE(SUM(indexed_revision), 0)"
+        " FROM records WHERE indexed_revision != 0").fetchone()
+    return f"{count}:{mixed}:{revisions}"
+
+
+def _marked_with(archive: Archive, mark: str, applied: list[tuple[int, int]]) -> str:
+    """The mark once the catalog has marked `applied` (what the sync marks after its commit)."""
+    count, mixed, revisions = map(int, mark.split(":"))
+    for start in range(0, len(applied), 500):
+        part = dict(applied[start:start + 500])
+        held = archive.catalog.conn.execute(
+            f"SELECT id, indexed_revision FROM records WHERE id IN ({','.join('?' * len(part))})",
+            list(part))
+        for rid, old in held:
+            if old:
+                count, mixed, revisions = count - 1, mixed - _mix(rid, old), revisions - old
+        for rid, new in part.items():
+            count, mixed, revisions = count + 1, mixed + _mix(rid, new), revisions + new
+    return f"{count}:{mixed}:{revisions}"
 
 
 def _toc(ix: whoosh_index.Index, folder: Path) -> tuple[int, str]:
@@ -227,10 +256,11 @@ def write_seal(archive: Archive, ix: whoosh_index.Index, folder: Path,
     """Seal the index as just committed. `applied`: the pairs this commit indexed, which the
     catalog marks next (a sync); None: the catalog already has them marked (a rebuild)."""
     generation, toc_hash = _toc(ix, folder)
+    mark = records_mark(archive)
     seal = {"version": SEAL_VERSION, "archive": archive_identity(archive),
             "fonds": archive.fonds, "folder": folder.name, "toc": [generation, toc_hash],
-            "records": records_digest(archive, applied or ()),
-            "previous": records_digest(archive) if applied is not None else None}
+            "records": _marked_with(archive, mark, applied) if applied is not None else mark,
+            "previous": mark if applied is not None else None}
     tmp = folder / SEAL_TMP
     tmp.write_text(json.dumps(seal, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, folder / SEAL)
@@ -258,10 +288,10 @@ def _read_seal(folder: Path) -> dict | None:
 
 def _foreign(archive: Archive, seal: dict) -> str:
     owner = seal.get("archive")
-    if owner == archive_identity(archive) or (owner == "" and seal.get("records") == EMPTY_DIGEST):
+    if owner == archive_identity(archive) or (owner == "" and seal.get("records") == EMPTY_MARK):
         return ""  # (an index of no records, sealed before the archive's first entry, is anyone's)
     return (f"检索索引是为另一个档案库（全宗号 {seal.get('fonds') or '未知'}）建立的，"
-            "不是本档案库的索引（索引文件夹被从别处拷来）")
+            "不是本档案库的索引（索引文件夹被从别处拷来，或本档案库的第一条审计日志被改写）")
 
 
 def foreign(archive: Archive, folder: Path) -> str:
@@ -283,7 +313,7 @@ def check_seal(archive: Archive, ix: whoosh_index.Index, folder: Path) -> SealCh
         seal = _read_seal(folder)
     except (OSError, ValueError, UnicodeDecodeError):
         return SealCheck("unreadable", f"检索索引的封记文件 {SEAL} 已损坏，无法核对")
-    catalog = records_digest(archive)
+    catalog = records_mark(archive)
     if _foreign(archive, seal):
         return SealCheck("foreign", _foreign(archive, seal))
     generation, toc_hash = _toc(ix, folder)
