@@ -35,7 +35,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from archive.core import Archive, folder_in_use, share_folder, unshared_folder
+from archive.core import Archive, share_folder, unshared_folder
 
 SEAL = "gongwen-seal.json"
 SEAL_TMP = ".gongwen-seal.tmp"  # the seal being written (renamed when complete)
@@ -179,10 +179,6 @@ def sweep(root: Path, current: Path, names: re.Pattern) -> list[Path]:
     return kept
 
 
-def in_use(folder: Path) -> bool:
-    return folder_in_use(folder)
-
-
 # -- the seal
 #
 # What it proves, and what it cannot. The seal is a plain file in the index folder; the catalog
@@ -278,10 +274,24 @@ class SealCheck:
         return self.state in ("sealed", "interrupted")
 
 
-def _read_seal(folder: Path) -> dict | None:
-    data = json.loads((folder / SEAL).read_text(encoding="utf-8"))
-    if (not isinstance(data, dict) or data.get("version") != SEAL_VERSION
-            or not isinstance(data.get("toc"), list) or len(data["toc"]) != 2):
+SEAL_MAX = 1 << 16  # bytes; a seal is a few hundred
+
+
+def _read_seal(folder: Path) -> dict:
+    """The seal, read without following a link and only if it is a small regular file (a
+    FIFO or /dev/zero put in its place must not hang or flood verify); ValueError if it is
+    not as write_seal writes it."""
+    fd = os.open(folder / SEAL, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > SEAL_MAX:
+            raise ValueError("seal")
+        data = json.loads(f.read(SEAL_MAX).decode("utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError("seal")
+    toc = data.get("toc")
+    if (data.get("version") != SEAL_VERSION or not isinstance(toc, list) or len(toc) != 2
+            or not isinstance(toc[0], int) or not isinstance(toc[1], str)):
         raise ValueError("seal")
     return data
 
@@ -306,7 +316,7 @@ def foreign(archive: Archive, folder: Path) -> str:
 
 def check_seal(archive: Archive, ix: whoosh_index.Index, folder: Path) -> SealCheck:
     """Whether the index is the one this archive's catalog has marked (see above)."""
-    if not (folder / SEAL).exists():
+    if not os.path.lexists(folder / SEAL):
         return SealCheck("missing", "检索索引没有封记文件（由旧版本建立，或封记被删除），无法确认它"
                                     "是为本档案库的当前目录建立的")
     try:

@@ -326,3 +326,18 @@ def test_searches_run_beside_rebuilds(archive_copy):
     gongwen("index", "rebuild", "-A", archive_copy, expect=0)  # sweeps what readers held
     assert len(index_folders(archive_copy)) == 1
     assert verify(archive_copy) == (0, [])
+
+
+def test_a_seal_replaced_by_a_fifo_or_a_link_is_named_without_hanging(archive_copy, tmp_path):
+    current = current_folder(archive_copy)
+    (current / SEAL).unlink()
+    os.mkfifo(current / SEAL)  # reading it would block for ever
+    code, findings = verify(archive_copy)
+    assert code == 1 and any("封记文件" in f["message"] and "已损坏" in f["message"]
+                             for f in findings), findings
+    (current / SEAL).unlink()
+    (current / SEAL).symlink_to("/dev/zero")
+    assert verify(archive_copy)[0] == 1
+    add(archive_copy, notice(tmp_path / "in", "防汛值守", "汛期值守"))  # rebuilt, sealed again
+    assert verify(archive_copy) == (0, [])
+    assert total(archive_copy, "汛期值守") == 1
