@@ -341,3 +341,46 @@ def test_a_seal_replaced_by_a_fifo_or_a_link_is_named_without_hanging(archive_co
     add(archive_copy, notice(tmp_path / "in", "防汛值守", "汛期值守"))  # rebuilt, sealed again
     assert verify(archive_copy) == (0, [])
     assert total(archive_copy, "汛期值守") == 1
+
+
+MANY_THEN_REINDEXED = """
+import sqlite3, sys
+from pathlib import Path
+from archive.core import Archive
+from search.index import SMALL_SEGMENT, sync
+
+root, inputs = Path(sys.argv[1]), Path(sys.argv[2])
+archive = Archive(root)
+for path in sorted(inputs.iterdir()):
+    assert archive.add_received(path).status == "added"
+sync(archive)  # one segment, larger than the merge policy's small ones
+conn = sqlite3.connect(root / "catalog.sqlite")
+with conn:  # what editing most of the records does to their revisions
+    conn.execute("UPDATE records SET revision = revision + 1 WHERE id % 5 != 0")
+conn.close()
+sync(archive)
+print(SMALL_SEGMENT)
+"""
+
+
+def segments(folder: Path) -> list[tuple[int, int]]:
+    """(documents, deleted documents) of each segment the latest TOC lists, read with Whoosh."""
+    ix = whoosh_index.open_dir(str(folder))
+    toc = whoosh_index.TOC.read(ix.storage, ix.indexname, ix.latest_generation())
+    return [(s.doc_count_all(), s.deleted_count()) for s in toc.segments]
+
+
+def test_reindexing_most_records_of_a_large_segment_leaves_no_dead_documents(tmp_path):
+    inputs = tmp_path / "in"
+    for n in range(520):
+        notice(inputs, f"第{n:03d}批物资调拨", f"批号丁{n:03d}")
+    root = tmp_path / "arc"
+    done = subprocess.run([sys.executable, "-c", MANY_THEN_REINDEXED, root, inputs], cwd=ROOT,
+                          env=CHILD_ENV, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) < 520  # the first segment was a large one
+    found = segments(current_folder(root))
+    assert sum(total for total, _ in found) == 520, found  # the re-indexed ones, once
+    assert all(deleted == 0 for _, deleted in found), found
+    assert total(root, "物资调拨") == 520
+    assert verify(root) == (0, [])
