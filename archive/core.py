@@ -412,6 +412,64 @@ def _locked(path: Path, exclusive: bool) -> Iterator[None]:
         os.close(fd)  # releases the lock
 
 
+FOLDER_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def share_folder(path: Path) -> int | None:
+    """A shared flock on the folder itself, held by the returned descriptor until it is
+    closed: readers of an index folder hold one so that no writer removes the folder under
+    them. None when there is no such folder (any more): it was removed while we waited, or is
+    a link, a file or closed to us. Blocks only while a writer is removing the folder."""
+    try:
+        fd = os.open(path, FOLDER_FLAGS)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        held, there = os.fstat(fd), os.lstat(path)
+        if (held.st_dev, held.st_ino) == (there.st_dev, there.st_ino):
+            return fd
+    except OSError:
+        pass
+    os.close(fd)
+    return None
+
+
+@contextmanager
+def unshared_folder(path: Path) -> Iterator[bool]:
+    """Yields True, holding the folder's flock exclusively, when no reader holds it shared
+    (share_folder); False when one does, or when it cannot be opened as a folder."""
+    try:
+        fd = os.open(path, FOLDER_FLAGS)
+    except OSError:
+        yield False
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)
+
+
+def folder_in_use(path: Path) -> bool:
+    """Whether a reader holds the folder (share_folder) right now."""
+    try:
+        fd = os.open(path, FOLDER_FLAGS)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+
+
 def _sources(files) -> set[str]:
     """Hashes of the files a generated document was made from (not its outputs)."""
     return {f.sha256 for f in files

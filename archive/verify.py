@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import audit
-from .core import Archive
+from .core import Archive, folder_in_use
 from .facts import EMPTY_CONTENT, all_facts, differences, digest
 from .keys import META_KEY_ID, AuditKey
 from .witness import Anchor, broken_anchors
@@ -289,8 +289,11 @@ def _foreign_entries(root: Path, current_index: str | None) -> list[Finding]:
         elif not ARCHIVE_ENTRIES.fullmatch(entry.name):
             out.append(Finding("extra", str(entry), "档案库目录中有 gongwen 不写的文件或目录"))
         elif entry.name.startswith("index-") and entry.name != current_index:
-            out.append(Finding("extra", str(entry), "不是当前的检索索引：中断或失败的重建留下的"
-                                                    "（gongwen index rebuild 会清理）"))
+            out.append(Finding("extra", str(entry), "旧的检索索引，仍有检索进程在读取（该进程结束后，"
+                                                    "下次归档或 gongwen index rebuild 会清理）"
+                               if folder_in_use(entry) else
+                               "不是当前的检索索引：中断或失败的重建留下的"
+                               "（gongwen index rebuild 会清理）"))
     return out
 
 

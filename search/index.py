@@ -31,6 +31,7 @@ from archive.core import Archive, ArchiveError
 from archive.records import Record
 from generator.errors import describe_os_error
 
+from . import hygiene
 from .analysis import analysis_version, analyzer, dictionary
 from .normalize import docno_key, normalize_key
 from .safe_pickle import install as restrict_unpickling
@@ -149,10 +150,34 @@ def index_dir(archive: Archive) -> Path | None:
     return archive.root / name
 
 
+OPEN_TRIES = 3  # a rebuild switching to a new folder while a search opens the old one
+
+
 def open_index(archive: Archive) -> index.Index:
     """The current index, for reading. Refuses an index built with different analysis,
-    and says what is wrong with one that cannot be read (IndexDamaged)."""
-    path = index_dir(archive)
+    and says what is wrong with one that cannot be read (IndexDamaged). The folder is held
+    (hygiene.hold) as long as the index object lives, so no rebuild removes it under a search;
+    one a rebuild removed just before it was held is given up for the new one."""
+    for _ in range(OPEN_TRIES):
+        path = index_dir(archive)
+        held = hygiene.hold(path) if path is not None else None
+        if index_dir(archive) != path:  # switched meanwhile
+            hygiene.let_go(held)
+            continue
+        try:
+            ix = _open_held(archive, path)
+            foreign = hygiene.foreign(archive, path)  # another archive's index: never answer from it
+            if foreign:
+                raise IndexUnavailable(f"{foreign}；请运行 gongwen index rebuild（归档新文件时也会自动重建）")
+        except BaseException:
+            hygiene.let_go(held)
+            raise
+        hygiene.bind(ix, held)
+        return ix
+    raise IndexUnavailable("检索索引正在切换到重建好的新索引，请稍后再试")
+
+
+def _open_held(archive: Archive, path: Path | None) -> index.Index:
     if path is None or not os.path.lexists(path):
         raise IndexUnavailable("档案库还没有检索索引（或索引目录丢失）；请运行 gongwen index rebuild")
     built = archive.catalog.get_meta("index_format")
@@ -224,6 +249,11 @@ def sync(archive: Archive, progress: Callable[[int], None] | None = None) -> Syn
             ix = open_index(archive)
         except IndexUnavailable:
             return _build(archive, progress)
+        with index_errors(index_dir(archive)):
+            trusted = hygiene.check_seal(archive, ix, index_dir(archive)).trusted
+        if not trusted:  # another archive's, an old copy, replaced files: built afresh
+            hygiene.release(ix)
+            return _build(archive, progress)
         pending = archive.catalog.pending_index()
         if not pending:
             return Synced(0, 0)
@@ -248,9 +278,8 @@ def _build(archive: Archive, progress) -> Synced:
         ix = index.create_in(str(path), schema())
         result = _write(archive, ix, archive.catalog.all_revisions(), progress, fresh=True,
                         switch_to=(name, generation))
-    for stale in archive.root.glob("index-*"):  # the old one, and any a failed rebuild left
-        if stale != path and INDEX_NAME.fullmatch(stale.name):
-            _remove(stale)
+        # sealed; then the old folder, and any a failed rebuild left, removed unless a search holds it
+        hygiene.after_commit(archive, ix, None, INDEX_NAME)
     return result
 
 
@@ -311,17 +340,19 @@ def _commit(archive: Archive, ix: index.Index, pending: list[tuple[int, int]], p
         writer.cancel()
         raise
     writer.commit(mergetype=fold_small_segments)
+    if not fresh:  # a rebuild's folder is cleaned and sealed once, when complete (_build)
+        hygiene.after_commit(archive, ix, pending, INDEX_NAME)
     return Synced(indexed, removed)
 
 
 def fold_small_segments(writer, segments: list) -> list:
-    """Whoosh merge policy: the segments of small syncs are folded into the one being
-    written, and so are the smallest others while more than MAX_SEGMENTS would be left (a
-    query reads every segment); the large ones of bulk writes are left alone. (Whoosh's own
+    """Whoosh merge policy: the segments of small syncs, and those mostly deleted, are folded
+    into the one being written, and so are the smallest others while more than MAX_SEGMENTS
+    would be left (a query reads every segment); the large ones of bulk writes are left alone. (Whoosh's own
     policy would merge most of a large index in one process, minutes for a one-document
     sync.)"""
-    kept = sorted((s for s in segments if s.doc_count_all() >= SMALL_SEGMENT),
-                  key=lambda s: s.doc_count_all())
+    kept = sorted((s for s in segments if s.doc_count_all() >= SMALL_SEGMENT
+                   and not hygiene.worth_rewriting(s)), key=lambda s: s.doc_count_all())
     while len(kept) >= MAX_SEGMENTS:  # the new one comes on top
         kept.pop(0)
     kept_ids = {id(s) for s in kept}
@@ -352,6 +383,7 @@ def index_findings(archive: Archive) -> list[tuple[str, str]]:
         ix = open_index(archive)
         with index_errors(index_dir(archive)), ix.searcher() as searcher:
             in_index = {fields_["record"] for fields_ in searcher.documents(kind="doc")}
+            hygienic = hygiene.findings(archive, ix, index_dir(archive))  # seal, leftovers
     except (IndexUnavailable, IndexDamaged) as exc:
         return [("检索索引", str(exc))]
     pending = {rid for rid, _ in archive.catalog.pending_index()}
@@ -362,4 +394,4 @@ def index_findings(archive: Archive) -> list[tuple[str, str]]:
         out.append((f"记录 {rid}", "不在检索索引中"))
     for rid in sorted(in_index - live):
         out.append((f"记录 {rid}", "已删除或不存在，但仍在检索索引中"))
-    return out
+    return hygienic + out
