@@ -322,16 +322,56 @@ class Catalog:
     def all_revisions(self) -> list[tuple[int, int]]:
         return self.conn.execute("SELECT id, revision FROM records ORDER BY id").fetchall()
 
-    @staticmethod
-    def mark_indexed(conn: sqlite3.Connection, done: list[tuple[int, int]]) -> None:
-        """Record which revision of each record the index now holds."""
+    def mark_indexed(self, conn: sqlite3.Connection, done: list[tuple[int, int]]) -> None:
+        """Record which revision of each record the index now holds, and the mark of all of
+        them (meta index_mark, kept up to date here: a sync reads it instead of summing)."""
+        mark = self.mark_after(done)
         conn.executemany("UPDATE records SET indexed_revision=? WHERE id=?",
                          [(rev, rid) for rid, rev in done])
+        self.set_meta(conn, INDEX_MARK_KEY, mark)
+
+    # The index mark: (count, sum of mixes, sum of revisions) over the records marked indexed,
+    # a record's (id, indexed revision) mixed to a number below 2**32. The index's seal
+    # (search/hygiene.py) names the mark it was built for; sums, so a sync updates the mark
+    # from its own records alone, and verify recomputes it in one pass.
+
+    def index_mark(self) -> str:
+        """The mark as kept in meta (computed when a catalog has none yet)."""
+        return self.get_meta(INDEX_MARK_KEY) or self.computed_index_mark()
+
+    def computed_index_mark(self) -> str:
+        """The mark summed over every record (for verify: O(records))."""
+        count, mixed, revisions = self.conn.execute(
+            f"SELECT COUNT(*), COALESCE(SUM({_MIX_SQL}), 0), COALESCE(SUM(indexed_revision), 0)"
+            " FROM records WHERE indexed_revision != 0").fetchone()
+        return f"{count}:{mixed}:{revisions}"
+
+    def mark_after(self, done: list[tuple[int, int]]) -> str:
+        """The mark once `done` is marked indexed, from the current one and those records."""
+        count, mixed, revisions = map(int, self.index_mark().split(":"))
+        for part in _chunks(done, 500):
+            new = dict(part)
+            for rid, old in self.conn.execute(
+                    f"SELECT id, indexed_revision FROM records WHERE id IN ({','.join('?' * len(new))})",
+                    list(new)):
+                if old:
+                    count, mixed, revisions = count - 1, mixed - _mix(rid, old), revisions - old
+            for rid, rev in new.items():
+                count, mixed, revisions = count + 1, mixed + _mix(rid, rev), revisions + rev
+        return f"{count}:{mixed}:{revisions}"
 
 
 CONTENT_TABLES = ("files", "texts", "people", "measures")
+INDEX_MARK_KEY = "index_mark"
 META_KEYS = {"schema_version", "fonds", "index_dir", "index_generation", "index_format",
-             "audit_key_id"}
+             "audit_key_id", INDEX_MARK_KEY}
+EMPTY_MARK = "0:0:0"
+_MIX_PRIME = 4294967311
+_MIX_SQL = f"((id * 2654435761) % {_MIX_PRIME} + indexed_revision * 40503) % {_MIX_PRIME}"
+
+
+def _mix(rid: int, revision: int) -> int:
+    return ((rid * 2654435761) % _MIX_PRIME + revision * 40503) % _MIX_PRIME
 _TYPES = {"table": "表", "index": "索引", "trigger": "触发器", "view": "视图"}
 
 

@@ -35,6 +35,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
+from archive.catalog import EMPTY_MARK, INDEX_MARK_KEY
 from archive.core import Archive, share_folder, unshared_folder
 
 SEAL = "gongwen-seal.json"
@@ -204,41 +205,8 @@ def archive_identity(archive: Archive) -> str:
     return hashlib.sha256("\x1f".join(map(str, row)).encode()).hexdigest() if row else ""
 
 
-# A record's (id, indexed revision) pair, mixed to a number below 2**32; the catalog's mark is
-# (count, sum of mixes, sum of revisions) over the records it says are indexed (one record
-# added but not yet indexed has revision 0; an edit or a delete raises only its revision).
-# Sums, so SQLite computes the mark in one pass (~a few ms at 50k records) and a sync updates
-# it from the records of its commit alone; accidental equality needs a coincidence in all three.
-MIX_PRIME = 4294967311
-MIX_SQL = f"((id * 2654435761) % {MIX_PRIME} + indexed_revision * 40503) % {MIX_PRIME}"
-EMPTY_MARK = "0:0:0"
-
-
-def _mix(rid: int, revision: int) -> int:
-    return ((rid * 2654435761) % MIX_PRIME + revision * 40503) % MIX_PRIME
-
-
-def records_mark(archive: Archive) -> str:
-    count, mixed, revisions = archive.catalog.conn.execute(
-        f"SELECT COUNT(*), COALESCE(SUM({MIX_SQL}), 0), COALESCE(SUM(indexed_revision), 0)"
-        " FROM records WHERE indexed_revision != 0").fetchone()
-    return f"{count}:{mixed}:{revisions}"
-
-
-def _marked_with(archive: Archive, mark: str, applied: list[tuple[int, int]]) -> str:
-    """The mark once the catalog has marked `applied` (what the sync marks after its commit)."""
-    count, mixed, revisions = map(int, mark.split(":"))
-    for start in range(0, len(applied), 500):
-        part = dict(applied[start:start + 500])
-        held = archive.catalog.conn.execute(
-            f"SELECT id, indexed_revision FROM records WHERE id IN ({','.join('?' * len(part))})",
-            list(part))
-        for rid, old in held:
-            if old:
-                count, mixed, revisions = count - 1, mixed - _mix(rid, old), revisions - old
-        for rid, new in part.items():
-            count, mixed, revisions = count + 1, mixed + _mix(rid, new), revisions + new
-    return f"{count}:{mixed}:{revisions}"
+# The catalog's index mark (Catalog.index_mark: count and sums over the records' (id, indexed
+# revision) pairs, kept up to date by each sync) says what the index should hold.
 
 
 def _toc(ix: whoosh_index.Index, folder: Path) -> tuple[int, str]:
@@ -252,10 +220,10 @@ def write_seal(archive: Archive, ix: whoosh_index.Index, folder: Path,
     """Seal the index as just committed. `applied`: the pairs this commit indexed, which the
     catalog marks next (a sync); None: the catalog already has them marked (a rebuild)."""
     generation, toc_hash = _toc(ix, folder)
-    mark = records_mark(archive)
+    mark = archive.catalog.index_mark()
     seal = {"version": SEAL_VERSION, "archive": archive_identity(archive),
             "fonds": archive.fonds, "folder": folder.name, "toc": [generation, toc_hash],
-            "records": _marked_with(archive, mark, applied) if applied is not None else mark,
+            "records": archive.catalog.mark_after(applied) if applied is not None else mark,
             "previous": mark if applied is not None else None}
     tmp = folder / SEAL_TMP
     tmp.write_text(json.dumps(seal, ensure_ascii=False), encoding="utf-8")
@@ -323,7 +291,7 @@ def check_seal(archive: Archive, ix: whoosh_index.Index, folder: Path) -> SealCh
         seal = _read_seal(folder)
     except (OSError, ValueError, UnicodeDecodeError):
         return SealCheck("unreadable", f"检索索引的封记文件 {SEAL} 已损坏，无法核对")
-    catalog = records_mark(archive)
+    catalog = archive.catalog.index_mark()
     if _foreign(archive, seal):
         return SealCheck("foreign", _foreign(archive, seal))
     generation, toc_hash = _toc(ix, folder)
@@ -368,6 +336,11 @@ def _names(found: list[Leftover]) -> str:
 def findings(archive: Archive, ix: whoosh_index.Index, folder: Path) -> list[tuple[str, str]]:
     """(subject, message) for the seal and for whatever the folder holds besides the index."""
     out = []
+    kept, summed = archive.catalog.get_meta(INDEX_MARK_KEY), archive.catalog.computed_index_mark()
+    if kept is not None and kept != summed:  # what a sync compares the seal with
+        out.append(("档案库目录", f"目录记载的检索索引标记（{kept}）与各记录已编入索引的版本之和"
+                                f"（{summed}）不符：目录的 indexed_revision 列或 meta 表被改动过；"
+                                "请运行 gongwen index rebuild 重建"))
     check = check_seal(archive, ix, folder)
     if check.message:
         out.append(("检索索引", f"{check.message}；请运行 gongwen index rebuild 重建"

@@ -37,8 +37,8 @@ def full_scans(conn: sqlite3.Connection, statements: list[str]) -> list[tuple[st
     for sql in statements:
         if not re.match(r"\s*(SELECT|UPDATE|DELETE|INSERT|WITH)", sql, re.I):
             continue
-        if re.search(r"ORDER BY (seq|id|rowid) DESC LIMIT \d+\s*$", sql):
-            continue  # the last rows by primary key: a walk from the end, stopped by LIMIT
+        if re.search(r"ORDER BY (seq|id|rowid)( DESC)? LIMIT \d+\s*$", sql):
+            continue  # the first or last rows by primary key: a walk from one end, stopped by LIMIT
         for row in conn.execute("EXPLAIN QUERY PLAN " + sql):
             detail = row[-1]
             scanned = re.match(r"SCAN (\w+)(?: AS \w+)?$", detail) or \

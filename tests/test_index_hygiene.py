@@ -384,3 +384,28 @@ def test_reindexing_most_records_of_a_large_segment_leaves_no_dead_documents(tmp
     assert all(deleted == 0 for _, deleted in found), found
     assert total(root, "物资调拨") == 520
     assert verify(root) == (0, [])
+
+
+def test_a_forged_indexed_revision_is_named_by_verify(tmp_path):
+    import sqlite3
+
+    from archive.core import Archive
+    from search.index import sync
+
+    root = tmp_path / "arc"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "关于检查消防设施的通知.txt").write_text(
+        "关于检查消防设施的通知\n\n请各科室检查灭火器。\n", encoding="utf-8")
+    with Archive(root) as archive:
+        archive.add_received(next(folder.iterdir()))
+        sync(archive)
+    conn = sqlite3.connect(root / "catalog.sqlite")
+    conn.execute("UPDATE records SET indexed_revision = indexed_revision + 5")
+    conn.commit()
+    conn.close()
+    with Archive(root, create=False) as archive:
+        from search.index import index_findings
+
+        messages = [message for _, message in index_findings(archive)]
+    assert any("检索索引标记" in m for m in messages), messages
