@@ -141,6 +141,14 @@ class Fts5:
             f"WHERE {where} ORDER BY rank LIMIT {LIMIT}", args).fetchall()
         return total, hits
 
+    def plain(self, text: str, filters: dict) -> tuple[int, list]:
+        """The same top 10 and total without snippets (to see what the snippets cost)."""
+        where, args = self._where(text, filters)
+        total = self.db.execute(f"SELECT count(*) FROM docs WHERE {where}", args).fetchone()[0]
+        hits = self.db.execute(f"SELECT rowid FROM docs WHERE {where} ORDER BY rank "
+                               f"LIMIT {LIMIT}", args).fetchall()
+        return total, hits
+
     def all_ids(self, text: str) -> set[int]:
         where, args = self._where(text, {})
         return {row[0] for row in self.db.execute(f"SELECT rowid FROM docs WHERE {where}", args)}
@@ -220,6 +228,12 @@ class Tantivy:
             doc = self.searcher.doc(address)
             hits.append((doc["id"][0], snippets.snippet_from_doc(doc).to_html()))
         return result.count, hits
+
+    def plain(self, text: str, filters: dict) -> tuple[int, list]:
+        """The same top 10 and total without snippets (to see what the snippets cost)."""
+        _, q = self._query(text, filters)
+        result = self.searcher.search(q, limit=LIMIT, count=True)
+        return result.count, [self.searcher.doc(a)["id"][0] for _s, a in result.hits]
 
     def all_ids(self, text: str) -> set[int]:
         _, q = self._query(text, {})

@@ -21,15 +21,21 @@ LOAD_AT_START = os.getloadavg()[0]
 
 
 def cpu_s() -> float:
+    """CPU seconds of this process and of its finished children (Whoosh's index workers)."""
     own = resource.getrusage(resource.RUSAGE_SELF)
-    return own.ru_utime + own.ru_stime
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def usage() -> dict:
-    """Peak RSS and CPU time of this process, and the machine's 1-minute load average at its
-    start and end (other work on the machine stretches wall times; CPU times much less)."""
+    """Peak RSS and CPU time of this process (and of its largest child), and the machine's
+    1-minute load average at its start and end (other work on the machine stretches wall
+    times; CPU times much less)."""
     own = resource.getrusage(resource.RUSAGE_SELF)
-    return {"peak_rss_mb": round(own.ru_maxrss / 1024, 1), "cpu_s": round(cpu_s(), 2),
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"peak_rss_mb": round(own.ru_maxrss / 1024, 1),
+            "peak_rss_child_mb": round(children.ru_maxrss / 1024, 1),
+            "cpu_s": round(cpu_s(), 2), "cpu_with_children": True,
             "load_avg": [round(LOAD_AT_START, 2), round(os.getloadavg()[0], 2)]}
 
 
@@ -226,7 +232,8 @@ def phase_search(engine: str, where: str, truth: str, queries: str, reps: int) -
         qs = [q for q in qs if q.kind != "who" and "person" not in q.filters]
     base = rss_mb()
     start = time.perf_counter()
-    run, all_ids, close = _gongwen(Path(where)) if engine == "gongwen" else _peer(engine, where)
+    run, all_ids, close, plain = (_gongwen(Path(where)) if engine == "gongwen"
+                                  else _peer(engine, where))
     opened = (time.perf_counter() - start) * 1000
     rss_open = rss_mb()
     per_query, samples, cpu_samples, totals, snippets = {}, [], [], {}, 0
@@ -239,6 +246,10 @@ def phase_search(engine: str, where: str, truth: str, queries: str, reps: int) -
         samples += times
         cpu_samples += cpu
     rss_warm = rss_mb()
+    plain_samples = []
+    if plain is not None:
+        for q in qs:
+            plain_samples += _timed(lambda: plain(q), reps)[0]
     recall = {}
     for w, want in truth_ids.items():
         got = all_ids(f'"{w}"')
@@ -251,6 +262,7 @@ def phase_search(engine: str, where: str, truth: str, queries: str, reps: int) -
     return {"open_ms": round(opened, 1), "rss_before_open_mb": base, "rss_open_mb": rss_open,
             "rss_warm_mb": rss_warm, "latency_ms": percentiles(samples),
             "cpu_latency_ms": percentiles(cpu_samples),
+            "no_snippet_latency_ms": percentiles(plain_samples) if plain_samples else None,
             "by_kind_median_ms": {k: round(statistics.median(v), 2) for k, v in kinds.items()},
             "per_query_median_ms": per_query, "totals": totals, "snippets": snippets,
             "recall_rows": recall, "queries": len(qs),
@@ -287,14 +299,15 @@ def _gongwen(archive_dir: Path):
         session.close()
         archive.__exit__(None, None, None)
 
-    return run, lambda words: session.record_ids(words), close
+    return run, lambda words: session.record_ids(words), close, None
 
 
 def _peer(engine: str, where: str):
     from peers import ENGINES, Words
 
     searcher = ENGINES[engine](Path(where), Words())
-    return (lambda q: searcher.search(q.words, q.filters)), searcher.all_ids, searcher.close
+    return ((lambda q: searcher.search(q.words, q.filters)), searcher.all_ids, searcher.close,
+            lambda q: searcher.plain(q.words, q.filters))
 
 
 PHASES = {name[len("phase_"):]: fn for name, fn in globals().items()
