@@ -4,6 +4,7 @@
 #                           in gongwen-archive/
 #   bash setup.sh test      set up (with LibreOffice), then run the whole test suite
 #   bash setup.sh env       set up only
+#   bash setup.sh bench     set up with the benchmark's peers (the `bench` extra: tantivy)
 # Each step checks first and skips what is already done, so repeated runs are fast.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -82,11 +83,12 @@ python_env() {
     "$py" -m venv "$venv"
   fi
   local stamp="$venv/.gongwen-installed"
-  local want; want=$(sha256sum pyproject.toml | cut -c1-16)
+  local extras=test; [ "$mode" = bench ] && extras=test,bench
+  local want; want=$(sha256sum pyproject.toml | cut -c1-16)-$extras
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     say "安装 Python 依赖 (见 pyproject.toml)"
     "$venv/bin/python" -m pip install -q --upgrade pip
-    "$venv/bin/python" -m pip install -q -e ".[test]"
+    "$venv/bin/python" -m pip install -q -e ".[$extras]"
     echo "$want" > "$stamp"
   fi
 }
@@ -97,6 +99,7 @@ python_env
 
 case "$mode" in
   env) say "环境就绪: $here/$venv/bin/gongwen" ;;
+  bench) say "环境就绪（含对比引擎）: $here/$venv/bin/python bench/run.py --corpus ../shared/corpus --count 784" ;;
   samples)
     say "生成 samples/ 中的全部公文到 out/，并归档到 gongwen-archive/"
     "$venv/bin/gongwen" generate samples/*.yaml -o out/ --archive -A gongwen-archive "$@"
@@ -118,5 +121,5 @@ case "$mode" in
     say "运行全部测试"
     exec "$venv/bin/python" -m pytest "$@"
     ;;
-  *) echo "用法: bash setup.sh [samples|test|env]" >&2; exit 2 ;;
+  *) echo "用法: bash setup.sh [samples|test|env|bench]" >&2; exit 2 ;;
 esac

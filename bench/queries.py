@@ -44,3 +44,37 @@ def query_set(unit: str, person: str) -> list[Query]:
     ]
     out += [Query("who", w) for w in WHO]
     return out
+
+
+# -- the real corpus mode (realrun.py): queries over ../shared/corpus's texts, each checked to
+# occur there. Phrases run from 2 to 6 pieces of gongwen's analysis (住房公积金 = 住房/公积/金);
+# sub-words are parts of one rjieba word (小组 in 领导小组, 刑事 in 刑事责任), which engines that
+# index whole words cannot find.
+REAL_WORDS = ["工作", "管理", "发展", "经济", "安全", "监督", "企业", "服务"]
+REAL_AND = ["经济 发展", "安全 监督", "监督 管理", "企业 服务", "改革 建设", "应急 处罚"]
+REAL_PHRASES = ["领导小组", "住房公积金", "住房公积金贷款", "工作领导小组", "安全生产责任制",
+                "国务院办公厅", "社会主义市场经济", "依法追究刑事责任", "人民代表大会",
+                "全面建成小康社会", "生态环境保护", "县级以上人民政府有关部门"]
+REAL_SUBWORDS = ["小组", "公积金", "责任制", "办公厅", "刑事", "代表大会", "小康", "市场经济"]
+
+
+def real_query_set(unit: str) -> list[Query]:
+    out = [Query("word", w) for w in REAL_WORDS]
+    out += [Query("and", w) for w in REAL_AND]
+    out += [Query("phrase", f'"{w}"') for w in REAL_PHRASES]
+    out += [Query("subword", w) for w in REAL_SUBWORDS]
+    out += [
+        Query("filtered", "管理", {"kind": "办法"}),
+        Query("filtered", "安全", {"kind": "规定"}),
+        Query("filtered", "发展", {"kind": "报告"}),
+        Query("filtered", "监督", {"unit": unit}),
+        Query("filtered", "工作", {"date_from": "1990", "date_to": "2010"}),
+        Query("filtered", '"法律责任"', {"kind": "规定"}),
+        Query("filtered", "管理", {"unit": unit, "kind": "办法"}),
+    ]
+    return out
+
+
+def recall_words(queries: list[Query]) -> list[str]:
+    """The phrases and sub-words whose documents are checked against a substring scan."""
+    return [q.words.strip('"') for q in queries if q.kind in ("phrase", "subword")]

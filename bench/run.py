@@ -1,9 +1,14 @@
 """The benchmark: generation, archive + index, search and start-up, against the naive peer.
 
     python bench/run.py [--scale small|medium|large] [--corpus DIR] [--keep DIR]
+    python bench/run.py --corpus ../shared/corpus --count N | --counts 1000,10000,50000
 
 small takes about a minute on 2 cores, medium (10k documents) about 10, large (50k) about
 an hour. Prints a table and writes bench/results/<scale>-<date>.json and .md.
+With --count/--counts, the real corpus mode (realrun.py): the corpus's .txt files cycled to
+N documents with per-copy changes, gongwen beside SQLite FTS5 and tantivy (the `bench` extra)
+on the same texts and words, the synthetic corpus as a second column; writes
+bench/results/real-<counts>-<date>.json and .md (or --name).
 """
 from __future__ import annotations
 
@@ -143,8 +148,20 @@ def main() -> None:
     parser.add_argument("--scale", choices=SCALES, default="small")
     parser.add_argument("--corpus", type=Path, help="a folder of .txt files instead of samples")
     parser.add_argument("--keep", type=Path, help="work here and keep corpus, archives, indexes")
+    real = parser.add_argument_group("real corpus mode (needs --corpus)")
+    real.add_argument("--count", type=int, help="documents: the corpus cycled to this many")
+    real.add_argument("--counts", type=_counts, help="several counts, e.g. 1000,10000,50000")
+    real.add_argument("--synthetic-counts", type=_counts,
+                      help="counts of the synthetic column (default: the smallest count)")
+    real.add_argument("--reps", type=int, default=5, help="warm runs of every query")
+    real.add_argument("--fresh", type=int, default=8, help="fresh-process queries per engine")
+    real.add_argument("--seed", type=int, default=7)
+    real.add_argument("--add-timeout", type=float, help="stop a gongwen add after this many s")
+    real.add_argument("--name", help="results file name (without .json/.md)")
     args = parser.parse_args()
     sys.path.insert(0, str(BENCH))
+    if args.count or args.counts:
+        return main_real(args)
     work = args.keep or Path(tempfile.mkdtemp(prefix="gongwen-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
@@ -162,6 +179,37 @@ def main() -> None:
     (out / f"{stem}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n",
                                       encoding="utf-8")
     (out / f"{stem}.md").write_text(text + "\n", encoding="utf-8")
+    print(f"\n-> bench/results/{stem}.json, .md", file=sys.stderr)
+
+
+def _counts(text: str) -> list[int]:
+    return [int(part) for part in text.split(",") if part.strip()]
+
+
+def main_real(args) -> None:
+    from realreport import render as render_real
+    from realrun import run_real
+
+    if not args.corpus:
+        raise SystemExit("--count/--counts 需要 --corpus（真实文本所在的文件夹）")
+    counts = sorted(set(args.counts or []) | ({args.count} if args.count else set()))
+    synthetic = args.synthetic_counts if args.synthetic_counts is not None else counts[:1]
+    work = args.keep or Path(tempfile.mkdtemp(prefix="gongwen-bench-real-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        result = run_real(args.corpus.resolve(), counts, synthetic, work, args.reps, args.fresh,
+                          args.seed, args.add_timeout, keep=bool(args.keep))
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    out = BENCH / "results"
+    stem = args.name or f"real-{'-'.join(str(c) for c in counts)}-{result['date'][:10]}"
+    (out / f"{stem}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n",
+                                      encoding="utf-8")
+    text = render_real(result)
+    print(text)
+    (out / f"{stem}.md").write_text(text + "\n", encoding="utf-8")
+    (out / ".partial-real.json").unlink(missing_ok=True)
     print(f"\n-> bench/results/{stem}.json, .md", file=sys.stderr)
 
 
