@@ -36,12 +36,14 @@ class MeasureTerms:
         return term in self.at.get(field, {})
 
     def has_phrase(self, field: str, terms: list[str]) -> bool:
-        """The pieces at consecutive positions."""
+        """The pieces at consecutive positions; a last piece of one character also stands
+        for a longer piece starting with it, as in ranking.Ranker._phrase."""
         where = self.at.get(field, {})
-        if any(term not in where for term in terms):
-            return False
-        return any(all(start + i in where[term] for i, term in enumerate(terms))
-                   for start in where[terms[0]])
+        slots = [{term} for term in terms]
+        if len(terms) > 1 and len(terms[-1]) == 1:
+            slots[-1] |= {piece for piece in where if piece.startswith(terms[-1])}
+        at = [set().union(*(where.get(t, ()) for t in slot)) for slot in slots]
+        return any(all(start + i in at[i] for i in range(1, len(at))) for start in at[0])
 
 
 def matches(q: query.Query, terms: MeasureTerms) -> bool:

@@ -265,35 +265,61 @@ class Ranker:
     def _phrase(self, q: query.Phrase, among: np.ndarray | None = None) -> Matches:
         """The live documents (of `among`, when given) where the phrase's pieces stand at
         consecutive positions; scored as Whoosh scores a phrase: the sum of its terms'
-        scores, times the phrase's boost."""
-        texts = [self._bytes(query.Term(q.fieldname, word)) for word in q.words]
-        if any(text is None for text in texts):
+        scores, times the phrase's boost. A phrase is a substring: its last piece, when one
+        character, also stands for a longer piece starting with it (责任制 in 责任制度, cut
+        责任 / 制度), scored as that piece."""
+        slots = self._slots(q)
+        if slots is None:
             return NONE
-        # rarest first: each term's blocks are read only where the terms before left documents
+        # rarest first: each term's blocks are read only where the slots before left documents
         reader = self.searcher.reader()
         read, candidates = {}, among
-        for text in sorted(set(texts), key=lambda t: reader.doc_frequency(q.fieldname, t)):
-            read[text] = self._read(q.fieldname, text, positions=True, among=candidates)
-            ids = read[text][0]
+        for terms in sorted(set(slots), key=lambda ts: sum(reader.doc_frequency(q.fieldname, t)
+                                                           for t in ts)):
+            ids = []
+            for text in terms:
+                read[text] = self._read(q.fieldname, text, positions=True, among=candidates)
+                ids.append(read[text][0])
+            ids = np.unique(np.concatenate(ids))
             candidates = ids if candidates is None else candidates[_member(candidates, ids)]
             if not len(candidates):
                 return NONE
         starts = None  # (document << 32 | position of the first piece), ascending
-        for i, text in enumerate(texts):
-            ids, _, counts, at = read[text]
-            keep = np.repeat(_member(ids, candidates), counts) & (at >= i)
-            keys = (np.repeat(ids, counts)[keep] << 32) | (at[keep] - i)
+        for i, terms in enumerate(slots):
+            keys = np.unique(np.concatenate([self._starts(read[t], candidates, i) for t in terms]))
             starts = keys if starts is None else starts[_member(starts, keys)]
             if not len(starts):
                 return NONE
         docs = np.unique(starts >> 32)
         scores = np.zeros(len(docs))
-        for text in texts:
-            ids, weights, _, _ = read[text]
-            at = np.searchsorted(ids, docs)
-            scores += self._score(q.fieldname, text, weights[at], docs)
+        for terms in slots:
+            for text in terms:
+                ids, weights, _, _ = read[text]
+                has = _member(docs, ids)
+                at = np.searchsorted(ids, docs[has])
+                scores[has] += self._score(q.fieldname, text, weights[at], docs[has])
         found = Matches(docs, scores * q.boost)
         return found.keep(self.live()[found.ids])
+
+    def _slots(self, q: query.Phrase) -> list[tuple[bytes, ...]] | None:
+        """The terms that may stand at each place of the phrase (None: it cannot match)."""
+        texts = [self._bytes(query.Term(q.fieldname, word)) for word in q.words]
+        if any(text is None for text in texts):
+            return None
+        slots = [(text,) for text in texts]
+        last = q.words[-1]
+        if len(last) == 1 and len(texts) > 1:
+            longer = [t for t in self.searcher.reader().expand_prefix(q.fieldname, last)
+                      if t != texts[-1]]
+            slots[-1] = (texts[-1], *longer)
+        return slots
+
+    @staticmethod
+    def _starts(read, candidates: np.ndarray, i: int) -> np.ndarray:
+        """(document << 32 | position - i) of a term's postings in the candidates."""
+        ids, _, counts, at = read
+        keep = np.repeat(_member(ids, candidates), counts) & (at >= i)
+        return (np.repeat(ids, counts)[keep] << 32) | (at[keep] - i)
 
     def _score(self, field: str, text: bytes, weights: np.ndarray, ids: np.ndarray):
         """Whoosh's BM25F (scoring.bm25) for every posting at once; unscorable fields

@@ -30,12 +30,18 @@ def folded(text: str) -> str:
 
 
 def has_run(text: str, pieces: list[str]) -> bool:
+    """The pieces at consecutive positions of the text; a last piece of one character may be
+    the start of a longer one (the phrase is a substring)."""
     found = placed(text)
-    at = {}
-    for piece, position in found:
-        at.setdefault(piece, set()).add(position)
-    return any(all(start + i in at.get(p, ()) for i, p in enumerate(pieces))
-               for start in at.get(pieces[0], ()))
+    for start in range(len(found) - len(pieces) + 1):
+        run = found[start:start + len(pieces)]
+        if any(b - a != 1 for (_, a), (_, b) in zip(run, run[1:])):
+            continue
+        *inner, (last, _) = run
+        if [p for p, _ in inner] == pieces[:-1] and (
+                last == pieces[-1] or (len(pieces[-1]) == 1 and last.startswith(pieces[-1]))):
+            return True
+    return False
 
 
 @st.composite

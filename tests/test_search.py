@@ -178,3 +178,23 @@ def test_who_by_person_lists_only_that_persons_measures(archive):
     assert {"做好环境消毒", "设置临时观察室"} <= {h.title for h in mine}
     assert all("孙强" in h.leaders + h.doers for h in mine)
     assert all("孙强" in h.leaders + h.doers for h in who(archive, "消毒", Filters(person="孙强")))
+
+
+def test_a_phrase_is_found_inside_a_longer_word(tmp_path):
+    """责任制 stands in 责任制度 (cut 责任 / 制度): a phrase is a substring of the text."""
+    from search.index import sync
+
+    texts = {"甲": "关于建立制度的通知\n\n各单位要建立安全生产责任制度。\n",
+             "乙": "关于落实责任的通知\n\n各单位要落实安全生产责任制。\n",
+             "丙": "关于上墙的通知\n\n责任落实到人，制度上墙。\n"}
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, text in texts.items():
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    with Archive(tmp_path / "arc") as archive:
+        names = {archive.add_received(folder / f"{n}.txt").record_id: n for n in texts}
+        sync(archive)
+        for phrase in ("责任制", "安全生产责任制", "生产责任制"):
+            found = {names[i] for i in find(archive, f'"{phrase}"')}
+            assert found == {n for n, t in texts.items() if phrase in t}, phrase
+        assert {names[i] for i in find(archive, '"责任制度"')} == {"甲"}
