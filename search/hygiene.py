@@ -11,8 +11,9 @@ What Whoosh (whoosh-reloaded 2.7.5) does, read from its source and seen on disk:
   (`writer.cancel()`) deletes nothing of its new segment. Until the next commit, a killed or
   cancelled writer's files (segment parts, the posting pool in MAIN.tmp/) stay: with no later
   commit, for good.
-- On Linux a deleted file stays readable through what already opened it: a reader's segments
-  are compound files mmapped when the reader is made. What is not safe is the time before:
+- On Linux a deleted file stays readable through what already opened it, but a reader opens
+  some of a segment's files (columns) only when first asked for. What is not safe either is the
+  time before the reader:
   an Index object opened on a folder reads the folder's TOC only when a reader is asked for, so
   a rebuild that removes the old folder in between makes that search fail.
 - Segments whose documents are mostly deleted (re-indexed records) are never merged by a
