@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Iterator
 
-from generator.errors import GongwenError, describe_os_error
+from generator.errors import GongwenError, describe_os_error, sqlite_reason
 
 from . import audit
 from .catalog import Catalog, CatalogError
@@ -237,7 +237,7 @@ class Archive:
             raise StorageFailure(f"写入档案库失败（{describe_os_error(exc)}），"
                                  f"“{incoming.path}”未归档") from None
         except sqlite3.OperationalError as exc:
-            raise StorageFailure(f"写入档案库目录失败（{exc}），“{incoming.path}”未归档") from None
+            raise StorageFailure(f"写入档案库目录失败（{sqlite_reason(exc)}），“{incoming.path}”未归档") from None
 
     def _add(self, incoming: Incoming, supersedes: int | None) -> Outcome:
         main = incoming.files[0][0]

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from .errors import GongwenError, Problem, describe_os_error
+from .errors import (GongwenError, Problem, describe_os_error, is_disk_refusal,
+                     sqlite_reason)
 
 
 def allow_dir_option(command):
@@ -101,6 +102,10 @@ def guarded(command: click.Command) -> None:
     except sqlite3.DatabaseError as exc:
         if debug:
             raise
+        if is_disk_refusal(exc):
+            click.secho(f"写入档案库目录失败（{sqlite_reason(exc)}）。未写入不完整的结果；"
+                        "腾出空间后重新运行同一命令即可。", fg="red", err=True)
+            sys.exit(1)
         click.secho(f"档案库目录（catalog.sqlite）无法读取或已损坏（{exc}）。"
                     "请运行 gongwen archive verify 查看；如已损坏，请从导出的归档包恢复。",
                     fg="red", err=True)

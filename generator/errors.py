@@ -67,3 +67,17 @@ def describe_os_error(exc: OSError) -> str:
     reason = os_reason(exc)
     where = f"“{exc.filename}”" if exc.filename else ""
     return f"{where}{reason}" if where else reason
+
+
+# SQLite's words for a write the disk refused (it hides the errno: EFBIG and EIO alike)
+_SQLITE_REASONS = {"disk I/O error": "磁盘读写出错：磁盘可能已满、超出了文件大小限制或出现故障",
+                   "database or disk is full": "磁盘已满"}
+
+
+def sqlite_reason(exc: Exception) -> str:
+    """What SQLite said, in Chinese where it is one of the disk's refusals."""
+    return _SQLITE_REASONS.get(str(exc), str(exc))
+
+
+def is_disk_refusal(exc: Exception) -> bool:
+    return str(exc) in _SQLITE_REASONS

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .clirun import gongwen
 
-LIMIT = 300 * 1024
+LIMIT = 1024 * 1024  # above what the catalog's WAL reaches before the large file
 
 
 def write_batch(folder: Path) -> list[Path]:
@@ -55,4 +55,24 @@ def test_a_full_disk_stops_the_batch_reports_it_and_a_rerun_completes_it(tmp_pat
     again = gongwen("archive", "add", tmp_path / "收文", "-A", root, expect=0)
     assert count(root) == len(batch)
     assert lines_starting(again.out, "已存在 ") == archived
+    gongwen("archive", "verify", "-A", root, expect=0)
+
+
+def test_a_catalog_write_the_disk_refuses_is_said_in_chinese_and_a_rerun_completes(tmp_path):
+    batch = write_batch(tmp_path / "收文")
+    root = tmp_path / "arc"
+    gongwen("archive", "add", batch[0], "-A", root, expect=0)  # the catalog exists
+
+    def tight() -> None:  # the catalog (its WAL) reaches this before any small object does
+        resource.setrlimit(resource.RLIMIT_FSIZE, (48 * 1024, 48 * 1024))
+
+    small = [p for p in batch if p.stat().st_size < 4096]
+    for path in small:
+        path.rename(tmp_path / "收文" / f"小{path.name}")
+    ran = gongwen("archive", "add", tmp_path / "收文", "-A", root, preexec_fn=tight)
+    assert ran.code == 1, ran.text
+    assert "磁盘读写出错" in ran.err and "disk I/O error" not in ran.err, ran.err
+    assert not list((root / "objects" / "tmp").glob("*"))
+    gongwen("archive", "add", tmp_path / "收文", "-A", root, expect=0)
+    assert count(root) == len(batch)
     gongwen("archive", "verify", "-A", root, expect=0)
