@@ -160,30 +160,30 @@ def pieces(word: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _walk(normalized: str):
-    """(piece, position, start, end) over normalized text: positions count pieces, and
-    punctuation leaves a gap; start and end index `normalized`."""
-    position = 0
-    offset = 0
-    for word in words(normalized):
-        start = offset
-        offset += len(word)
-        if not _is_term(word):
-            if not word.isspace():
-                position += 1  # punctuation breaks a phrase
-            continue
-        for piece in pieces(word):
-            yield piece, position, start, start + len(piece)
-            position += 1
-            start += len(piece)
-
-
 @lru_cache(maxsize=200_000)
 def _split(word: str) -> tuple[str, ...] | None:
     """A word's pieces; () for white space, None for punctuation (which breaks a phrase)."""
     if not _is_term(word):
         return () if word.isspace() else None
     return pieces(word)
+
+
+def _walk(normalized: str):
+    """(piece, position, start, end) over normalized text: positions count pieces, and
+    punctuation leaves a gap (see _split); start and end index `normalized`."""
+    position = 0
+    offset = 0
+    for word in words(normalized):
+        start = offset
+        offset += len(word)
+        split = _split(word)
+        if split is None:
+            position += 1
+            continue
+        for piece in split:
+            yield piece, position, start, start + len(piece)
+            position += 1
+            start += len(piece)
 
 
 @lru_cache(maxsize=16)  # the same text is asked for again by a measure's matching
