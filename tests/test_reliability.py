@@ -200,5 +200,10 @@ def test_interrupting_a_parallel_generate_always_ends_and_leaves_nothing(tmp_pat
         assert_no_traceback(out + err)
         if code == 0:
             continue  # it finished first
+        if code == -signum:  # finished, then ended by the signal while Python shut down
+            # outputs are moved in only when complete (all or nothing): these are whole
+            assert not list(out_dir.glob(".gongwen-*")), list(out_dir.iterdir())
+            assert any(out_dir.iterdir()), err
+            continue
         assert code == 128 + signum, (code, err)
         assert not out_dir.exists() or not any(out_dir.iterdir()), list(out_dir.iterdir())
