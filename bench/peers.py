@@ -96,8 +96,8 @@ class Fts5:
     @staticmethod
     def build(folder: Path, records, words: Words) -> dict:
         folder.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(folder / "fts5.sqlite")
-        db.execute("CREATE VIRTUAL TABLE docs USING fts5(title, body, unit UNINDEXED, "
+        db = sqlite3.connect(folder / "fts5.sqlite")  # grown in --grow mode: rows are added
+        db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(title, body, unit UNINDEXED, "
                    "kind UNINDEXED, day UNINDEXED)")
         with db:
             db.executemany("INSERT INTO docs(rowid, title, body, unit, kind, day) "
@@ -181,7 +181,7 @@ class Tantivy:
         import tantivy
 
         folder.mkdir(parents=True, exist_ok=True)
-        index = tantivy.Index(_tantivy_schema(), path=str(folder))
+        index = tantivy.Index(_tantivy_schema(), path=str(folder), reuse=True)  # grown in --grow mode
         writer = index.writer()  # tantivy's defaults: 128 MB heap, threads = cores
         for r in records:
             writer.add_document(tantivy.Document(

@@ -151,8 +151,10 @@ def phase_export(archive_dir: str, records: str, truth: str, queries: str) -> di
     kinds = {q.words.strip('"'): q.kind for q in qs if q.words.strip('"') in words}
     found: dict[str, list[int]] = {w: [] for w in words}
     units = Counter()
+    max_id = 0
     with Archive(Path(archive_dir)) as archive, open(records, "w", encoding="utf-8") as out:
         for record in archive.catalog.records():
+            max_id = max(max_id, record.id)
             meta = record.metadata
             text = archive.catalog.text(record.id)
             out.write(json.dumps({"id": record.id, "title": meta.title, "text": text,
@@ -167,7 +169,8 @@ def phase_export(archive_dir: str, records: str, truth: str, queries: str) -> di
     unit = _commonest_unit(units)
     Path(truth).write_text(json.dumps({"unit": unit, "truth": found, "kinds": kinds}, ensure_ascii=False),
                            encoding="utf-8")
-    return {"records": sum(1 for _ in open(records, encoding="utf-8")), "unit": unit}
+    return {"records": sum(1 for _ in open(records, encoding="utf-8")), "unit": unit,
+            "max_id": max_id}
 
 
 def _commonest_unit(units: Counter) -> str:
@@ -190,29 +193,32 @@ def _synthetic(unit: str):
     return query_set(unit, "")
 
 
-def _records(path: str):
+def _records(path: str, after_id: int = 0):
     with open(path, encoding="utf-8") as f:
         for line in f:
-            yield json.loads(line)
+            record = json.loads(line)
+            if record["id"] > after_id:
+                yield record
 
 
-def phase_peer_build(engine: str, records: str, index: str) -> dict:
+def phase_peer_build(engine: str, records: str, index: str, after_id: int = 0) -> dict:
     """Index the records with a peer: normalise, cut, insert, commit; the cut alone is timed
-    first on the same texts (it is also inside the build's time)."""
+    first on the same texts (it is also inside the build's time). With `after_id`, only the
+    records above it are added to the peer's existing index (the curve grows one index)."""
     from peers import ENGINES, Words
 
     words = Words()
     words.joined("预热")
     start = time.perf_counter()
     chars = docs = 0
-    for r in _records(records):
+    for r in _records(records, after_id):
         words.joined(r["title"])
         words.joined(r["text"])
         chars += len(r["text"])
         docs += 1
     cut_s = time.perf_counter() - start
     start, start_cpu = time.perf_counter(), cpu_s()
-    ENGINES[engine].build(Path(index), _records(records), words)
+    ENGINES[engine].build(Path(index), _records(records, after_id), words)
     build_s, build_cpu = time.perf_counter() - start, cpu_s() - start_cpu
     return {"docs": docs, "chars": chars, "index_s": round(build_s, 2),
             "index_cpu_s": round(build_cpu, 2), "docs_per_cpu_s": round(docs / build_cpu, 1),

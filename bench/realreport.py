@@ -134,7 +134,9 @@ def render(r: dict) -> str:
             if "gongwen_add" not in m:
                 continue
             add = m["gongwen_add"]
-            lines += [f"### {m['count']:,} documents", "",
+            grown = (f" (grown from {m['grown_from']:,}: the rates below are of the "
+                     f"{m['count'] - m['grown_from']:,} added)" if m.get("grown_from") else "")
+            lines += [f"### {m['count']:,} documents{grown}", "",
                       f"gongwen archive add: {add['added']} added, {add['duplicate']} duplicate, "
                       f"{add['failed']} failed in {add['total_s']:.0f} s ({add['add_s']:.0f} s "
                       f"adds + {add['index_s']:.0f} s index update); archive on disk "
@@ -143,5 +145,9 @@ def render(r: dict) -> str:
                      for x in v.get("load_avg", [])]
             lines += table(m) + ["", f"Load average (1 min) during these phases: "
                                  f"{min(loads):.1f}–{max(loads):.1f} on {mc['cores']} cores.", ""]
-        lines += ["**Curve**", ""] + curve(rows) + [""]
+        grown = ("One archive and one index per engine grown through the counts: each row adds "
+                 "the documents since the row above (gongwen: `archive add` of that folder, its "
+                 "index update a sync into the existing index), so rates and times are those of "
+                 "the slice added, at that size; sizes, RSS and latencies are of the whole.")
+        lines += ["**Curve**", ""] + ([grown, ""] if r.get("grown") else []) + curve(rows) + [""]
     return "\n".join(lines)

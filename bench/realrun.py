@@ -38,18 +38,6 @@ def phase(name: str, timeout: float | None = None, **args) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def link_first(source: Path, folder: Path, count: int) -> Path:
-    """A folder holding (hard links to) the first `count` files of `source`: what one
-    `gongwen archive add FOLDER` is given."""
-    if folder.exists():
-        shutil.rmtree(folder)
-    for path in sorted(source.rglob("*.txt"))[:count]:
-        target = folder / path.relative_to(source)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.link(path, target)
-    return folder
-
-
 def fresh(engine: str, where: Path, queries, runs: int) -> dict:
     """Wall time of a fresh process answering one query, for `runs` queries spread over the
     set (each once)."""
@@ -70,48 +58,95 @@ def fresh(engine: str, where: Path, queries, runs: int) -> dict:
             "max_ms": round(max(times), 1), "per_query_ms": per}
 
 
+def link_range(source: Path, folder: Path, first: int, count: int) -> Path:
+    """A folder holding (hard links to) files first..count-1 of `source` (sorted)."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    for path in sorted(source.rglob("*.txt"))[first:count]:
+        target = folder / path.relative_to(source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(path, target)
+    return folder
+
+
+class Step:
+    """One count of a corpus: gongwen's add of `docs` into `arc`, the peers' build, searches.
+    `grown_from` > 0: the archive and the peers' indexes already hold the first `grown_from`
+    documents, and this step adds the rest (the curve's rates are those of the slice)."""
+
+    def __init__(self, label: str, base: Path, count: int, grown_from: int = 0,
+                 after_id: int = 0):
+        self.label, self.base, self.count = label, base, count
+        self.grown_from, self.after_id = grown_from, after_id
+        self.arc = base / "archive"
+        self.where = {"gongwen": self.arc} | {p: base / p for p in PEERS}
+
+    def run(self, docs: Path, reps: int, fresh_runs: int, add_timeout: float | None) -> dict:
+        from queries import query_set, real_query_set
+
+        label, count = self.label, self.count
+        queries = "real" if label == "real" else "synthetic"
+        out: dict = {"count": count, "grown_from": self.grown_from}
+        step(f"{label} {count}: gongwen archive add")
+        out["gongwen_add"] = phase("gongwen_add", timeout=add_timeout, folder=str(docs),
+                                   archive_dir=str(self.arc))
+        step(f"{label} {count}: export records, truth ({out['gongwen_add']['total_s']:.0f} s add)")
+        records, truth = self.base / "records.jsonl", self.base / "truth.json"
+        out["export"] = phase("export", archive_dir=str(self.arc), records=str(records),
+                              truth=str(truth), queries=queries)
+        for peer in PEERS:
+            step(f"{label} {count}: {peer} build")
+            out[f"{peer}_build"] = phase("peer_build", engine=peer, records=str(records),
+                                         index=str(self.where[peer]), after_id=self.after_id)
+        unit = out["export"]["unit"]
+        qs = real_query_set(unit) if queries == "real" else [
+            q for q in query_set(unit, "") if q.kind != "who" and "person" not in q.filters]
+        for engine in ENGINES:
+            step(f"{label} {count}: {engine} search (warm, recall)")
+            out[f"{engine}_search"] = phase("search", engine=engine, where=str(self.where[engine]),
+                                            truth=str(truth), queries=queries, reps=reps)
+            step(f"{label} {count}: {engine} fresh process")
+            out[f"{engine}_fresh"] = fresh(engine, self.where[engine], qs, fresh_runs)
+        return out
+
+
 def measure(label: str, docs_all: Path, count: int, work: Path, reps: int, fresh_runs: int,
             add_timeout: float | None, keep: bool) -> dict:
-    from queries import query_set, real_query_set
-
-    queries = "real" if label == "real" else "synthetic"
+    """One count from nothing: its own archive and peer indexes."""
     base = work / label / str(count)
     if base.exists():
         shutil.rmtree(base)
     base.mkdir(parents=True)
-    docs = link_first(docs_all, base / "docs", count)
-    arc = base / "archive"
-    out: dict = {"count": count}
-    step(f"{label} {count}: gongwen archive add")
-    out["gongwen_add"] = phase("gongwen_add", timeout=add_timeout, folder=str(docs),
-                               archive_dir=str(arc))
-    step(f"{label} {count}: export records, truth ({out['gongwen_add']['total_s']:.0f} s add)")
-    records, truth = base / "records.jsonl", base / "truth.json"
-    out["export"] = phase("export", archive_dir=str(arc), records=str(records), truth=str(truth),
-                          queries=queries)
-    where = {"gongwen": arc}
-    for peer in PEERS:
-        step(f"{label} {count}: {peer} build")
-        where[peer] = base / peer
-        out[f"{peer}_build"] = phase("peer_build", engine=peer, records=str(records),
-                                     index=str(where[peer]))
-    unit = out["export"]["unit"]
-    qs = real_query_set(unit) if queries == "real" else [
-        q for q in query_set(unit, "") if q.kind != "who" and "person" not in q.filters]
-    for engine in ENGINES:
-        step(f"{label} {count}: {engine} search (warm, recall)")
-        out[f"{engine}_search"] = phase("search", engine=engine, where=str(where[engine]),
-                                        truth=str(truth), queries=queries, reps=reps)
-        step(f"{label} {count}: {engine} fresh process")
-        out[f"{engine}_fresh"] = fresh(engine, where[engine], qs, fresh_runs)
+    docs = link_range(docs_all, base / "docs", 0, count)
+    out = Step(label, base, count).run(docs, reps, fresh_runs, add_timeout)
     if not keep:
         shutil.rmtree(base, ignore_errors=True)
     return out
 
 
+def measure_grown(label: str, docs_all: Path, counts: list[int], work: Path, reps: int,
+                  fresh_runs: int, add_timeout: float | None, rows: list, saved) -> None:
+    """The curve in one archive: each count adds the documents since the previous one (a real
+    `gongwen archive add` of that folder, its index update a sync) and the peers add the same
+    records to their indexes; every engine is measured at each size."""
+    base = work / label / "grown"
+    if base.exists():
+        shutil.rmtree(base)
+    base.mkdir(parents=True)
+    done = after_id = 0
+    for count in counts:
+        docs = link_range(docs_all, base / f"docs-{count}", done, count)
+        out = Step(label, base, count, grown_from=done, after_id=after_id).run(
+            docs, reps, fresh_runs, add_timeout)
+        shutil.rmtree(docs, ignore_errors=True)
+        rows.append(out)
+        saved()
+        done, after_id = count, out["export"]["max_id"]
+
+
 def run_real(source: Path, counts: list[int], synthetic_counts: list[int], work: Path,
              reps: int, fresh_runs: int, seed: int, add_timeout: float | None,
-             keep: bool) -> dict:
+             keep: bool, grow: bool = False) -> dict:
     from run import machine
 
     from datetime import datetime
@@ -123,7 +158,7 @@ def run_real(source: Path, counts: list[int], synthetic_counts: list[int], work:
                     "versions": {"tantivy": md.version("tantivy"), "sqlite": sqlite3.sqlite_version,
                                  "rjieba": md.version("rjieba"),
                                  "whoosh": md.version("whoosh-reloaded")},
-                    "corpora": {}, "real": [], "synthetic": []}
+                    "corpora": {}, "real": [], "synthetic": [], "grown": grow}
     plans = [("real", counts, str(source))]
     if synthetic_counts:
         plans.append(("synthetic", synthetic_counts, None))
@@ -132,6 +167,13 @@ def run_real(source: Path, counts: list[int], synthetic_counts: list[int], work:
         step(f"{label} corpus of {max(sizes)} documents")
         result["corpora"][label] = phase("corpus", folder=str(docs_all), count=max(sizes),
                                          source=src, seed=seed)
+        if grow:
+            try:
+                measure_grown(label, docs_all, sizes, work, reps, fresh_runs, add_timeout,
+                              result[label], lambda: save_partial(result))
+            except subprocess.TimeoutExpired:
+                step(f"{label}: gongwen add took longer than {add_timeout} s; stopped")
+            continue
         for count in sizes:
             try:
                 result[label].append(measure(label, docs_all, count, work, reps, fresh_runs,

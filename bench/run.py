@@ -1,7 +1,7 @@
 """The benchmark: generation, archive + index, search and start-up, against the naive peer.
 
     python bench/run.py [--scale small|medium|large] [--corpus DIR] [--keep DIR]
-    python bench/run.py --corpus ../shared/corpus --count N | --counts 1000,10000,50000
+    python bench/run.py --corpus ../shared/corpus --count N | --counts 1000,10000,50000 [--grow]
 
 small takes about a minute on 2 cores, medium (10k documents) about 10, large (50k) about
 an hour. Prints a table and writes bench/results/<scale>-<date>.json and .md.
@@ -158,6 +158,9 @@ def main() -> None:
     real.add_argument("--seed", type=int, default=7)
     real.add_argument("--add-timeout", type=float, help="stop a gongwen add after this many s")
     real.add_argument("--name", help="results file name (without .json/.md)")
+    real.add_argument("--grow", action="store_true",
+                      help="one archive grown through the counts (each adds the documents since "
+                           "the previous count), the peers' indexes grown alike: the curve")
     args = parser.parse_args()
     sys.path.insert(0, str(BENCH))
     if args.count or args.counts:
@@ -183,7 +186,7 @@ def main() -> None:
 
 
 def _counts(text: str) -> list[int]:
-    return [int(part) for part in text.split(",") if part.strip()]
+    return [int(part) for part in text.split(",") if part.strip() and int(part) > 0]
 
 
 def main_real(args) -> None:
@@ -198,7 +201,7 @@ def main_real(args) -> None:
     work.mkdir(parents=True, exist_ok=True)
     try:
         result = run_real(args.corpus.resolve(), counts, synthetic, work, args.reps, args.fresh,
-                          args.seed, args.add_timeout, keep=bool(args.keep))
+                          args.seed, args.add_timeout, keep=bool(args.keep), grow=args.grow)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
