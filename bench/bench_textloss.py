@@ -1,0 +1,66 @@
+"""Text lost by `gongwen import`: every .txt of a corpus folder and the DOCX/PDF files of a
+folder of real documents, imported in one process; for each file the characters of its body
+missing from the YAML written (generator/importer/textloss.py says what is compared).
+
+    .venv/bin/python bench/bench_textloss.py [--corpus DIR] [--realdocs DIR] [--limit N] [--show N]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import traceback
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from generator.importer.document import import_file  # noqa: E402
+from generator.importer.paragraphs import read_paragraphs  # noqa: E402
+from generator.importer.textloss import imported_loss  # noqa: E402
+
+SHARED = ROOT.parent / "shared"
+
+
+def files_of(corpus: Path | None, realdocs: Path | None, limit: int | None) -> list[Path]:
+    files = sorted(corpus.rglob("*.txt")) if corpus and corpus.exists() else []
+    files = files[:limit] if limit else files
+    if realdocs and realdocs.exists():
+        files += sorted(p for p in realdocs.iterdir() if p.suffix.lower() in (".docx", ".pdf"))
+    return files
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--corpus", type=Path, default=SHARED / "corpus")
+    parser.add_argument("--realdocs", type=Path, default=SHARED / "realdocs")
+    parser.add_argument("--limit", type=int, help="at most N corpus files")
+    parser.add_argument("--show", type=int, default=15, help="files to list with examples")
+    args = parser.parse_args()
+    files = files_of(args.corpus, args.realdocs, args.limit)
+    start = time.perf_counter()
+    losses, failures, total_chars = [], [], 0
+    for path in files:
+        try:
+            paragraphs = read_paragraphs(path)
+            loss = imported_loss(paragraphs, import_file(path, paragraphs))
+        except Exception:  # what fails is measured too
+            failures.append((path, traceback.format_exc(limit=3)))
+            continue
+        total_chars += sum(len(p.text) for p in paragraphs)
+        if loss.pieces:
+            losses.append((path, loss))
+    took = time.perf_counter() - start
+    lost = sum(loss.chars for _, loss in losses)
+    print(f"文件 {len(files)}，读入字符 {total_chars}，用时 {took:.1f} 秒")
+    print(f"有丢失的文件 {len(losses)}，丢失字符 {lost}，失败 {len(failures)}")
+    for path, loss in sorted(losses, key=lambda x: -x[1].chars)[:args.show]:
+        print(f"\n{path.relative_to(path.parent.parent)}：丢失 {loss.chars} 字")
+        for p, piece in loss.pieces[:4]:
+            print(f"  {p.where}: {piece[:60]}    ← {p.text[:50]}")
+    for path, trace in failures[:5]:
+        print(f"\n失败 {path}:\n{trace}")
+
+
+if __name__ == "__main__":
+    main()

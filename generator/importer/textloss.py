@@ -1,0 +1,136 @@
+"""Did the import keep the text? Each source paragraph, cut at its punctuation, is looked
+for in the YAML written (the main document and its attachments).
+
+Both sides are compared in one normal form: simplified characters, NFKC (so full- and
+half-width punctuation and digits agree), no white space. Not counted: furniture the
+reader removed (web debris, info tables: listed in the report), section numbers (gongwen
+numbers sections itself) and the label words a recognised structure turns into YAML keys
+("由…负责", "其职责是：").
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from ruamel.yaml import YAML
+
+from search.normalize import to_simplified
+
+from ..numbering import chinese_numeral
+from .clean import is_furniture
+from .markers import read_marker
+from .paragraphs import Paragraph
+from .reading import SECTION_FORMS
+
+# Words a recogniser consumes when it reads a structure into YAML keys.
+_LABEL_WORDS = re.compile(
+    r"其(?:主要)?职责(?:是|为|如下)?|主要职责(?:是|为|如下)?|职责(?:是|为|如下)|牵头负责|负责部门|牵头部门"
+    r"|牵头单位|下设|办公室主任|联系电话|成立|由|牵头|参加|配合|负责|担任|兼任|任|为|同志|组成|如下")
+_ATTACHMENT_NUMBER = re.compile(r"^(?:附\s*件\s*[：:]\s*)?\d{1,2}\s*[.．、]")
+_CUT = re.compile(r"[,，。;；:：、!！?？()（）\[\]【】〔〕《》“”\"'‘’…—\-·/]+")
+
+
+@dataclass
+class Loss:
+    """What a file's YAML lacks: the pieces of text not found, and their characters."""
+
+    pieces: list[tuple[Paragraph, str]] = field(default_factory=list)
+
+    @property
+    def chars(self) -> int:
+        return sum(len(piece) for _, piece in self.pieces)
+
+
+def normal(text: str) -> str:
+    text = unicodedata.normalize("NFKC", to_simplified(text))
+    return re.sub(r"\s+", "", text)
+
+
+def yaml_text(texts: list[str]) -> str:
+    """Every key and value of the YAML documents, dates also in their written forms."""
+    out: list[str] = []
+    for text in texts:
+        _collect(YAML(typ="safe").load(text), out)
+    return normal("\n".join(out))
+
+
+def _collect(value, out: list[str]) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            out.append(str(key))
+            _collect(item, out)
+    elif isinstance(value, list):
+        for item in value:
+            _collect(item, out)
+    elif isinstance(value, dt.date):
+        out += _date_forms(value)
+    elif value is not None:
+        out.append(str(value))
+
+
+def _date_forms(day: dt.date) -> list[str]:
+    def cn(n: int, digits: bool) -> str:
+        return "".join("〇一二三四五六七八九"[int(d)] for d in str(n)) if digits else chinese_numeral(n)
+
+    return [f"{day.year}年{day.month}月{day.day}日", f"{day.year}年{day.month:02d}月{day.day:02d}日",
+            f"{cn(day.year, True)}年{cn(day.month, False)}月{cn(day.day, False)}日"]
+
+
+def lost_text(paragraphs: list[Paragraph], written: list[str],
+              read_as_fields: set[tuple] = frozenset()) -> Loss:
+    """The pieces of `paragraphs` (as read from the file) missing from the `written` YAML.
+    `read_as_fields`: places (page, line) of paragraphs read into normalised fields (a
+    发文字号 rewritten in standard form), not looked for word by word."""
+    haystack = yaml_text(written)
+    loss = Loss()
+    for p in paragraphs:
+        if is_furniture(p.text) or place(p) in read_as_fields:
+            continue
+        for piece in _pieces(p.text):
+            missing = _missing(piece, haystack)
+            if missing:
+                loss.pieces.append((p, missing))
+    return loss
+
+
+def place(p: Paragraph) -> tuple:
+    return (p.page, p.line)
+
+
+def imported_loss(paragraphs: list[Paragraph], imported) -> Loss:
+    """`lost_text` of an `Imported` (document.py) made from `paragraphs`."""
+    names = [f"附件{n}.yaml" for n in range(1, len(imported.attached) + 1)]
+    written = [imported.yaml_text(names)] + [child.yaml_text() for child in imported.attached]
+    fields = {place(at) for key, at in imported.found_at.items()
+              if key in ("发文字号", "成文日期", "印发日期")}
+    return lost_text(paragraphs, written, fields)
+
+
+def _pieces(text: str) -> list[str]:
+    marker = read_marker(text)
+    if marker is not None and marker.form in SECTION_FORMS:
+        text = marker.rest
+    text = _ATTACHMENT_NUMBER.sub("", text)  # "附件：1.X": gongwen numbers the list itself
+    out = []
+    for piece in _CUT.split(normal(text)):
+        out += [part for part in _LABEL_WORDS.split(piece) if part]
+    return out
+
+
+def _missing(piece: str, haystack: str) -> str:
+    """The characters of `piece` not covered by pieces of two or more found in `haystack`."""
+    if piece in haystack:
+        return ""
+    lost, i = [], 0
+    while i < len(piece):
+        j = i + 1
+        while j < len(piece) and piece[i:j + 1] in haystack:
+            j += 1
+        if j - i >= 2 or (len(piece) == 1 and piece in haystack):
+            i = j
+        else:
+            lost.append(piece[i])
+            i += 1
+    return "".join(lost)
