@@ -17,6 +17,7 @@ sys.path.insert(0, str(ROOT))
 
 from generator.importer.document import import_file  # noqa: E402
 from generator.importer.paragraphs import read_paragraphs  # noqa: E402
+from generator.importer.clean import is_furniture  # noqa: E402
 from generator.importer.textloss import imported_loss  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
@@ -39,7 +40,7 @@ def main() -> None:
     args = parser.parse_args()
     files = files_of(args.corpus, args.realdocs, args.limit)
     start = time.perf_counter()
-    losses, failures, total_chars = [], [], 0
+    losses, failures, total_chars, furniture = [], [], 0, []
     for path in files:
         try:
             paragraphs = read_paragraphs(path)
@@ -48,12 +49,17 @@ def main() -> None:
             failures.append((path, traceback.format_exc(limit=3)))
             continue
         total_chars += sum(len(p.text) for p in paragraphs)
+        furniture += [(path, p) for p in paragraphs if is_furniture(p.text)]
         if loss.pieces:
             losses.append((path, loss))
     took = time.perf_counter() - start
     lost = sum(loss.chars for _, loss in losses)
     print(f"文件 {len(files)}，读入字符 {total_chars}，用时 {took:.1f} 秒")
     print(f"有丢失的文件 {len(losses)}，丢失字符 {lost}，失败 {len(failures)}")
+    print(f"作为网页杂项删除（不计入丢失，--report 列出）{len(furniture)} 行，"
+          f"{sum(len(p.text) for _, p in furniture)} 字；最长的几行：")
+    for path, p in sorted(furniture, key=lambda x: -len(x[1].text))[:5]:
+        print(f"  {path.name[:30]} {p.where}: {p.text[:70]}")
     for path, loss in sorted(losses, key=lambda x: -x[1].chars)[:args.show]:
         print(f"\n{path.relative_to(path.parent.parent)}：丢失 {loss.chars} 字")
         for p, piece in loss.pieces[:4]:

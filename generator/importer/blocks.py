@@ -148,9 +148,12 @@ def unnumbered_measure(node: Node, ctx: Context, queue: deque) -> dict | None:
     if queue and queue[0].marker is None and not queue[0].children:
         clause, after = _clause_and_after(queue[0].text, ctx)
         if clause is not None and clause.start == 0:
-            at = queue.popleft().para
+            at = queue[0].para
             content = [ctx.text(rest, node.para)] + ([ctx.text(after, at)] if after else [])
-            return _measure_item(title, content, clause, at, node.para, ctx)
+            made = _measure_item(title, content, clause, at, node.para, ctx)
+            if made is not None:
+                queue.popleft()
+            return made
     return None
 
 

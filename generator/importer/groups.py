@@ -158,6 +158,7 @@ def leading_group(queue: deque, ctx: Context) -> dict | None:
     named = (founded or said).group("name") if (founded or said) else (
         ctx.heading.removeprefix("成立") if re.search(GROUP, ctx.heading) else "领导小组")
     group: dict = {"名称": named}
+    taken = list(queue)  # put back if this is no group after all
     if founded and not listed:
         queue.popleft()
         if prose:
@@ -170,6 +171,8 @@ def leading_group(queue: deque, ctx: Context) -> dict | None:
     _roster_lines(queue, group, ctx)
     if "组长" not in group:
         ctx.defect("领导小组没有写组长，按普通段落导入", first.para)
+        queue.clear()
+        queue.extend(taken)
         return None
     _duties_and_office(queue, group, ctx)
     ctx.saw("领导小组", _people_summary(group, ("组长", "副组长", "成员")), first.para)
@@ -207,7 +210,7 @@ def _prose_group(text: str, at: Paragraph | None, group: dict, ctx: Context) -> 
         _put_people(group, "成员", ctx.refs(who.lstrip("，,"), at))
 
 
-_READ_IN_PROSE = re.compile(r"^成立|任(?:常务)?副?组长|为(?:常务)?副?组长|^成员|为成员|下设办公室|办公室设在"
+_READ_IN_PROSE = re.compile(r"^成立|组成人员|如下[：:]?$|任(?:常务)?副?组长|为(?:常务)?副?组长|^成员|为成员|下设办公室|办公室设在"
                             r"|办公室主任|电话")
 
 

@@ -26,8 +26,9 @@ from .reading import SECTION_FORMS
 
 # Words a recogniser consumes when it reads a structure into YAML keys.
 _LABEL_WORDS = re.compile(
-    r"其(?:主要)?职责(?:是|为|如下)?|主要职责(?:是|为|如下)?|职责(?:是|为|如下)|牵头负责|负责部门|牵头部门"
-    r"|牵头单位|下设|办公室主任|联系电话|成立|由|牵头|参加|配合|负责|担任|兼任|任|为|同志|组成|如下")
+    r"^其?(?:主要)?职\s*责(?:是|为|如下)?|^(?:由|以|成立)|(?:牵头负责|牵头|负责|参加|配合|组成|如下)$"
+    r"|(?:兼|担)?任(?:办公室主任|常务副组长|副组长|组长)|为(?:常务副组长|副组长|组长|成员)"
+    r"|(?:主要)?职\s*责(?:是|为|如下)?$|负责部门|牵头部门|牵头单位|办公室主任|联系电话|下设|同志|副组长|组长|成员由|成员|组员")
 _ATTACHMENT_NUMBER = re.compile(r"^(?:附\s*件\s*[：:]\s*)?\d{1,2}\s*[.．、]")
 _CUT = re.compile(r"[,，。;；:：、!！?？()（）\[\]【】〔〕《》“”\"'‘’…—\-·/]+")
 
@@ -115,7 +116,7 @@ def _pieces(text: str) -> list[str]:
     text = _ATTACHMENT_NUMBER.sub("", text)  # "附件：1.X": gongwen numbers the list itself
     out = []
     for piece in _CUT.split(normal(text)):
-        out += [part for part in _LABEL_WORDS.split(piece) if part]
+        out += [part for part in _LABEL_WORDS.sub("|", piece).split("|") if part]
     return out
 
 
