@@ -2,12 +2,13 @@
 folder of real documents, imported in one process; for each file the characters of its body
 missing from the YAML written (generator/importer/textloss.py says what is compared).
 
-    .venv/bin/python bench/bench_textloss.py [--corpus DIR] [--realdocs DIR] [--limit N] [--show N]
+    .venv/bin/python bench/bench_textloss.py [--corpus DIR] [--realdocs DIR] [--samples] [--limit N] [--show N]
 """
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -31,16 +32,34 @@ def files_of(corpus: Path | None, realdocs: Path | None, limit: int | None) -> l
     return files
 
 
+def sample_files(folder: Path) -> list[Path]:
+    """Every shipped sample rendered to DOCX and PDF, and the hand-written received texts."""
+    from generator.pipeline import FORMATS, generate_file
+
+    samples = sorted((ROOT / "samples").glob("*.yaml"))
+    rendered = [p for s in samples for p in generate_file(s, folder, FORMATS).outputs]
+    return rendered + sorted((ROOT / "samples" / "导入").glob("*.txt")) + sorted(
+        (ROOT / "tests" / "fixtures" / "import").glob("*.txt"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--corpus", type=Path, default=SHARED / "corpus")
     parser.add_argument("--realdocs", type=Path, default=SHARED / "realdocs")
     parser.add_argument("--limit", type=int, help="at most N corpus files")
     parser.add_argument("--show", type=int, default=15, help="files to list with examples")
+    parser.add_argument("--samples", action="store_true",
+                        help="also the shipped samples rendered to DOCX/PDF, and the received texts")
     args = parser.parse_args()
-    files = files_of(args.corpus, args.realdocs, args.limit)
+    with tempfile.TemporaryDirectory() as tmp:
+        files = files_of(args.corpus, args.realdocs, args.limit)
+        files += sample_files(Path(tmp)) if args.samples else []
+        run(files, args.show)
+
+
+def run(files: list[Path], show: int) -> None:
     start = time.perf_counter()
-    losses, failures, total_chars, furniture = [], [], 0, []
+    losses, failures, total_chars, furniture, deficits = [], [], 0, [], []
     for path in files:
         try:
             paragraphs = read_paragraphs(path)
@@ -50,18 +69,22 @@ def main() -> None:
             continue
         total_chars += sum(len(p.text) for p in paragraphs)
         furniture += [(path, p) for p in paragraphs if is_furniture(p.text)]
+        deficits.append((path, loss.deficit))
         if loss.pieces:
             losses.append((path, loss))
     took = time.perf_counter() - start
     lost = sum(loss.chars for _, loss in losses)
     print(f"文件 {len(files)}，读入字符 {total_chars}，用时 {took:.1f} 秒")
     print(f"有丢失的文件 {len(losses)}，丢失字符 {lost}，失败 {len(failures)}")
+    short = [(path, n) for path, n in deficits if n]
+    print(f"逐字计数（原文某字出现次数多于 YAML 的）：{len(short)} 个文件，共 {sum(n for _, n in short)} 字"
+          + "".join(f"\n  {path.name[:40]}: {n}" for path, n in sorted(short, key=lambda x: -x[1])[:5]))
     print(f"作为网页杂项删除（不计入丢失，--report 列出）{len(furniture)} 行，"
           f"{sum(len(p.text) for _, p in furniture)} 字；最长的几行：")
     for path, p in sorted(furniture, key=lambda x: -len(x[1].text))[:5]:
         print(f"  {path.name[:30]} {p.where}: {p.text[:70]}")
-    for path, loss in sorted(losses, key=lambda x: -x[1].chars)[:args.show]:
-        print(f"\n{path.relative_to(path.parent.parent)}：丢失 {loss.chars} 字")
+    for path, loss in sorted(losses, key=lambda x: -x[1].chars)[:show]:
+        print(f"\n{path.parent.name}/{path.name}：丢失 {loss.chars} 字")
         for p, piece in loss.pieces[:4]:
             print(f"  {p.where}: {piece[:60]}    ← {p.text[:50]}")
     for path, trace in failures[:5]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ruamel.yaml import YAML
@@ -26,9 +27,9 @@ from .reading import SECTION_FORMS
 
 # Words a recogniser consumes when it reads a structure into YAML keys.
 _LABEL_WORDS = re.compile(
-    r"^其?(?:主要)?职\s*责(?:是|为|如下)?|^(?:由|以|成立)|(?:牵头负责|牵头|负责|参加|配合|组成|如下)$"
+    r"^其?(?:主要)?职\s*责(?:是|为|如下)?|^(?:由|以|成立)|组成人员如下|(?:牵头负责|牵头|负责|参加|配合|组成|如下)$"
     r"|(?:兼|担)?任(?:办公室主任|常务副组长|副组长|组长)|为(?:常务副组长|副组长|组长|成员)"
-    r"|(?:主要)?职\s*责(?:是|为|如下)?$|负责部门|牵头部门|牵头单位|办公室主任|联系电话|下设|同志|副组长|组长|成员由|成员|组员")
+    r"|(?:主要)?职\s*责(?:是|为|如下)?$|负责部门|牵头部门|牵头单位|办公室主任|联系电话|下设办公室|办公室设在|下设|同志|副组长|组长|成员由|成员|组员")
 _ATTACHMENT_NUMBER = re.compile(r"^(?:附\s*件\s*[：:]\s*)?\d{1,2}\s*[.．、]")
 _CUT = re.compile(r"[,，。;；:：、!！?？()（）\[\]【】〔〕《》“”\"'‘’…—\-·/]+")
 
@@ -38,6 +39,7 @@ class Loss:
     """What a file's YAML lacks: the pieces of text not found, and their characters."""
 
     pieces: list[tuple[Paragraph, str]] = field(default_factory=list)
+    deficit: int = 0  # characters the source has more often than the YAML (a stricter count)
 
     @property
     def chars(self) -> int:
@@ -86,13 +88,16 @@ def lost_text(paragraphs: list[Paragraph], written: list[str],
     发文字号 rewritten in standard form), not looked for word by word."""
     haystack = yaml_text(written)
     loss = Loss()
+    source: Counter[str] = Counter()
     for p in paragraphs:
         if is_furniture(p.text) or place(p) in read_as_fields:
             continue
         for piece in _pieces(p.text):
+            source.update(piece)
             missing = _missing(piece, haystack)
             if missing:
                 loss.pieces.append((p, missing))
+    loss.deficit = sum((source - Counter(haystack)).values())
     return loss
 
 
