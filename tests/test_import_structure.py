@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.build import build_document
+from generator.importer.commands import output_paths
 from generator.importer.document import import_file
 from generator.importer.findings import Level
 from generator.importer.paragraphs import read_paragraphs
@@ -337,6 +338,9 @@ def source_text(draw) -> list[str]:
     lines += ["松林镇人民政府", "2023年8月2日"]
     if draw(st.booleans()):
         lines.append("（联系人：杨丽华，电话：0123-4567891）")
+    if draw(st.integers(0, 3)) == 0:  # copied with the 印发通知 that issues it
+        lines = NOTICE + draw(st.sampled_from([[], ["附件"]])) + ["松林镇秋季防汛工作方案"] + [
+            line for line in lines[:-2] if line != "松林镇秋季防汛工作方案"]
     return lines
 
 
@@ -349,5 +353,8 @@ def test_no_text_is_lost_and_the_yaml_generates(tmp_path, lines):
     loss = imported_loss(paragraphs, imported)
     assert loss.pieces == [], loss.pieces
     out = tmp_path / "导入.yaml"
-    out.write_text(imported.yaml_text(), encoding="utf-8")
+    attached = output_paths(out, len(imported.attached))[1:]
+    for path, child in zip(attached, imported.attached):
+        path.write_text(child.yaml_text(), encoding="utf-8")
+    out.write_text(imported.yaml_text([p.name for p in attached]), encoding="utf-8")
     build_document(load_document(out))
