@@ -1,6 +1,7 @@
 """Text lost by `gongwen import`: every .txt of a corpus folder and the DOCX/PDF files of a
-folder of real documents, imported in one process; for each file the characters of its body
-missing from the YAML written (generator/importer/textloss.py says what is compared).
+folder of real documents, imported in one process. Counts the paragraphs the body reader
+left out (which import's last line of defence then adds at the end of the 正文) and what is
+still missing from the YAML written (generator/importer/textloss.py says what is compared).
 
     .venv/bin/python bench/bench_textloss.py [--corpus DIR] [--realdocs DIR] [--samples] [--limit N] [--show N]
 """
@@ -19,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 from generator.importer.document import import_file  # noqa: E402
 from generator.importer.paragraphs import read_paragraphs  # noqa: E402
 from generator.importer.clean import is_furniture  # noqa: E402
-from generator.importer.textloss import imported_loss  # noqa: E402
+from generator.importer.textloss import KEPT, imported_loss  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 
@@ -59,23 +60,27 @@ def main() -> None:
 
 def run(files: list[Path], show: int) -> None:
     start = time.perf_counter()
-    losses, failures, total_chars, furniture, deficits = [], [], 0, [], []
+    losses, failures, total_chars, furniture, deficits, kept = [], [], 0, [], [], []
     for path in files:
         try:
             paragraphs = read_paragraphs(path)
-            loss = imported_loss(paragraphs, import_file(path, paragraphs))
+            imported = import_file(path, paragraphs)
+            loss = imported_loss(paragraphs, imported)
         except Exception:  # what fails is measured too
             failures.append((path, traceback.format_exc(limit=3)))
             continue
         total_chars += sum(len(p.text) for p in paragraphs)
         furniture += [(path, p) for p in paragraphs if is_furniture(p.text)]
         deficits.append((path, loss.deficit))
+        kept += [(path, f) for f in imported.findings if KEPT in f.message]
         if loss.pieces:
             losses.append((path, loss))
     took = time.perf_counter() - start
     lost = sum(loss.chars for _, loss in losses)
     print(f"文件 {len(files)}，读入字符 {total_chars}，用时 {took:.1f} 秒")
-    print(f"有丢失的文件 {len(losses)}，丢失字符 {lost}，失败 {len(failures)}")
+    print(f"结构读取漏掉、由兜底整段附在正文末尾的段落 {len(kept)}（{len({p for p, _ in kept})} 个文件）"
+          + "".join(f"\n  {path.name[:30]} {f.where}: {f.message[:60]}" for path, f in kept[:show]))
+    print(f"写出的 YAML 仍有丢失的文件 {len(losses)}，丢失字符 {lost}，失败 {len(failures)}")
     short = [(path, n) for path, n in deficits if n]
     print(f"逐字计数（原文某字出现次数多于 YAML 的）：{len(short)} 个文件，共 {sum(n for _, n in short)} 字"
           + "".join(f"\n  {path.name[:40]}: {n}" for path, n in sorted(short, key=lambda x: -x[1])[:5]))

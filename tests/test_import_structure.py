@@ -15,7 +15,7 @@ from generator.importer.commands import output_paths
 from generator.importer.document import import_file
 from generator.importer.findings import Level
 from generator.importer.paragraphs import read_paragraphs
-from generator.importer.textloss import imported_loss, lost_text
+from generator.importer.textloss import KEPT, imported_loss, lost_text
 from generator.validate import load_document
 
 from .conftest import run_cli
@@ -226,6 +226,24 @@ def test_the_loss_measure_sees_a_missing_paragraph(tmp_path):
     assert lost_text(paragraphs, ["标题: 松林镇防汛工作方案\n正文: [各村要落实值班值守制度。]\n"]).chars == 0
 
 
+def test_text_no_recogniser_placed_is_kept_at_the_end_and_reported(tmp_path, monkeypatch):
+    """The last line of defence, tried by making the body reader drop a paragraph."""
+    from generator.importer import blocks
+
+    real = blocks.items_of
+
+    def dropping(nodes, ctx, in_article=False):
+        return [item for item in real(nodes, ctx, in_article) if item != "各村要落实值班值守制度。"]
+
+    monkeypatch.setattr("generator.importer.document.items_of", dropping)
+    source = write(tmp_path, ["松林镇防汛工作方案", "为做好防汛工作，制定本方案。", "各村要落实值班值守制度。",
+                              "松林镇人民政府", "2023年8月2日"])
+    imported = import_file(source)
+    assert imported.fields["正文"] == ["为做好防汛工作，制定本方案。", "各村要落实值班值守制度。"]
+    kept = [(f.line, f.message) for f in imported.findings if KEPT in f.message]
+    assert kept == [(3, "“各村要落实值班值守制度”等文字未能归入结构，整段附在正文末尾，请移回原处")]
+
+
 _PHRASES = ["加强组织领导", "压实工作责任", "做好隐患排查", "强化应急值守", "开展宣传教育", "落实物资储备",
             "健全工作台账", "严格督查考核", "完善联络机制", "及时报送信息"]
 _CLAUSES = ["各村要明确专人负责", "发现问题及时整改", "每月至少检查一次", "确保不留死角",
@@ -350,6 +368,8 @@ def test_no_text_is_lost_and_the_yaml_generates(tmp_path, lines):
     source = write(tmp_path, lines)
     paragraphs = read_paragraphs(source)
     imported = import_file(source, paragraphs)
+    kept = [f for f in imported.findings if KEPT in f.message]
+    assert kept == []  # every piece of text went where a recogniser put it
     loss = imported_loss(paragraphs, imported)
     assert loss.pieces == [], loss.pieces
     out = tmp_path / "导入.yaml"

@@ -17,6 +17,7 @@ from .front import split_parts, title_kind
 from .issuing import issuing_sentence, mark_issued_document, notice_title
 from .outline import build_outline
 from .paragraphs import Paragraph, read_paragraphs
+from .textloss import keep_lost_text
 
 _KIND = {"实施方案": "方案", "工作方案": "方案", "方案": "方案", "计划": "方案",
          "制度": "制度", "办法": "制度", "规定": "制度", "细则": "制度", "规则": "制度",
@@ -71,6 +72,7 @@ def import_file(path: Path, paragraphs: list[Paragraph] | None = None) -> Import
         imported.attached.append(child)
     issues = issuing_sentence(parts.body) is not None  # a 印发通知 lists no 附件说明 for it
     fields["附件"] = _attachments(parts.attachment_titles, len(parts.attached), imported, issues)
+    keep_lost_text(cleaned.paragraphs, imported)
     return imported
 
 

@@ -20,10 +20,13 @@ from ruamel.yaml import YAML
 from search.normalize import to_simplified
 
 from ..numbering import chinese_numeral
-from .clean import is_furniture
+from .clean import fix_punctuation, is_furniture
+from .findings import Finding, Level
 from .markers import read_marker
 from .paragraphs import Paragraph
 from .reading import SECTION_FORMS
+
+KEPT = "未能归入结构"  # the report's words for a paragraph kept by `keep_lost_text`
 
 # Words a recogniser consumes when it reads a structure into YAML keys.
 _LABEL_WORDS = re.compile(
@@ -56,7 +59,7 @@ def yaml_text(texts: list[str]) -> str:
     out: list[str] = []
     for text in texts:
         _collect(YAML(typ="safe").load(text), out)
-    return normal("\n".join(out))
+    return "\n".join(out)
 
 
 def _collect(value, out: list[str]) -> None:
@@ -86,32 +89,73 @@ def lost_text(paragraphs: list[Paragraph], written: list[str],
     """The pieces of `paragraphs` (as read from the file) missing from the `written` YAML.
     `read_as_fields`: places (page, line) of paragraphs read into normalised fields (a
     发文字号 rewritten in standard form), not looked for word by word."""
-    haystack = yaml_text(written)
+    return _loss(paragraphs, yaml_text(written), read_as_fields)
+
+
+def _loss(paragraphs: list[Paragraph], written: str, read_as_fields: set[tuple],
+          count: bool = True, values: frozenset[str] = frozenset()) -> Loss:
+    """`written`: the values as written. `count`: also the per-character deficit."""
     loss = Loss()
     source: Counter[str] = Counter()
+    haystack = normal(written) if count else None
     for p in paragraphs:
-        if is_furniture(p.text) or place(p) in read_as_fields:
+        if not count and _verbatim(p.text, written, values):
             continue
+        if place(p) in read_as_fields or count and is_furniture(p.text):
+            continue  # (paragraphs as cleaned hold no furniture)
+        haystack = haystack if haystack is not None else normal(written)
         for piece in _pieces(p.text):
             source.update(piece)
             missing = _missing(piece, haystack)
             if missing:
                 loss.pieces.append((p, missing))
-    loss.deficit = sum((source - Counter(haystack)).values())
+    if count:
+        loss.deficit = sum((source - Counter(haystack)).values())
     return loss
+
+
+def _verbatim(text: str, written: str, values: frozenset[str] = frozenset()) -> bool:
+    """The paragraph, or the text after its number, stands as written: nothing to look for.
+    `values`: the written values, for the usual case of a paragraph kept whole."""
+    if text in values:
+        return True
+    marker = read_marker(text)
+    rest = marker.rest if marker is not None else text
+    return rest in values or rest in written
 
 
 def place(p: Paragraph) -> tuple:
     return (p.page, p.line)
 
 
+def _fields_read(imported) -> set[tuple]:
+    return {place(at) for key, at in imported.found_at.items()
+            if key in ("发文字号", "成文日期", "印发日期")}
+
+
 def imported_loss(paragraphs: list[Paragraph], imported) -> Loss:
     """`lost_text` of an `Imported` (document.py) made from `paragraphs`."""
     names = [f"附件{n}.yaml" for n in range(1, len(imported.attached) + 1)]
     written = [imported.yaml_text(names)] + [child.yaml_text() for child in imported.attached]
-    fields = {place(at) for key, at in imported.found_at.items()
-              if key in ("发文字号", "成文日期", "印发日期")}
-    return lost_text(paragraphs, written, fields)
+    return lost_text(paragraphs, written, _fields_read(imported))
+
+
+def keep_lost_text(paragraphs: list[Paragraph], imported) -> None:
+    """The last line of defence: a paragraph some of whose text no recogniser put anywhere
+    is added, whole, at the end of the 正文, and said so in the report."""
+    values: list[str] = []
+    for doc in [imported, *imported.attached]:
+        _collect(doc.fields, values)
+    loss = _loss(paragraphs, "\n".join(values), _fields_read(imported), count=False,
+                 values=frozenset(values))
+    kept: set[tuple] = set()
+    for p, piece in loss.pieces:
+        if place(p) in kept:
+            continue
+        kept.add(place(p))
+        imported.fields.setdefault("正文", []).append(fix_punctuation(p.text))
+        imported.findings.append(Finding(
+            Level.CHANGED, f"“{piece[:20]}”等文字{KEPT}，整段附在正文末尾，请移回原处", p))
 
 
 def _pieces(text: str) -> list[str]:
