@@ -98,6 +98,8 @@ def test_working_groups_written_as_prose(tmp_path):
     assert unnumbered[0] == {"工作组": [{"名称": "物资供应组", "负责部门": "镇农业服务中心",
                                       "职责": ["负责防汛物资的储备和调运。"]}]}
     assert unnumbered[1] == "各组要密切配合，确保工作落实。"
+    what, summary, at = imported.recognised[0]
+    assert (what, summary, at.line) == ("工作组", "综合协调组（由镇党政办牵头，镇财政所、镇派出所参加；职责1条）", 4)
 
 
 def test_a_department_led_group_generates_with_the_departments_taking_part(tmp_path):

@@ -90,9 +90,15 @@ def working_group(node: Node, ctx: Context) -> dict | None:
         return None
     group["职责"] = duties
     keys = ("组长", "副组长", "组员") if "组长" in group else ()
-    summary = _people_summary(group, keys) if keys else f"{name}（由{group['负责部门']}负责；职责{len(duties)}条）"
+    summary = _people_summary(group, keys) if keys else f"{name}（{_led_by(group)}；职责{len(duties)}条）"
     ctx.saw("工作组", summary, node.para)
     return group
+
+
+def _led_by(group: dict) -> str:
+    """"由A牵头，B、C参加" or "由A负责", as gongwen prints it."""
+    members = "、".join(m["角色"] if isinstance(m, dict) else m for m in group.get("组员", []))
+    return f"由{group['负责部门']}牵头，{members}参加" if members else f"由{group['负责部门']}负责"
 
 
 def _heading_name(node: Node) -> str:
