@@ -158,7 +158,10 @@ class Body:
             out += self.roster_lines("组长", [group.leader])
             out += self.roster_lines("副组长", group.deputies)
             out += self.roster_lines("组员", group.members)
-        if group.department:
+        if group.department and group.leader is None and group.members:
+            joined = "、".join(self.name(m) for m in group.members)
+            out.append(Para(Style.BODY, text=f"由{group.department}牵头，{joined}参加。"))
+        elif group.department:
             out.append(Para(Style.BODY, text=f"由{group.department}负责。"))
         out += _duties("主要职责：", group.duties, _deeper(level))
         return out

@@ -5,6 +5,7 @@ item it made) or leaves them; anything no recogniser takes stays as a section or
 """
 from __future__ import annotations
 
+import re
 from collections import deque
 
 from .findings import Finding, Level
@@ -12,7 +13,7 @@ from .groups import leading_group, working_group
 from .markers import Form
 from .outline import Node
 from .paragraphs import Paragraph
-from .people import find_clause
+from .people import Clause, find_clause
 from .reading import SECTION_FORMS, Context, TextNode, node_lines, ref_value, split_title
 
 
@@ -45,6 +46,10 @@ def items_of(nodes: list[Node], ctx: Context, in_article: bool = False) -> list:
             out.append(ctx.said)
             out += items_of(node.children, ctx, in_article=True)
         else:
+            made = working_group(node, ctx)
+            if made is not None:
+                _add_to_run(out, "工作组", made)
+                continue
             made = unnumbered_measure(node, ctx, queue)
             if made is not None:
                 _add_to_run(out, "工作措施", made)
@@ -105,13 +110,29 @@ def measure(node: Node, ctx: Context) -> dict | None:
     if not lines:
         return None
     last = lines[-1]
-    clause = find_clause(last.text, ctx.roster.known) if last.marker is None else None
+    clause, after = _clause_and_after(last.text, ctx) if last.marker is None else (None, "")
     if clause is None or not (clause.leaders or clause.doers):
         return None
     title, _ = split_title(node.text)
     before = last.text[:clause.start].strip()
-    body = lines[:-1] + ([TextNode(last.para, before)] if before else [])
+    body = lines[:-1] + [TextNode(last.para, text) for text in (before, after) if text]
     return _measure_item(title, _texts(body, ctx), clause, last.para, node.para, ctx)
+
+
+def _clause_and_after(text: str, ctx: Context) -> tuple[Clause | None, str]:
+    """The responsibility clause of a paragraph and the text after its closing bracket
+    ("（责任领导：X　责任人：Y）。记录每周上报。"), which stays part of the measure."""
+    clause = find_clause(text, ctx.roster.known)
+    if clause is None:
+        return None, ""
+    close = re.search(r"[）)]", text[clause.start:])
+    if close is None:
+        return clause, ""
+    end = clause.start + close.end()
+    after = text[end:].lstrip("。；; 　")
+    if not after:
+        return clause, ""
+    return find_clause(text[:end], ctx.roster.known), after
 
 
 def unnumbered_measure(node: Node, ctx: Context, queue: deque) -> dict | None:
@@ -119,15 +140,20 @@ def unnumbered_measure(node: Node, ctx: Context, queue: deque) -> dict | None:
     title, rest = split_title(node.text)
     if not rest or len(title) > 20:
         return None
-    clause = find_clause(rest, ctx.roster.known)
+    clause, after = _clause_and_after(rest, ctx)
     if clause is not None and clause.start > 0:
-        return _measure_item(title, [ctx.text(rest[:clause.start].strip(), node.para)], clause,
+        content = [t for t in (rest[:clause.start].strip(), after) if t]
+        return _measure_item(title, [ctx.text(t, node.para) for t in content], clause,
                              node.para, node.para, ctx)
     if queue and queue[0].marker is None and not queue[0].children:
-        clause = find_clause(queue[0].text, ctx.roster.known)
+        clause, after = _clause_and_after(queue[0].text, ctx)
         if clause is not None and clause.start == 0:
-            at = queue.popleft().para
-            return _measure_item(title, [ctx.text(rest, node.para)], clause, at, node.para, ctx)
+            at = queue[0].para
+            content = [ctx.text(rest, node.para)] + ([ctx.text(after, at)] if after else [])
+            made = _measure_item(title, content, clause, at, node.para, ctx)
+            if made is not None:
+                queue.popleft()
+            return made
     return None
 
 

@@ -14,8 +14,10 @@ from .blocks import Context, items_of
 from .clean import clean
 from .findings import Finding, Level
 from .front import split_parts, title_kind
+from .issuing import issuing_sentence, mark_issued_document, notice_title
 from .outline import build_outline
 from .paragraphs import Paragraph, read_paragraphs
+from .textloss import keep_lost_text
 
 _KIND = {"实施方案": "方案", "工作方案": "方案", "方案": "方案", "计划": "方案",
          "制度": "制度", "办法": "制度", "规定": "制度", "细则": "制度", "规则": "制度",
@@ -54,9 +56,10 @@ class Imported:
 def import_file(path: Path, paragraphs: list[Paragraph] | None = None) -> Imported:
     """`paragraphs`: the file as already read, to save reading it again."""
     cleaned = clean(read_paragraphs(path) if paragraphs is None else paragraphs)
-    parts = split_parts(cleaned.paragraphs)
+    parts = split_parts(mark_issued_document(cleaned.paragraphs))
     fields = dict(parts.fields)
     imported = Imported(path, fields, cleaned.findings + parts.findings, found_at=parts.found_at)
+    _title_from_issuing(fields, parts.body, imported)
     _fill_gaps(fields, cleaned.web_meta, path, imported)
     _read_body(imported, parts.body)
     for n, part in enumerate(parts.attached, start=1):
@@ -67,7 +70,9 @@ def import_file(path: Path, paragraphs: list[Paragraph] | None = None) -> Import
         _read_body(child, part.body)
         child.recognised.insert(0, ("附件", child.fields["标题"].replace("\n", ""), part.label))
         imported.attached.append(child)
-    fields["附件"] = _attachments(parts.attachment_titles, len(parts.attached), imported)
+    issues = issuing_sentence(parts.body) is not None  # a 印发通知 lists no 附件说明 for it
+    fields["附件"] = _attachments(parts.attachment_titles, len(parts.attached), imported, issues)
+    keep_lost_text(cleaned.paragraphs, imported)
     return imported
 
 
@@ -83,6 +88,17 @@ def _read_body(imported: Imported, body: list[Paragraph]) -> None:
     imported.fields["正文"] = items
     imported.fields["人员"] = [{"姓名": name, **({"职务": post} if post else {})}
                              for name, post in ctx.roster.posts.items()]
+
+
+def _title_from_issuing(fields: dict, body: list[Paragraph], imported: Imported) -> None:
+    """A 印发通知 copied without its title: "关于印发X的通知" from "现将《X》印发给你们"."""
+    said = issuing_sentence(body)
+    if "标题" in fields or said is None:
+        return
+    fields["标题"] = notice_title(said, fields.get("发文机关"))
+    imported.found_at["标题"] = said.at
+    imported.findings.append(Finding(
+        Level.CHANGED, f"原文没有标题，按“{said.at.text[:30]}”拟为“{fields['标题']}”，请核对", said.at))
 
 
 def _fill_gaps(fields: dict, web: dict[str, str], path: Path, imported: Imported) -> None:
@@ -131,8 +147,8 @@ def _kind(title: str, imported: Imported) -> str:
     return "通知"
 
 
-def _attachments(titles: list[str], attached: int, imported: Imported) -> list:
-    if attached > len(titles):
+def _attachments(titles: list[str], attached: int, imported: Imported, issues: bool) -> list:
+    if attached > len(titles) + issues:
         imported.findings.append(Finding(
             Level.DEFECT, f"正文后附有{attached}个附件，附件说明只列了{len(titles)}个",
             rule="attachment-mismatch"))

@@ -7,7 +7,7 @@ from collections import deque
 from .outline import Node
 from .paragraphs import Paragraph
 from .people import Ref
-from .reading import SECTION_FORMS, Context, node_lines, ref_value, split_title
+from .reading import SECTION_FORMS, Context, TextNode, node_lines, ref_value, split_title
 
 GROUP = r"(?:领导小组|工作领导小组|指挥部|工作专班|委员会)"
 _FOUNDED = re.compile(rf"成立(?:了)?(?:以.+的)?(?P<name>[\u4e00-\u9fff“”《》]{{0,30}}?{GROUP})")
@@ -17,31 +17,60 @@ _GROUP_LABEL = re.compile(r"(?P<label>副\s*组\s*长|组\s*长|成\s*员|组\s*
 _LEADER_PROSE = re.compile(r"(?:由|以)?(?P<who>[^，。；,;由以]{2,20}?)(?:同志)?(?:任|担任|为)(?<!副)组长")
 _DEPUTY_PROSE = re.compile(r"(?:由|以)?(?P<who>[^。；;由以]{2,60}?)(?:同志)?(?:任|担任|为)副组长")
 _MEMBER_PROSE = re.compile(r"成员由(?P<a>[^。；;]+?)组成|(?P<b>[^，。；,;为]+?)为成员|成员(?:包括|有|为)[：:]?(?P<c>[^。；;]+)")
-_DUTIES_INTRO = re.compile(r"^(?P<head>.{0,30}?职责(?:是|为|如下)?)\s*[：:]\s*(?P<rest>.*)$")
+_DUTIES_INTRO = re.compile(r"^(?P<head>.{0,30}?职\s*责(?:是|为|如下)?)\s*[：:]\s*(?P<rest>.*)$")
 _OFFICE = re.compile(r"下设办公室|办公室设在")
 _OFFICE_AT = re.compile(r"办公室设在(?P<at>[^，。；,;]+)")
 _OFFICE_HEAD = re.compile(r"(?:由)?(?P<who>[^，。；,;由]{2,30}?)(?:同志)?(?:兼任|担任|任)(?:办公室)?主任"
                           r"|办公室主任(?:由|[：:])\s*(?P<who2>[^，。；,;]{2,30}?)(?:同志)?(?:兼任|担任)?[，。；,;]")
 _PHONE = re.compile(r"电话\s*[：:]?\s*(?P<phone>[0-9][0-9\-－—]{5,}[0-9])")
 _DEPARTMENT = re.compile(r"^由(?P<dept>[^，。]{2,20})(?:牵头)?负责[。]?$")
+_PROSE_HEAD = re.compile(r"^(?P<name>[^、，,：:。]{1,14})[：:]\s*(?P<rest>由.+)$")
+_PROSE_LEAD = re.compile(r"^由(?P<dept>[^，,。；;]{2,30}?)(?:牵头负责|牵头|负责)(?:[，,]"
+                         r"(?P<members>[^。；;]{2,80}?)(?:参加|配合))?[。；;，,]?")
+_DUTIES_OPENING = re.compile(r"^其?(?:主要)?职\s*责(?:是|为|如下)?\s*[：:]\s*")
+_LIST_SEP = re.compile(r"[、，,]")
 _WORKING_GROUP_NAME = re.compile(r"^[^、，,]{1,14}(?<![改重分编])(组|专班|工作队|小分队)$")
 
 
+def is_working_group_name(name: str) -> bool:
+    return bool(_WORKING_GROUP_NAME.search(name)) and not re.search(GROUP, name)
+
+
 def working_group(node: Node, ctx: Context) -> dict | None:
-    name, _ = split_title(node.text)
-    name = name.rstrip("：:。")
-    if not _WORKING_GROUP_NAME.search(name) or re.search(GROUP, name):
+    """A 工作组 heading with its lines, or a paragraph "X组：由A牵头，B、C参加。其职责是：…"
+    (numbered or not)."""
+    prose = _PROSE_HEAD.match(node.text)
+    if prose and is_working_group_name(prose.group("name")):
+        name = prose.group("name")
+        lines = [TextNode(node.para, prose.group("rest"))] + node.children
+    elif node.marker is None:
         return None
+    else:
+        name = _heading_name(node)
+        lines = node_lines(node)
+    if not is_working_group_name(name) or any(
+            child.marker and is_working_group_name(_heading_name(child)) for child in node.children):
+        return None  # "三、工作组" over the groups themselves is a heading
     group: dict = {"名称": name}
     duties: list[str] = []
     key = None  # the people label of the line before, which a bare line of names continues
-    queue = deque(node_lines(node))
+    queue = deque(lines)
     while queue:
         line = queue.popleft()
         if line.marker is not None:  # numbered duties
             duties.append(ctx.text(line.text, line.para))
             queue.extendleft(reversed(line.children))
             continue
+        if "负责部门" not in group and (lead := _PROSE_LEAD.match(line.text)):
+            _prose_lead(lead, group)
+            rest = _DUTIES_OPENING.sub("", line.text[lead.end():].strip())
+            if rest:
+                queue.appendleft(TextNode(line.para, rest))
+            continue
+        if opening := _DUTIES_OPENING.match(line.text):
+            if not line.text[opening.end():].strip():
+                continue
+            line = TextNode(line.para, line.text[opening.end():].strip())
         labelled = _group_fields(line.text, line.para, group, ctx)
         if labelled is not None:
             duty, key = labelled
@@ -61,9 +90,28 @@ def working_group(node: Node, ctx: Context) -> dict | None:
         return None
     group["职责"] = duties
     keys = ("组长", "副组长", "组员") if "组长" in group else ()
-    summary = _people_summary(group, keys) if keys else f"{name}（由{group['负责部门']}负责；职责{len(duties)}条）"
+    summary = _people_summary(group, keys) if keys else f"{name}（{_led_by(group)}；职责{len(duties)}条）"
     ctx.saw("工作组", summary, node.para)
     return group
+
+
+def _led_by(group: dict) -> str:
+    """"由A牵头，B、C参加" or "由A负责", as gongwen prints it."""
+    members = "、".join(m["角色"] if isinstance(m, dict) else m for m in group.get("组员", []))
+    return f"由{group['负责部门']}牵头，{members}参加" if members else f"由{group['负责部门']}负责"
+
+
+def _heading_name(node: Node) -> str:
+    prose = _PROSE_HEAD.match(node.text)
+    return prose.group("name") if prose else split_title(node.text)[0].rstrip("：:。")
+
+
+def _prose_lead(lead: re.Match, group: dict) -> None:
+    """"由A牵头，B、C参加": A the 负责部门, B and C its 组员 (departments, not people)."""
+    group["负责部门"] = lead.group("dept")
+    if lead.group("members"):
+        group["组员"] = [{"角色": m.strip()} for m in _LIST_SEP.split(lead.group("members"))
+                       if m.strip()]
 
 
 def _group_fields(text: str, at: Paragraph | None, group: dict, ctx: Context
@@ -111,9 +159,12 @@ def leading_group(queue: deque, ctx: Context) -> dict | None:
     if not (listed or (founded and (prose or next_listed))):
         return None
     said = _FOUNDED.search(ctx.said) if listed else None
+    if listed and not said and is_working_group_name(ctx.heading):
+        return None  # the roster of a 工作组 not read as one: it stays text, not a 领导小组
     named = (founded or said).group("name") if (founded or said) else (
         ctx.heading.removeprefix("成立") if re.search(GROUP, ctx.heading) else "领导小组")
     group: dict = {"名称": named}
+    taken = list(queue)  # put back if this is no group after all
     if founded and not listed:
         queue.popleft()
         if prose:
@@ -122,9 +173,12 @@ def leading_group(queue: deque, ctx: Context) -> dict | None:
             office = _office(first.text, first.para, ctx)
             if office is not None:
                 group["办公室"] = office
+        _prose_duties(first.text, first.para, group, ctx)
     _roster_lines(queue, group, ctx)
     if "组长" not in group:
         ctx.defect("领导小组没有写组长，按普通段落导入", first.para)
+        queue.clear()
+        queue.extend(taken)
         return None
     _duties_and_office(queue, group, ctx)
     ctx.saw("领导小组", _people_summary(group, ("组长", "副组长", "成员")), first.para)
@@ -162,6 +216,26 @@ def _prose_group(text: str, at: Paragraph | None, group: dict, ctx: Context) -> 
         _put_people(group, "成员", ctx.refs(who.lstrip("，,"), at))
 
 
+_READ_IN_PROSE = re.compile(r"^成立|组成人员|如下[：:]?$|任(?:常务)?副?组长|为(?:常务)?副?组长|^成员|为成员|下设办公室|办公室设在"
+                            r"|办公室主任|电话")
+
+
+def _prose_duties(text: str, at: Paragraph | None, group: dict, ctx: Context) -> None:
+    """What the founding sentence says besides who leads ("…组成，负责统筹全镇工作"): the
+    group's duties, or the office's when said after it."""
+    office_at = _OFFICE.search(text)
+    kept: dict[str, list[str]] = {"group": [], "office": []}
+    for clause in re.finditer(r"[^，。；,;]+", text):
+        if _READ_IN_PROSE.search(clause.group().strip()):
+            continue
+        after_office = office_at is not None and clause.start() > office_at.start()
+        kept["office" if after_office and "办公室" in group else "group"].append(clause.group().strip())
+    if kept["group"]:
+        group.setdefault("职责", []).append(ctx.text("，".join(kept["group"]) + "。", at))
+    if kept["office"]:
+        group["办公室"].setdefault("职责", []).append(ctx.text("，".join(kept["office"]) + "。", at))
+
+
 def _roster_lines(queue: deque, group: dict, ctx: Context) -> None:
     """"组　长：周明远　校长" lines, and the lines below each that list more people."""
     key = None
@@ -194,7 +268,7 @@ def _duties_and_office(queue: deque, group: dict, ctx: Context) -> None:
         if intro and not _OFFICE.search(text):
             at = queue.popleft().para
             owner = office if office is not None and "办公室" in intro.group("head") else group
-            owner["职责"] = _duty_list(intro.group("rest"), queue, ctx, at)
+            owner.setdefault("职责", []).extend(_duty_list(intro.group("rest"), queue, ctx, at))
         elif office is None and _OFFICE.search(text):
             office = _office(text, queue[0].para, ctx)
             if office is None:

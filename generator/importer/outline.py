@@ -8,7 +8,7 @@ forms do not change the tree; they are reported.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .findings import Finding, Level
 from ..numbering import parse_numeral
@@ -64,6 +64,12 @@ def build_outline(paragraphs: list[Paragraph]) -> tuple[Node, list[Finding]]:
         findings += [Finding(Level.DEFECT, flaw, p, "number-form") for flaw in marker.flaws]
         node = Node(p, marker)
         open_forms = [entry.form for entry in stack]
+        if marker.form not in open_forms and _goes_on_in_another_form(stack, marker):
+            findings.append(Finding(
+                Level.DEFECT, f"同级编号形式不一：“{marker.raw}”接在"
+                f"“{stack[-1].node.marker.raw}”之后，应为“{stack[-1].form.show(marker.number)}”",
+                p, "number-form"))
+            marker = replace(marker, form=stack[-1].form)
         if marker.form in open_forms:
             del stack[open_forms.index(marker.form) + 1:]
             if marker.number == 1 and _restarts_after_intro(stack[-2].node, stack[-1]):
@@ -85,6 +91,15 @@ def build_outline(paragraphs: list[Paragraph]) -> tuple[Node, list[Finding]]:
         entry.node = node
         stack[-2].node.children.append(node)
     return root, findings
+
+
+def _goes_on_in_another_form(stack: list[_Open], marker: Marker) -> bool:
+    """"（一）… 2.… （三）…": a number that would open a new level but goes on from the
+    deepest open one (2 after （一）, not 1) is that level's next item in the wrong form."""
+    deepest = stack[-1]
+    return (len(stack) > 1 and deepest.form in _GB_FORMS and marker.form in _GB_FORMS
+            and marker.number > 1 and marker.number == deepest.last + 1
+            and deepest.node.marker is not None)
 
 
 def _restarts_after_intro(parent: Node, entry: _Open) -> bool:
