@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from generator.importer.document import import_file  # noqa: E402
 from generator.importer.findings import Level  # noqa: E402
+from generator.importer.front import title_kind  # noqa: E402
 
 
 def sample_files(folder: Path) -> list[Path]:
@@ -63,7 +64,7 @@ def run(files: list[Path]) -> None:
             title = str(f.get("标题") or "").replace("\n", "")
             seen["标题 = first line"] += title == first
             seen["标题 not the file name"] += title != path.stem
-        seen["文种"] += bool(f.get("文种"))
+        seen["文种 from the title"] += bool(title_kind(str(f.get("标题") or ""))) and f.get("标题") != path.stem
         seen["发文字号"] += bool(f.get("发文字号"))
         seen["date"] += f.get("成文日期") is not None
         seen["organ"] += f.get("发文机关") is not None

@@ -193,3 +193,18 @@ def test_a_notice_mentioning_a_newspaper_is_still_a_document():
                     "2023年5月6日")
     assert parts.not_document == ""
     assert parts.fields["发文机关"] == "青禾县人民政府办公室"
+
+
+def test_unbracketed_issuing_lines_take_the_last_publication():
+    _, parts = read("青禾市河道管理条例", "2001年3月2日 青禾市人民政府令第7号发布", "2019年4月1日 青禾市人民政府第9次常务会议修订通过",
+                    "2019年4月8日 青禾市人民政府令第45号公布", "2019年6月1日 施行", "第一条 为了管好河道，制定本条例。")
+    assert parts.fields["标题"] == "青禾市河道管理条例"
+    assert str(parts.fields["成文日期"]) == "2019-04-08"
+    assert str(parts.fields["施行日期"]) == "2019-06-01"
+    assert parts.body[0].text.startswith("第一条")
+
+
+@pytest.mark.parametrize("title", ["青禾市河道管理条例", "青禾市河道清淤工作规范（试行）", "青禾县人民代表大会关于河道清淤的决议"])
+def test_titles_naming_other_kinds(title):
+    _, parts = read(title, "第一条 为了管好河道，制定本条例。")
+    assert parts.fields["标题"] == title

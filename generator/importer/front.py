@@ -15,7 +15,9 @@ from .web import Removed
 
 KINDS = ("实施方案", "工作方案", "方案", "制度", "通知", "报告", "请示", "批复", "意见", "决定",
          "通报", "通告", "公告", "函", "纪要", "办法", "规定", "细则", "规则", "计划", "总结", "命令",
-         "议案")
+         "议案", "条例", "决议", "规范", "章程", "准则", "规划", "要点")
+# A note in brackets after a title's 文种: "…办法（试行）"
+_TITLE_NOTE = re.compile(r"[（(](?:试行|暂行|草案|修订|修正|摘要|征求意见稿|[^（）()]{0,8}修订)[）)]$")
 _COPY_NUMBER = re.compile(r"^\d{6}$")
 SECRECY = re.compile(r"^\s*(绝密|机密|秘密)(★.*)?\s*$")
 _URGENCY = re.compile(r"^(特急|加急|特提|平急)$")
@@ -258,30 +260,37 @@ def _organ_over_title(paragraphs: list[Paragraph], i: int) -> bool:
 # -- a 规章's issuing line: "（2022年12月23日X人民政府令第N号公布 自2023年3月1日起施行）"
 
 _DATE = r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
-_PUBLISHED = re.compile(rf"({_DATE})\s*([\u4e00-\u9fff]{{2,30}}?)\s*(?:令\s*)?第\s*\d+\s*号\s*(?:令\s*)?公布")
-_IN_FORCE = re.compile(rf"自\s*({_DATE})\s*起\s*施行")
+_PUBLISHED = re.compile(rf"({_DATE})\s*([\u4e00-\u9fff]{{2,30}}?)\s*(?:令\s*)?第\s*\d+\s*号\s*(?:令\s*)?(?:公布|发布)")
+_LEADING_DATE = re.compile(rf"^[（(]?\s*{_DATE}")
+_IN_FORCE = re.compile(rf"(?:自\s*)?({_DATE})\s*(?:起\s*)?施行")
 
 
 def _read_issuing_line(paragraphs: list[Paragraph], i: int, parts: Parts) -> int:
     """The bracketed issuing line under a 规章's title, over up to three lines: 公布 date as
     成文日期, 施行 date as 施行日期, the organ from its 令. Returns the index after it."""
-    if i >= len(paragraphs) or not paragraphs[i].text.startswith(("（", "(")):
+    if i >= len(paragraphs):
+        return i
+    first = paragraphs[i].text
+    bracketed = first.startswith(("（", "("))
+    if not bracketed and not _LEADING_DATE.match(first):
         return i
     end, text = i, ""
-    while end < min(len(paragraphs), i + 3):
+    while end < min(len(paragraphs), i + 8):
         text += paragraphs[end].text
         end += 1
         if text.rstrip().endswith(("）", ")")):
             break
-    published = _PUBLISHED.search(text)
-    if not text.rstrip().endswith(("）", ")")) or not published:
+        if not bracketed and not (end < len(paragraphs) and _LEADING_DATE.match(paragraphs[end].text)):
+            break  # "2001年6月15日X令第N号公布" and its revision lines, one date each
+    published = ([None] + list(_PUBLISHED.finditer(text)))[-1]  # the last: the text in force
+    if (bracketed and not text.rstrip().endswith(("）", ")"))) or not published:
         return i
     _set(parts, "成文日期", read_written_date(published.group(1)).day, paragraphs[i])
     organ = published.group(2).replace(" ", "")
     if _is_organ(organ):
         parts.fields.setdefault("发文机关", organ)
         parts.found_at.setdefault("发文机关", paragraphs[i])
-    in_force = _IN_FORCE.search(text)
+    in_force = ([None] + list(_IN_FORCE.finditer(text)))[-1]
     if in_force and (day := read_written_date(in_force.group(1))):
         _set(parts, "施行日期", day.day, paragraphs[i])
     parts.found_at["发布说明"] = paragraphs[i]
@@ -344,12 +353,13 @@ def _title_span(paragraphs: list[Paragraph], i: int) -> int:
 
 
 def _title_like(text: str) -> bool:
-    return len(text) <= 40 and not text.endswith(("。", "：", ":", "；")) and not read_marker(text)
+    longest = 60 if title_kind(text) else 40  # a long title on one line still names its 文种
+    return len(text) <= longest and not text.endswith(("。", "：", ":", "；")) and not read_marker(text)
 
 
 def title_kind(title: str) -> str:
     """The 文种 a title ends with ("…工作方案" -> 工作方案), or ""."""
-    stripped = title.replace("\n", "").rstrip("》）) ")
+    stripped = _TITLE_NOTE.sub("", title.replace("\n", "").strip()).rstrip("》）) ")
     return next((k for k in KINDS if stripped.endswith(k)), "")
 
 
