@@ -208,3 +208,10 @@ def test_unbracketed_issuing_lines_take_the_last_publication():
 def test_titles_naming_other_kinds(title):
     _, parts = read(title, "第一条 为了管好河道，制定本条例。")
     assert parts.fields["标题"] == title
+
+
+def test_empty_info_table_values_and_a_title_glued_with_no_space():
+    cleaned, parts = read("文件编号: 有效性: 有效公开范围: 主动公开青禾县河道清淤工作方案", "一、总体要求", "做好清淤。")
+    assert parts.fields["标题"] == "青禾县河道清淤工作方案"
+    assert cleaned.info_table == {"有效性": "有效", "公开范围": "主动公开"}
+    assert cleaned.fallbacks(set(parts.fields)) == []

@@ -82,9 +82,18 @@ def read_info_table(text: str) -> tuple[list[tuple[str, str]], str]:
     return pairs, rest
 
 
+# Labels whose values come from a short vocabulary: a title glued to one with no space is cut off.
+_VALUES = {"有效性": ("有效", "失效", "废止", "已废止", "已失效"),
+           "公开范围": ("主动公开", "依申请公开", "不予公开"), "公开方式": ("主动公开", "依申请公开", "不予公开")}
+
+
 def _split_glued(label: str, value: str) -> tuple[str, str]:
     """"有效 XX工作方案": the table's last value and the title after it, split at white space
     when the value is a short word (a label's usual value) and the rest is longer."""
+    known = next((v for v in sorted(_VALUES.get(label, ()), key=len, reverse=True)
+                  if value.startswith(v)), "")
+    if known:
+        return known, value[len(known):].strip()
     pieces = value.split(None, 1)
     if len(pieces) == 2 and len(pieces[0]) <= 20 and META_LABELS.get(label) != "发文机关":
         return pieces[0], pieces[1]
