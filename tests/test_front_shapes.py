@@ -215,3 +215,9 @@ def test_empty_info_table_values_and_a_title_glued_with_no_space():
     assert parts.fields["标题"] == "青禾县河道清淤工作方案"
     assert cleaned.info_table == {"有效性": "有效", "公开范围": "主动公开"}
     assert cleaned.fallbacks(set(parts.fields)) == []
+
+
+def test_a_title_glued_after_the_breadcrumb_is_kept():
+    cleaned, parts = read("首页 > 政务公开 > 政策文件 > 关于做好河道清淤工作的通知", "各镇人民政府：", "做好清淤。")
+    assert parts.fields["标题"] == "关于做好河道清淤工作的通知"
+    assert [(r.text, r.reason) for r in cleaned.removed] == [("首页 > 政务公开 > 政策文件 >", "网页导航")]

@@ -10,7 +10,8 @@ from search.normalize import to_simplified
 
 from .findings import Finding, Level
 from .paragraphs import Paragraph
-from .web import Fallback, Removed, fallbacks, furniture_reason, read_info_table, remove_pinyin
+from .web import (Fallback, Removed, fallbacks, furniture_reason, read_info_table, remove_pinyin,
+                  split_breadcrumb)
 
 # Lines that belong to the web page around a document, never to the document.
 _DEBRIS = re.compile(
@@ -48,6 +49,10 @@ def clean(paragraphs: list[Paragraph]) -> Cleaned:
     traditional: list[Paragraph] = []
     for p in paragraphs:
         text = p.text
+        crumbs, glued = split_breadcrumb(text)
+        if glued and furniture_reason(crumbs):
+            _remove(out, crumbs, "网页导航", p)
+            text = glued
         if _is_debris(text):
             _remove(out, text, furniture_reason(text) or "网页杂项", p)
             continue

@@ -64,6 +64,16 @@ def furniture_reason(text: str) -> str:
     return ""
 
 
+def split_breadcrumb(text: str) -> tuple[str, str]:
+    """"首页 > 政务公开 > 青禾县河道清淤工作方案": the navigation and the title glued after it
+    (its last piece, when that is longer than a column name); (text, "") otherwise."""
+    parts = [s for s in _NAV_SEP.split(text.strip()) if s.strip()]
+    if len(parts) >= 3 and all(len(s) <= 10 for s in parts[:-1]) and len(parts[-1]) > 10:
+        last = text.rstrip().rfind(parts[-1])
+        return text[:last].rstrip(), parts[-1].strip()
+    return text, ""
+
+
 def read_info_table(text: str) -> tuple[list[tuple[str, str]], str]:
     """The "key: value" (or key<TAB>value) pairs of a site's info table in a line, and the text
     after the table (a title glued to it). ([], text) when the line does not start with one."""
