@@ -206,7 +206,7 @@ def _read_head(paragraphs: list[Paragraph], parts: Parts) -> int:
             number := DOC_NUMBER.search(paragraphs[i].text)) and len(paragraphs[i].text) < 40:
         _read_doc_number(number, paragraphs[i].text, paragraphs[i], parts)  # below the title
         i += 1
-    i = _read_issuing_line(paragraphs, i, parts)
+    _read_issuing_line(paragraphs, i, parts)  # read, and left in the body: it is the 规章's text
     if i < len(paragraphs) and _is_recipients(paragraphs[i].text):
         recipients = paragraphs[i].text.rstrip("：:")
         if paragraphs[i].text.endswith(":"):
@@ -267,7 +267,8 @@ _IN_FORCE = re.compile(rf"(?:自\s*)?({_DATE})\s*(?:起\s*)?施行")
 
 def _read_issuing_line(paragraphs: list[Paragraph], i: int, parts: Parts) -> int:
     """The bracketed issuing line under a 规章's title, over up to three lines: 公布 date as
-    成文日期, 施行 date as 施行日期, the organ from its 令. Returns the index after it."""
+    成文日期, 施行 date as 施行日期, the organ from its 令. Returns the index after it (an
+    issuing line continues into a 主送 line never, so the caller may look past it)."""
     if i >= len(paragraphs):
         return i
     first = paragraphs[i].text
@@ -293,6 +294,7 @@ def _read_issuing_line(paragraphs: list[Paragraph], i: int, parts: Parts) -> int
     in_force = ([None] + list(_IN_FORCE.finditer(text)))[-1]
     if in_force and (day := read_written_date(in_force.group(1))):
         _set(parts, "施行日期", day.day, paragraphs[i])
+    parts.fields["发布说明"] = text
     parts.found_at["发布说明"] = paragraphs[i]
     return end
 
