@@ -222,3 +222,9 @@ def test_a_title_glued_after_the_breadcrumb_is_kept():
     cleaned, parts = read("首页 > 政务公开 > 政策文件 > 关于做好河道清淤工作的通知", "各镇人民政府：", "做好清淤。")
     assert parts.fields["标题"] == "关于做好河道清淤工作的通知"
     assert [(r.text, r.reason) for r in cleaned.removed] == [("首页 > 政务公开 > 政策文件 >", "网页导航")]
+
+
+def test_title_rebuilt_from_an_already_approved_line():
+    _, parts = read("各镇人民政府：", "《青禾县河道清淤工作方案》已经县政府同意，现印发你们，请认真执行。",
+                    "青禾县人民政府办公室", "2023年5月6日")
+    assert parts.fields["标题"] == "关于印发青禾县河道清淤工作方案的通知"

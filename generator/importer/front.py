@@ -134,7 +134,7 @@ def _signed_and_dated(main: list[Paragraph]) -> bool:
 
 # -- the title of a copy that has none, from the 印发通知's one line
 
-_ISSUES = re.compile(r"《(?P<name>[^《》]{2,60})》[^。]{0,30}?(?:现)?(?:予以)?印发给你们")
+_ISSUES = re.compile(r"《(?P<name>[^《》]{2,60})》[^。]{0,30}?印发(?:给)?你们")
 
 
 def _rebuild_title(parts: Parts) -> None:
