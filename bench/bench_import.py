@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from generator.importer.document import import_file  # noqa: E402
 from generator.importer.findings import Level  # noqa: E402
+from generator.importer.front import title_kind  # noqa: E402
 
 
 def sample_files(folder: Path) -> list[Path]:
@@ -58,6 +59,13 @@ def run(files: list[Path]) -> None:
         times.append(time.perf_counter() - start)
         chars += len(path.read_text(encoding="utf-8", errors="replace")) if path.suffix == ".txt" else 0
         f = imported.fields
+        if path.suffix == ".txt":
+            first = path.read_text(encoding="utf-8", errors="replace").lstrip().split("\n", 1)[0].strip()
+            title = str(f.get("标题") or "").replace("\n", "")
+            seen["标题 = first line"] += title == first
+            seen["标题 not the file name"] += title != path.stem
+        seen["文种 from the title"] += bool(title_kind(str(f.get("标题") or ""))) and f.get("标题") != path.stem
+        seen["发文字号"] += bool(f.get("发文字号"))
         seen["date"] += f.get("成文日期") is not None
         seen["organ"] += f.get("发文机关") is not None
         seen["has sections"] += any(isinstance(i, dict) and "标题" in i for i in f["正文"])
@@ -72,7 +80,8 @@ def run(files: list[Path]) -> None:
         print(f"time: {total:.1f} s, {len(times) / total:.1f} files/s, median {statistics.median(times) * 1000:.0f} ms,"
               f" max {max(times) * 1000:.0f} ms")
     for key, value in seen.items():
-        print(f"  {key}: {value}")
+        rate = f" ({value / len(times):.0%})" if times and key not in ("leading groups", "measures") else ""
+        print(f"  {key}: {value}{rate}")
     print("defects found, by kind:")
     for kind, count in defects.most_common(12):
         print(f"  {count:6d}  {kind}")

@@ -10,6 +10,8 @@ from search.normalize import to_simplified
 
 from .findings import Finding, Level
 from .paragraphs import Paragraph
+from .web import (Fallback, Removed, fallbacks, furniture_reason, read_info_table, remove_pinyin,
+                  split_breadcrumb)
 
 # Lines that belong to the web page around a document, never to the document.
 _DEBRIS = re.compile(
@@ -18,8 +20,8 @@ _DEBRIS = re.compile(
     r"|^(?:分享到|相关链接|相关文章|上一篇|下一篇|责任编辑|编辑|审核|校对|作者|信息来源|文章来源|来源"
     r"|发布时间|发布机构|主办单位|承办单位)\s*[：:]|版权所有|ICP备|公网安备|网站标识码|网站地图|联系我们"
 )
-# Metadata tables of government sites: kept aside, used where the text says nothing.
-_WEB_META = re.compile(r"^(索引号|主题分类|发文机关|发布机构|成文日期|发布日期|文号|发文字号|主题词)\s*[：:]\s*(.*)$")
+# Info-table lines (read by web.read_info_table, not dropped as debris).
+_WEB_META_LINE = re.compile(r"^(发布时间|发布机构)\s*[：:]")
 _NAV = re.compile(r"[|｜>›»]")
 _FULL_WIDTH_ALNUM = re.compile(r"[０-９Ａ-Ｚａ-ｚ]")
 CJK = r"[\u4e00-\u9fff\u3000-\u303f\uff01-\uff5e“”‘’—…]"
@@ -32,7 +34,14 @@ HALF_PARENS = re.compile(r"\(([^()]*)\)")
 class Cleaned:
     paragraphs: list[Paragraph]
     findings: list[Finding] = field(default_factory=list)
+    # the info table, by its own labels and by the field each stands for (文号, 成文日期, 发文机关)
     web_meta: dict[str, str] = field(default_factory=dict)
+    removed: list[Removed] = field(default_factory=list)  # furniture taken out, with why
+    info_table: dict[str, str] = field(default_factory=dict)  # the info table by its own labels
+
+    def fallbacks(self, have: set[str]) -> list[Fallback]:
+        """Fields the info table gives that the text did not (`have`: the fields found)."""
+        return fallbacks(self.info_table, have)
 
 
 def clean(paragraphs: list[Paragraph]) -> Cleaned:
@@ -40,14 +49,23 @@ def clean(paragraphs: list[Paragraph]) -> Cleaned:
     traditional: list[Paragraph] = []
     for p in paragraphs:
         text = p.text
+        crumbs, glued = split_breadcrumb(text)
+        if glued and furniture_reason(crumbs):
+            _remove(out, crumbs, "网页导航", p)
+            text = glued
         if _is_debris(text):
-            out.findings.append(Finding(Level.CHANGED, f"删除网页杂项“{_short(text)}”", p))
+            _remove(out, text, furniture_reason(text) or "网页杂项", p)
             continue
-        meta = _web_meta(text)
-        if meta:
-            out.web_meta.setdefault(meta.group(1), meta.group(2).strip())
-            out.findings.append(Finding(Level.CHANGED, f"网页信息栏“{_short(text)}”不作正文", p))
-            continue
+        pairs, rest = read_info_table(text) if len(text) < 200 else ([], text)
+        if pairs:
+            _keep_meta(out, pairs)
+            _remove(out, text[:len(text) - len(rest)].strip() if rest else text, "网页信息栏", p)
+            if not rest.strip():
+                continue
+            text = rest.strip()
+        text, pinyin = remove_pinyin(text)
+        if pinyin:
+            _remove(out, "".join(pinyin), "拼音注音", p)
         simple = to_simplified(text)
         if simple != text:
             traditional.append(p)
@@ -61,17 +79,30 @@ def clean(paragraphs: list[Paragraph]) -> Cleaned:
     return out
 
 
+def _remove(out: Cleaned, text: str, reason: str, p: Paragraph) -> None:
+    out.removed.append(Removed(text, reason, p))
+    out.findings.append(Finding(Level.CHANGED, f"删除{reason}“{_short(text)}”", p))
+
+
+def _keep_meta(out: Cleaned, pairs: list[tuple[str, str]]) -> None:
+    for label, value in pairs:
+        if value:
+            out.info_table.setdefault(label, value)
+            out.web_meta.setdefault(label, value)
+    for fallback in fallbacks(out.info_table, set()):
+        standard = {"发文字号": "文号"}.get(fallback.field, fallback.field)
+        out.web_meta.setdefault(standard, fallback.value)
+
+
 def is_furniture(text: str) -> bool:
     """Web-page debris or a line of the site's info table: not the document's text."""
-    return _is_debris(text) or _web_meta(text) is not None
-
-
-def _web_meta(text: str) -> re.Match | None:
-    return _WEB_META.match(text) if len(text) < 60 else None
+    return _is_debris(text) or bool(read_info_table(text)[0] and not read_info_table(text)[1])
 
 
 def _is_debris(text: str) -> bool:
-    if _DEBRIS.search(text) and len(text) < 80:
+    if furniture_reason(text):
+        return True
+    if _DEBRIS.search(text) and len(text) < 80 and not _WEB_META_LINE.match(text):
         return True
     words = [w.strip("【】[]") for w in text.split()]
     if len(words) > 1 and all(_DEBRIS.search(w) for w in words):  # 【打印本页】  【关闭窗口】

@@ -11,10 +11,13 @@ from ..dates import read_written_date
 from .findings import Finding, Level
 from .markers import read_marker
 from .paragraphs import Paragraph
+from .web import Removed
 
 KINDS = ("实施方案", "工作方案", "方案", "制度", "通知", "报告", "请示", "批复", "意见", "决定",
          "通报", "通告", "公告", "函", "纪要", "办法", "规定", "细则", "规则", "计划", "总结", "命令",
-         "议案")
+         "议案", "条例", "决议", "规范", "章程", "准则", "规划", "要点")
+# A note in brackets after a title's 文种: "…办法（试行）"
+_TITLE_NOTE = re.compile(r"[（(](?:试行|暂行|草案|修订|修正|摘要|征求意见稿|[^（）()]{0,8}修订)[）)]$")
 _COPY_NUMBER = re.compile(r"^\d{6}$")
 SECRECY = re.compile(r"^\s*(绝密|机密|秘密)(★.*)?\s*$")
 _URGENCY = re.compile(r"^(特急|加急|特提|平急)$")
@@ -28,6 +31,8 @@ _ATTACHMENT_NOTE = re.compile(r"^附\s*件\s*[：:]\s*(.*)$")
 _ATTACHMENT_ITEM = re.compile(r"^(\d{1,2})\s*[.．、]\s*(.+)$")
 _ATTACHMENT_LABEL = re.compile(r"^附\s*件\s*(\d*)$")
 _LIST_SEP = re.compile(r"[，,、；;]")
+_RECIPIENT_SEP = "，,、"
+_OPEN, _CLOSE = "（(〔[【《", "）)〕]】》"
 _ORGAN_END = re.compile(r"(局|委|办|厅|部|院|校|学|园|所|站|中心|政府|处|街道|办事处|委员会|公司|小组|"
                         r"指挥部|社区|村|镇|乡|县|区|市|省|室|会|队|馆)$")
 
@@ -48,15 +53,25 @@ class Parts:
     findings: list[Finding] = field(default_factory=list)
     found_at: dict[str, Paragraph] = field(default_factory=dict)  # YAML key -> its paragraph
     trailing: list[Paragraph] = field(default_factory=list)  # unclassified text after the date
+    removed: list[Removed] = field(default_factory=list)  # furniture the head had (a 规章 header)
+    not_document: str = ""  # why this is not an official document (a newspaper page), or ""
+    title_rebuilt: bool = False  # 标题 made from "现将《X》印发给你们" (the copy has none)
 
 
 def split_parts(paragraphs: list[Paragraph]) -> Parts:
     parts = Parts()
+    parts.not_document = not_a_document(paragraphs)
+    if parts.not_document:
+        parts.body = list(paragraphs)
+        _find(parts, Level.CHANGED, f"不是公文（{parts.not_document}），不识别发文机关和文种", None)
+        return parts
     paragraphs = _take_imprint(paragraphs, parts)
     main, attached = _split_attached(paragraphs)
     start = _read_head(main, parts)
     end = _read_tail(main, start, parts)
     parts.body = main[start:end] + parts.trailing
+    if "标题" not in parts.fields:
+        _rebuild_title(parts)
     for label, pages in attached:
         title_end = _title_span(pages, 0)
         title = "\n".join(p.text for p in pages[:title_end])
@@ -84,7 +99,7 @@ def _take_imprint(paragraphs: list[Paragraph], parts: Parts) -> list[Paragraph]:
             text = cc.group(1).strip()
             if not text.endswith("。"):
                 _find(parts, Level.DEFECT, "抄送机关末尾应加句号", p, "cc-full-stop")
-            _set(parts, "抄送", [c.strip() for c in _LIST_SEP.split(text.rstrip("。")) if c.strip()], p)
+            _set(parts, "抄送", split_outside_brackets(text.rstrip("。"), _RECIPIENT_SEP + "；;"), p)
         elif imprint and (written := read_written_date(imprint.group("date"))):
             _set(parts, "印发机关", imprint.group("printer").strip(" 　"), p)
             _set(parts, "印发日期", written.day, p)
@@ -98,15 +113,63 @@ def _split_attached(paragraphs: list[Paragraph]) -> tuple[list[Paragraph], list[
     dated = False
     main: list[Paragraph] = []
     attached: list[tuple[Paragraph, list[Paragraph]]] = []
-    for p in paragraphs:
+    for n, p in enumerate(paragraphs):
         if dated and _ATTACHMENT_LABEL.match(p.text):
             attached.append((p, []))
+        elif not attached and _signed_and_dated(main) and _title_span(paragraphs, n) > n:
+            attached.append((p, [p]))  # the issued document follows the date with no "附件" label
         elif attached:
             attached[-1][1].append(p)
         else:
             main.append(p)
             dated = dated or read_written_date(p.text) is not None
     return main, attached
+
+
+def _signed_and_dated(main: list[Paragraph]) -> bool:
+    """The text so far ends with an organ's name over a date, after a body (a 印发通知)."""
+    return (len(main) >= 3 and read_written_date(main[-1].text) is not None
+            and _is_organ(main[-2].text) and any(p.text.endswith("。") for p in main[:-2]))
+
+
+# -- the title of a copy that has none, from the 印发通知's one line
+
+_ISSUES = re.compile(r"《(?P<name>[^《》]{2,60})》[^。]{0,30}?印发(?:给)?你们")
+
+
+def _rebuild_title(parts: Parts) -> None:
+    """"现将《X》印发给你们" -> 关于印发X的通知 (a title names the document without 书名号,
+    as the 印发通知 of offices do, unless it is a 法规 or 规章 name)."""
+    for p in parts.body[:3]:
+        issued = _ISSUES.search(p.text)
+        if issued:
+            _set(parts, "标题", f"关于印发{issued.group('name')}的通知", p)
+            parts.title_rebuilt = True
+            _find(parts, Level.CHANGED, f"原文没有标题，据“{_short(issued.group())}”补为"
+                  f"“{parts.fields['标题']}”", p)
+            return
+
+
+def _short(text: str, size: int = 24) -> str:
+    return text if len(text) <= size else text[:size] + "…"
+
+
+# -- a page that is not an official document
+
+_MASTHEAD = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:日报|晚报|时报|商报|报)(?:\s|$)")
+_PAGE_LINE = re.compile(r"第\s*\d+\s*版|(?:^|\s)(?:要闻|综合|国内|国际|专版|副刊)\s+\d{4}年.*星期[一二三四五六日天]")
+_EDITORS = re.compile(r"(?:责任编辑|责编|美编|版式|校对|本版编辑)\s*[：:]")
+_CONTINUED = re.compile(r"[（(](?:上接|下转)第\s*\d+\s*版[）)]")
+
+
+def not_a_document(paragraphs: list[Paragraph]) -> str:
+    """Why these lines are a newspaper page, not an official document, or "": two signs of
+    a newspaper (masthead, 版次 line, editor credits, "上接第N版") in its first lines."""
+    head = [p.text for p in paragraphs[:40]]
+    signs = [name for name, pattern in (("报头", _MASTHEAD), ("版次", _PAGE_LINE),
+                                        ("责任编辑", _EDITORS), ("转版", _CONTINUED))
+             if any(pattern.search(t) for t in head)]
+    return "报纸版面：" + "、".join(signs) if len(signs) >= 2 else ""
 
 
 # -- 版头 and title
@@ -127,6 +190,11 @@ def _read_head(paragraphs: list[Paragraph], parts: Parts) -> int:
             _read_doc_number(number, text, paragraphs[i], parts)
         elif _is_mark(paragraphs, i):
             _set(parts, "发文机关标志", text, paragraphs[i])
+        elif _RULES_HEADER.match(text) and i + 1 < len(paragraphs):
+            parts.removed.append(Removed(text, "规章页眉", paragraphs[i]))
+            _find(parts, Level.CHANGED, f"删除规章页眉“{text}”", paragraphs[i])
+        elif _organ_over_title(paragraphs, i):
+            _set(parts, "发文机关", text.replace(" ", "").replace("　", ""), paragraphs[i])
         else:
             break
         i += 1
@@ -134,15 +202,34 @@ def _read_head(paragraphs: list[Paragraph], parts: Parts) -> int:
     if end > i:
         _set(parts, "标题", "\n".join(p.text for p in paragraphs[i:end]), paragraphs[i])
         i = end
+    if i < len(paragraphs) and "发文字号" not in parts.fields and (
+            number := DOC_NUMBER.search(paragraphs[i].text)) and len(paragraphs[i].text) < 40:
+        _read_doc_number(number, paragraphs[i].text, paragraphs[i], parts)  # below the title
+        i += 1
+    _read_issuing_line(paragraphs, i, parts)  # read, and left in the body: it is the 规章's text
     if i < len(paragraphs) and _is_recipients(paragraphs[i].text):
         recipients = paragraphs[i].text.rstrip("：:")
         if paragraphs[i].text.endswith(":"):
             _find(parts, Level.DEFECT, "主送机关后应用全角冒号“：”", paragraphs[i],
                   "recipients-colon")
-        _set(parts, "主送机关", [r.strip() for r in _LIST_SEP.split(recipients) if r.strip()],
-             paragraphs[i])
+        _set(parts, "主送机关", split_outside_brackets(recipients, _RECIPIENT_SEP), paragraphs[i])
         i += 1
     return i
+
+
+def split_outside_brackets(text: str, separators: str) -> list[str]:
+    """"各县（市、区）人民政府，X" -> ["各县（市、区）人民政府", "X"]: split at `separators` only
+    where no bracket is open."""
+    items, depth, current = [], 0, ""
+    for ch in text:
+        depth += (ch in _OPEN) - (ch in _CLOSE and depth > 0)
+        if ch in separators and depth == 0:
+            items.append(current)
+            current = ""
+        else:
+            current += ch
+    items.append(current)
+    return [item.strip(" 　") for item in items if item.strip(" 　")]
 
 
 def _is_mark(paragraphs: list[Paragraph], i: int) -> bool:
@@ -155,6 +242,61 @@ def _is_mark(paragraphs: list[Paragraph], i: int) -> bool:
     below = paragraphs[i + 1].text if i + 1 < len(paragraphs) else ""
     above_number = bool(DOC_NUMBER.search(below)) and len(below) < 40
     return above_number and (bool(p.size and p.size >= 26) or _is_organ(p.text))
+
+
+_RULES_HEADER = re.compile(r"^[\u4e00-\u9fff]{2,16}(?:规章|令)$")
+
+
+def _organ_over_title(paragraphs: list[Paragraph], i: int) -> bool:
+    """"X人民政府办公室" on a line of its own over a title starting "关于…": the organ's name
+    set apart from the title (it is the 发文机关, not part of the title's wording)."""
+    if i + 1 >= len(paragraphs):
+        return False
+    text, below = paragraphs[i].text, paragraphs[i + 1].text
+    return (_is_organ(text) and len(text) <= 20 and below.startswith("关于")
+            and _title_span(paragraphs, i + 1) > i + 1)
+
+
+# -- a 规章's issuing line: "（2022年12月23日X人民政府令第N号公布 自2023年3月1日起施行）"
+
+_DATE = r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+_PUBLISHED = re.compile(rf"({_DATE})\s*([\u4e00-\u9fff]{{2,30}}?)\s*(?:令\s*)?第\s*\d+\s*号\s*(?:令\s*)?(?:公布|发布)")
+_LEADING_DATE = re.compile(rf"^[（(]?\s*{_DATE}")
+_IN_FORCE = re.compile(rf"(?:自\s*)?({_DATE})\s*(?:起\s*)?施行")
+
+
+def _read_issuing_line(paragraphs: list[Paragraph], i: int, parts: Parts) -> int:
+    """The bracketed issuing line under a 规章's title, over up to three lines: 公布 date as
+    成文日期, 施行 date as 施行日期, the organ from its 令. Returns the index after it (an
+    issuing line continues into a 主送 line never, so the caller may look past it)."""
+    if i >= len(paragraphs):
+        return i
+    first = paragraphs[i].text
+    bracketed = first.startswith(("（", "("))
+    if not bracketed and not _LEADING_DATE.match(first):
+        return i
+    end, text = i, ""
+    while end < min(len(paragraphs), i + 8):
+        text += paragraphs[end].text
+        end += 1
+        if text.rstrip().endswith(("）", ")")):
+            break
+        if not bracketed and not (end < len(paragraphs) and _LEADING_DATE.match(paragraphs[end].text)):
+            break  # "2001年6月15日X令第N号公布" and its revision lines, one date each
+    published = ([None] + list(_PUBLISHED.finditer(text)))[-1]  # the last: the text in force
+    if (bracketed and not text.rstrip().endswith(("）", ")"))) or not published:
+        return i
+    _set(parts, "成文日期", read_written_date(published.group(1)).day, paragraphs[i])
+    organ = published.group(2).replace(" ", "")
+    if _is_organ(organ):
+        parts.fields.setdefault("发文机关", organ)
+        parts.found_at.setdefault("发文机关", paragraphs[i])
+    in_force = ([None] + list(_IN_FORCE.finditer(text)))[-1]
+    if in_force and (day := read_written_date(in_force.group(1))):
+        _set(parts, "施行日期", day.day, paragraphs[i])
+    parts.fields["发布说明"] = text
+    parts.found_at["发布说明"] = paragraphs[i]
+    return end
 
 
 class DocNumber(NamedTuple):
@@ -213,12 +355,13 @@ def _title_span(paragraphs: list[Paragraph], i: int) -> int:
 
 
 def _title_like(text: str) -> bool:
-    return len(text) <= 40 and not text.endswith(("。", "：", ":", "；")) and not read_marker(text)
+    longest = 60 if title_kind(text) else 40  # a long title on one line still names its 文种
+    return len(text) <= longest and not text.endswith(("。", "：", ":", "；")) and not read_marker(text)
 
 
 def title_kind(title: str) -> str:
     """The 文种 a title ends with ("…工作方案" -> 工作方案), or ""."""
-    stripped = title.replace("\n", "").rstrip("》）) ")
+    stripped = _TITLE_NOTE.sub("", title.replace("\n", "").strip()).rstrip("》）) ")
     return next((k for k in KINDS if stripped.endswith(k)), "")
 
 

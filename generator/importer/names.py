@@ -20,7 +20,17 @@ _SURNAMES = set(
     "辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉"
     "冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
 )
-_COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容",
+# Rarer single surnames of the 百家姓 and of registers (characters that are common words,
+# such as 水 山 东 家 有 年, are left out: they would turn ordinary words into names).
+_SURNAMES |= set(
+    "郗禚訾仉逄蓟冮暴酆昌凤贲邴糜羿汲隗宓蓬仰钭韶鄂籍赖苍莘贡扶堵宰郦卻璩濮郏庾暨殳沃蔚夔"
+    "厍乜蒯缑郈佴笪谯墨钦汝琴督竺巢毋弘禄阎宦滑钮荀晏覃靖郇郄郯蔺芈禤阚敬谌逮麦揭佀蹇"
+)
+_COMPOUND_SURNAMES = ("钟离", "宗政", "濮阳", "淳于", "单于", "太叔", "申屠", "仲孙", "鲜于",
+                      "闾丘", "司空", "亓官", "司寇", "巫马", "公西", "颛孙", "壤驷", "公良",
+                      "漆雕", "乐正", "宰父", "谷梁", "拓跋", "夹谷", "段干", "东郭", "呼延",
+                      "羊舌", "微生", "梁丘", "左丘", "公羊", "万俟", "赫连", "澹台",
+                      "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容",
                       "长孙", "宇文", "司徒", "夏侯", "轩辕", "令狐", "端木", "独孤", "南宫")
 # Words a post ends with; a token ending in one is a post, not a name.
 POST_ENDINGS = (

@@ -25,7 +25,7 @@ class Parsed:
 
 _SEP = re.compile(r"([、，,；;]+|[\s　]+)")
 _BRACKETED = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,4})[（(](?P<post>[^）)]+)[）)]$")
-_PADDED_NAME = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff])[ 　]+([\u4e00-\u9fff])(?=[ 　、，,]|$)")
+_PADDED_NAME = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff])[ 　]+([\u4e00-\u9fff])(?=[ 　、，,（(]|$)")
 
 
 def unpad_names(text: str) -> str:
