@@ -99,13 +99,22 @@ def _strip_page_numbers(lines: list[Line]) -> tuple[int, int]:
 
 
 def _repeated_edges(pages: list[list[Line]]) -> set[tuple[str, str]]:
+    """(edge, key) of the lines that stand at one edge, at one height (within a line's
+    size), on at least half the pages and two at least."""
     if len(pages) < 2:
         return set()
-    seen: Counter[tuple[str, str]] = Counter()
+    seen: dict[tuple[str, str], dict[int, Line]] = {}
     for lines in pages:
-        seen.update({("top", _key(x.text)) for x in lines[:EDGE_LINES]}
-                    | {("bottom", _key(x.text)) for x in lines[-EDGE_LINES:]})
-    return {edge for edge, count in seen.items() if count >= 2 and count * 2 >= len(pages)}
+        for edge, ends in (("top", lines[:EDGE_LINES]), ("bottom", lines[-EDGE_LINES:])):
+            for line in ends:
+                seen.setdefault((edge, _key(line.text)), {}).setdefault(line.page, line)
+    out = set()
+    for edge, found in seen.items():
+        middle = statistics.median(line.top for line in found.values())
+        level = [x for x in found.values() if abs(x.top - middle) <= x.size]
+        if len(level) >= 2 and len(level) * 2 >= len(pages):
+            out.add(edge)
+    return out
 
 
 def _furniture(line: Line, edge: str, repeated: set[tuple[str, str]]) -> bool:
