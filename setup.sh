@@ -44,8 +44,10 @@ pick_python() {
 system_packages() {
   # WeasyPrint needs Pango and HarfBuzz's subsetter (without it subsetting CJK fonts takes seconds).
   apt_install fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 ca-certificates
+  # OpenCV (RapidOCR's image library, for scanned PDFs) needs libGL and GLib.
+  apt_install libgl1 libglib2.0-0
   if [ "$mode" = test ]; then
-    # A second, independent client that opens our DOCX files.
+    # A second, independent client that opens our DOCX files; also converts .doc/.wps.
     apt_install libreoffice-writer-nogui
   fi
 }

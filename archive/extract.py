@@ -1,4 +1,5 @@
-"""Text out of received files: DOCX (python-docx), PDF (pdfplumber), TXT and Markdown."""
+"""Text out of received files: DOCX (python-docx), PDF (pdfplumber; scans through OCR), OFD,
+old binary .doc/.wps (through LibreOffice), TXT and Markdown."""
 from __future__ import annotations
 
 import io
@@ -17,17 +18,22 @@ from generator.errors import GongwenError
 
 from . import limits
 from .limits import megabytes
+from .pdftext import Furniture, Line, join_lines, pdf_page_lines, strip_furniture
 
 MEDIA_TYPES = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".pdf": "application/pdf",
+    ".ofd": "application/ofd",
+    ".doc": "application/msword",
+    ".wps": "application/vnd.ms-works",
     ".txt": "text/plain",
     ".md": "text/markdown",
     ".markdown": "text/markdown",
     ".yaml": "application/yaml",
     ".yml": "application/yaml",
 }
-RECEIVABLE = (".docx", ".pdf", ".txt", ".md", ".markdown")
+RECEIVABLE = (".docx", ".pdf", ".ofd", ".doc", ".wps", ".txt", ".md", ".markdown")
+LEGACY_WORD = (".doc", ".wps")
 
 
 class ExtractError(GongwenError):
@@ -35,10 +41,22 @@ class ExtractError(GongwenError):
 
 
 @dataclass(frozen=True)
+class FileInfo:
+    """What the file says of itself (OFD's DocInfo), each field empty when it does not."""
+
+    title: str = ""
+    author: str = ""
+    created: str = ""  # as written, e.g. 2024-03-01
+
+
+@dataclass(frozen=True)
 class Extracted:
     text: str
     pages: int | None
-    notes: tuple[str, ...] = ()  # what a person should know (an encrypted PDF)
+    notes: tuple[str, ...] = ()  # what a person should know (an encrypted PDF, OCR text)
+    removed: tuple[Furniture, ...] = ()  # page furniture left out of `text`
+    ocr: bool = False  # some of `text` was recognised from page images
+    info: FileInfo = FileInfo()
 
 
 def media_type(path: Path) -> str:
@@ -52,13 +70,22 @@ def extract(name: str, data: bytes) -> Extracted:
             return _docx(data)
         if suffix == ".pdf":
             return _pdf(data)
+        if suffix == ".ofd":
+            from .ofd import read_ofd
+
+            return read_ofd(data)
+        if suffix in LEGACY_WORD:
+            from .legacy import to_docx
+
+            return _docx(to_docx(data, suffix))
         if suffix in (".txt", ".md", ".markdown"):
             return Extracted(decode_text(data), None)
     except ExtractError:
         raise
     except Exception as exc:  # third-party readers raise anything on damaged files
         raise damaged(exc) from exc
-    raise ExtractError(f"不支持的文件类型“{suffix or '无扩展名'}”；可归档 DOCX、PDF、TXT、Markdown")
+    raise ExtractError(f"不支持的文件类型“{suffix or '无扩展名'}”；"
+                       f"可归档 DOCX、DOC、WPS、PDF、OFD、TXT、Markdown")
 
 
 def damaged(exc: Exception) -> ExtractError:
@@ -156,11 +183,56 @@ ENCRYPTED_NOTE = "PDF 已加密（需要密码才能打开）：原件照样归�
 
 def _pdf(data: bytes) -> Extracted:
     try:
-        with open_pdf(data) as pdf:
-            pages = [page.extract_text() or "" for page in pdf.pages()]
+        read = read_pdf_lines(data)
     except PdfEncrypted:
         return Extracted("", None, notes=(ENCRYPTED_NOTE,))
-    return Extracted("\n".join(pages), len(pages))
+    text = "\n".join(line.text for line in join_lines(read.lines))
+    return Extracted(text, read.pages, notes=read.notes, removed=tuple(read.removed),
+                     ocr=bool(read.ocr_pages))
+
+
+@dataclass
+class PdfLines:
+    """A PDF's text lines, furniture removed; pages without a text layer OCR'd where OCR is
+    installed, else only counted."""
+
+    lines: list[Line]
+    pages: int
+    removed: list[Furniture]
+    ocr_pages: list[int]  # pages whose text was recognised from their image
+    scanned_pages: list[int]  # pages without a text layer (OCR'd or not)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        from .ocr import scan_notes
+
+        return scan_notes(self.scanned_pages, self.ocr_pages, self.pages)
+
+
+def scanned_pages(data: bytes) -> tuple[list[int], int]:
+    """The pages of the PDF `data` that have images but no text layer, and the page count."""
+    with open_pdf(data) as pdf:
+        found = [n for n, page in enumerate(pdf.pages(), start=1)
+                 if page.images and not pdf_page_lines(page, n)]
+        return found, pdf.count
+
+
+def read_pdf_lines(data: bytes) -> PdfLines:
+    """Every text line of the PDF in `data`; PdfEncrypted when it needs a password."""
+    from . import ocr
+
+    pages: list[list[Line]] = []
+    scanned: list[int] = []
+    with open_pdf(data) as pdf:
+        for number, page in enumerate(pdf.pages(), start=1):
+            lines = pdf_page_lines(page, number)
+            if not lines and page.images:
+                scanned.append(number)
+            pages.append(lines)
+        count = pdf.count
+    done = ocr.recognise_pages(data, scanned, pages) if scanned else []
+    kept, removed = strip_furniture(pages)
+    return PdfLines([x for lines in kept for x in lines], count, removed, done, scanned)
 
 
 class PdfEncrypted(ExtractError):

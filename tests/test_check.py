@@ -414,3 +414,17 @@ def test_archive_check_summarises_by_rule_and_unit(tmp_path, rendered):
     assert clean and clean[0]["findings"] == []
     text = runner.invoke(main, ["archive", "check", "-A", str(archive)]).stdout
     assert "按规则：" in text and "青山县农业农村局：1 件，其中 1 件有错误" in text
+
+
+def test_scan_says_it_has_no_text_layer_instead_of_no_problems(tmp_path, monkeypatch):
+    from PIL import Image
+
+    from archive import ocr
+
+    monkeypatch.setattr(ocr, "_engine", lambda: None)  # as where OCR is not installed
+    scan = tmp_path / "扫描件.pdf"
+    Image.new("L", (400, 560), 255).save(scan, "PDF", resolution=50)
+    code, report = run_check(str(scan))
+    found = report["files"][0]["findings"]
+    assert [f["rule"] for f in found if f["rule"] == "no-text-layer"] == ["no-text-layer"]
+    assert any("无文字层（扫描件），未进行文字识别" in f["message"] for f in found)

@@ -76,6 +76,7 @@ _ALL = [
     Rule("imprint-position", W, "版记不在末页下端或字号不是四号", _GB + "7.4", "layout"),
     Rule("font-embedded", E, "PDF 未嵌入字体", "", "layout"),
     Rule("font-east-asian", W, "DOCX 中文字体未设置（由主题字体决定）", "", "layout"),
+    Rule("no-text-layer", N, "PDF 页面无文字层（扫描件），文字未检查或按 OCR 识别的文字检查", "", "layout"),
 ]
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _ALL}

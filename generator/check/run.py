@@ -66,8 +66,25 @@ def _findings(path: Path, display: str, suffix: str) -> list[Finding]:
     elif suffix == ".pdf":
         from .pdf_layout import check_pdf_layout
 
-        found += check_pdf_layout(path, display, imported)
+        found += check_pdf_layout(path, display, imported) + _scan_findings(path, display)
     return found
+
+
+def _scan_findings(path: Path, display: str) -> list[Finding]:
+    """A scan says it has no text layer, and whether its text was recognised, rather than
+    passing as a document without problems."""
+    from archive import ocr
+    from archive.extract import scanned_pages
+    from archive.inputs import read_input
+
+    from .findings import Location, finding
+
+    scanned, count = scanned_pages(read_input(path))
+    if not scanned:
+        return []
+    recognised = scanned if ocr.available() else []
+    note = ocr.scan_notes(scanned, recognised, count)[0]
+    return [finding("no-text-layer", Location(display, page=scanned[0]), note)]
 
 
 def _order(f: Finding) -> tuple:

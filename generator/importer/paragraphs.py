@@ -1,25 +1,25 @@
 """A received file as a list of paragraphs, each knowing where it was in the file.
 
-DOCX gives paragraphs directly. PDF gives lines, which are joined back into paragraphs by
-their geometry: a line that starts at the left margin (not indented) continues the line
-before it. TXT gives one paragraph per line, as web pages and "save as text" do.
+DOCX gives paragraphs directly (.doc and .wps once LibreOffice made them DOCX). PDF and OFD
+give lines, which archive/pdftext.py rids of page furniture and joins back into paragraphs by
+their geometry; scanned PDF pages are OCR'd first. TXT gives one paragraph per line, as web
+pages and "save as text" do.
 """
 from __future__ import annotations
 
 import re
-import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.extract import (ExtractError, body_paragraphs, damaged, decode_text, open_docx,
-                             open_pdf, paragraph_text)
+from archive.extract import (LEGACY_WORD, ExtractError, body_paragraphs, damaged, decode_text,
+                             open_docx, paragraph_text, read_pdf_lines)
 from archive.inputs import read_input
+from archive.pdftext import Line, join_lines
 
 from ..dates import read_written_date
 from .markers import read_marker
 
-READABLE = (".docx", ".pdf", ".txt", ".md")
-_PAGE_NUMBER = re.compile(r"^\s*[—－\-–]\s*\d+\s*[—－\-–]\s*$")
+READABLE = (".docx", ".doc", ".wps", ".pdf", ".ofd", ".txt", ".md")
 _STARTS_ITEM = re.compile(r"^\s*(附件\s*\d*\s*$|附件[：:]|[（(]\s*责任领导|抄送|(?:副?组|成)\s*[长员]\s*[：:])")
 
 
@@ -47,15 +47,23 @@ def read_paragraphs(path: Path, suffix: str | None = None) -> list[Paragraph]:
     try:
         if suffix == ".docx":
             return _docx(data)
+        if suffix in LEGACY_WORD:
+            from archive.legacy import to_docx
+
+            return _docx(to_docx(data, suffix))
         if suffix == ".pdf":
             return _pdf(data)
+        if suffix == ".ofd":
+            from archive.ofd import read_ofd_lines
+
+            return _fixed_layout(join_lines(read_ofd_lines(data).lines, _starts_anew))
         if suffix in (".txt", ".md", ".text", ""):
             return _txt(decode_text(data))
     except ExtractError:
         raise
     except Exception as exc:  # third-party readers raise anything on damaged files
         raise damaged(exc) from exc
-    raise ExtractError(f"不支持的文件类型“{suffix}”；可导入 DOCX、PDF、TXT")
+    raise ExtractError(f"不支持的文件类型“{suffix}”；可导入 DOCX、DOC、WPS、PDF、OFD、TXT")
 
 
 def _txt(text: str) -> list[Paragraph]:
@@ -80,64 +88,17 @@ def _docx_size(p) -> float | None:
     return max(sizes) if sizes else None
 
 
-@dataclass
-class _Line:
-    text: str
-    page: int
-    number: int
-    x0: float
-    x1: float
-    size: float
-    top: float = 0.0
-
-
 def _pdf(data: bytes) -> list[Paragraph]:
-    lines: list[_Line] = []
-    with open_pdf(data) as pdf:
-        for page_no, page in enumerate(pdf.pages(), start=1):
-            for n, line in enumerate(page.extract_text_lines(), start=1):
-                if _PAGE_NUMBER.match(line["text"]):
-                    continue
-                size = max(c["size"] for c in line["chars"])
-                lines.append(_Line(line["text"].strip(), page_no, n, line["x0"], line["x1"], size,
-                                   line["top"]))
-    return _join_lines(lines)
+    return _fixed_layout(join_lines(read_pdf_lines(data).lines, _starts_anew))
 
 
-def _join_lines(lines: list[_Line]) -> list[Paragraph]:
-    """Wrapped lines back into paragraphs. The body's left margin is where the leftmost line starts;
-    a paragraph's first line is indented or centred, so a line at the margin continues."""
-    if not lines:
-        return []
-    left = min(line.x0 for line in lines)
-    right = max(line.x1 for line in lines)
-    em = statistics.median(line.size for line in lines)
-    pitch = _line_pitch(lines)
-    out: list[Paragraph] = []
-    current: _Line | None = None
-    for line in lines:
-        continues = (
-            current is not None
-            and abs(line.x0 - left) < em / 2
-            and current.x1 > right - 5 * em
-            and abs(line.size - current.size) < 1
-            and (line.page != current.page or line.top - current.top < 1.4 * pitch)
-            and read_written_date(current.text) is None
-            and not _STARTS_ITEM.match(line.text)
-            and read_marker(line.text) is None
-        )
-        if continues:
-            current.text += line.text
-            current.x1, current.top = line.x1, line.top
-            continue
-        if current is not None:
-            out.append(Paragraph(current.text, current.number, current.page, current.size, "pdf"))
-        current = _Line(line.text, line.page, line.number, line.x0, line.x1, line.size, line.top)
-    out.append(Paragraph(current.text, current.number, current.page, current.size, "pdf"))
-    return out
+def _fixed_layout(lines: list[Line]) -> list[Paragraph]:
+    """Joined lines of a PDF or OFD, named by page and line."""
+    return [Paragraph(line.text, line.number, line.page, line.size, "pdf") for line in lines]
 
 
-def _line_pitch(lines: list[_Line]) -> float:
-    """The usual distance from one line to the next: paragraphs set apart by more are new."""
-    gaps = [b.top - a.top for a, b in zip(lines, lines[1:]) if a.page == b.page and b.top > a.top]
-    return statistics.median(gaps) if gaps else float("inf")
+def _starts_anew(before: Line, line: Line) -> bool:
+    """Where a paragraph starts although geometry would join it: after a date line, at an
+    item (附件, 抄送, 组长：) or a numbered heading."""
+    return (read_written_date(before.text) is not None or _STARTS_ITEM.match(line.text) is not None
+            or read_marker(line.text) is not None)
