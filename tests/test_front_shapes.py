@@ -85,6 +85,18 @@ def test_info_table_reaches_the_imported_fields(tmp_path):
                                  "一、做好清淤。"))
     assert imported.fields["发文字号"] == "青水发〔2023〕3号"
     assert str(imported.fields["成文日期"]) == "2023-05-06"
+    said = [f.message for f in imported.findings]
+    assert "发文字号取自网页信息栏“文号”：青水发〔2023〕3号" in said
+    assert any(m.startswith("成文日期取自网页信息栏“生成日期”") for m in said)
+    assert any(m.startswith("发文机关取自网页信息栏“发布机构”") for m in said)
+
+
+def test_info_table_is_not_said_for_what_the_text_states(tmp_path):
+    imported = import_file(write(tmp_path, "文号：青水发〔2023〕3号", "关于做好河道清淤工作的通知",
+                                 "青水发〔2023〕9号", "各镇人民政府：", "一、做好清淤。",
+                                 "青禾县水利局", "2023年5月6日"))
+    assert imported.fields["发文字号"] == "青水发〔2023〕9号"
+    assert not any("取自网页信息栏" in f.message for f in imported.findings)
 
 
 # -- titles and 发文字号
@@ -187,6 +199,13 @@ def test_newspaper_page_is_not_a_document():
     assert parts.not_document.startswith("报纸版面")
     assert "发文机关" not in parts.fields and "标题" not in parts.fields
     assert [p.text for p in parts.body][0] == "青禾日报 2023年5月6日 星期六"
+
+
+def test_newspaper_page_imports_with_no_kind_or_organ(tmp_path):
+    imported = import_file(write(tmp_path, "青禾日报 2023年5月6日 星期六", "要闻 2023年5月6日 星期六 责编：林岚",
+                                 "（上接第2版）", "关于河道清淤的通知", "全县河道清淤进展顺利。"))
+    assert imported.fields["文种"] is None and imported.fields["发文机关"] is None
+    assert any("不是公文" in f.message for f in imported.findings)
 
 
 def test_a_notice_mentioning_a_newspaper_is_still_a_document():

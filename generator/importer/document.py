@@ -60,7 +60,14 @@ def import_file(path: Path, paragraphs: list[Paragraph] | None = None) -> Import
     fields = dict(parts.fields)
     imported = Imported(path, fields, cleaned.findings + parts.findings, found_at=parts.found_at)
     _title_from_issuing(fields, parts.body, imported)
-    _fill_gaps(fields, cleaned.web_meta, path, imported)
+    offered = cleaned.fallbacks({key for key, value in fields.items() if value})
+    if parts.not_document:
+        _not_a_document(fields, path)
+    else:
+        _fill_gaps(fields, cleaned.web_meta, path, imported)
+        _say_fallbacks(fields, offered, imported)
+        if parts.title_rebuilt and fields.get("发文机关"):  # the same form as _title_from_issuing's
+            fields["标题"] = fields["发文机关"] + fields["标题"]
     _read_body(imported, parts.body)
     for n, part in enumerate(parts.attached, start=1):
         child_fields = {"标题": part.title or f"附件{n}", "发文机关": fields.get("发文机关"),
@@ -125,6 +132,23 @@ def _fill_gaps(fields: dict, web: dict[str, str], path: Path, imported: Imported
         fields["发文机关"] = organ
         if organ is None:
             missing("发文机关（署名）", "请补填")
+
+
+def _not_a_document(fields: dict, path: Path) -> None:
+    """A newspaper page and the like: its title, and no invented 文种, 发文机关 or date."""
+    fields.setdefault("标题", path.stem)
+    fields["文种"] = fields["发文机关"] = None
+    fields.setdefault("成文日期", None)
+
+
+def _say_fallbacks(fields: dict, offered: list, imported: Imported) -> None:
+    """Report each field that came from the web page's info table rather than the text."""
+    for fallback in offered:
+        value = fields.get(fallback.field)
+        if value is not None and str(value) and (str(value) == fallback.value
+                                                 or fallback.field == "成文日期"):
+            imported.findings.append(Finding(
+                Level.CHANGED, f"{fallback.field}取自网页信息栏“{fallback.label}”：{fallback.value}"))
 
 
 def _organ_from(fields: dict, web: dict[str, str]) -> str | None:
