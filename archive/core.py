@@ -18,13 +18,16 @@ from pathlib import Path
 from typing import Iterator
 
 from generator.errors import GongwenError, describe_os_error, sqlite_reason
+from generator.importer.document import import_received
+from generator.importer.paragraphs import read_received
 
 from . import audit
 from .catalog import Catalog, CatalogError
 from .facts import digest, record_facts
 from .keys import KEY_ENV, META_KEY_ID, AuditKey, AuditKeyError, key_from_env
-from .extract import ExtractError, extract, media_type
-from .guess import guess
+from .extract import ExtractError, media_type
+from .pdftext import furniture_note
+from .reading import content_of
 from .inputs import InputRefused, read_input
 from .overrides import read_sidecar, sidecar_path, stated
 from .records import LABELS, Content, Metadata, Record, StoredFile, default_period
@@ -206,7 +209,7 @@ class Archive:
         if existing:
             return self._duplicate(str(path), existing)
         try:
-            extracted = extract(path.name, data)
+            received = read_received(path.name, data)
             stated = Metadata()
             sidecar = sidecar_path(path)
             if sidecar.is_symlink():  # it could stand for any file of the user's
@@ -215,10 +218,13 @@ class Archive:
                 stated = read_sidecar(sidecar)
         except (ExtractError, GongwenError) as exc:
             return Outcome(str(path), "failed", message=str(exc))
-        content = guess(extracted.text, fallback_title=path.stem)
+        extracted = received.extracted
+        content = content_of(import_received(path, received), received.paragraphs, extracted.text)
         content.pages = extracted.pages
         content.metadata = content.metadata.merged(stated).merged(overrides or Metadata())
         content.warnings += extracted.notes
+        if extracted.removed:
+            content.warnings.append(furniture_note(extracted.removed))
         if not extracted.text.strip() and not extracted.notes:
             content.warnings.append("未提取到文字（可能是扫描件），只能按元数据检索")
         main = StoredFile("original", sha, len(data), path.name, media_type(path))

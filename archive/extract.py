@@ -57,6 +57,11 @@ class Extracted:
     removed: tuple[Furniture, ...] = ()  # page furniture left out of `text`
     ocr: bool = False  # some of `text` was recognised from page images
     info: FileInfo = FileInfo()
+    lines: tuple[Line, ...] = ()  # a fixed-layout file's lines, furniture removed, not yet joined
+
+    @property
+    def encrypted(self) -> bool:
+        return ENCRYPTED_NOTE in self.notes
 
 
 def media_type(path: Path) -> str:
@@ -85,7 +90,7 @@ def extract(name: str, data: bytes) -> Extracted:
     except Exception as exc:  # third-party readers raise anything on damaged files
         raise damaged(exc) from exc
     raise ExtractError(f"不支持的文件类型“{suffix or '无扩展名'}”；"
-                       f"可归档 DOCX、DOC、WPS、PDF、OFD、TXT、Markdown")
+                       f"支持 DOCX、DOC、WPS、PDF、OFD、TXT、Markdown")
 
 
 def damaged(exc: Exception) -> ExtractError:
@@ -188,7 +193,7 @@ def _pdf(data: bytes) -> Extracted:
         return Extracted("", None, notes=(ENCRYPTED_NOTE,))
     text = "\n".join(line.text for line in join_lines(read.lines))
     return Extracted(text, read.pages, notes=read.notes, removed=tuple(read.removed),
-                     ocr=bool(read.ocr_pages))
+                     ocr=bool(read.ocr_pages), lines=tuple(read.lines))
 
 
 @dataclass

@@ -34,7 +34,8 @@ class OfdLines:
 def read_ofd(data: bytes) -> Extracted:
     read = read_ofd_lines(data)
     text = "\n".join(line.text for line in join_lines(read.lines))
-    return Extracted(text, read.pages, removed=tuple(read.removed), info=read.info)
+    return Extracted(text, read.pages, removed=tuple(read.removed), info=read.info,
+                     lines=tuple(read.lines))
 
 
 def read_ofd_lines(data: bytes) -> OfdLines:

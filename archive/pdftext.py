@@ -45,6 +45,12 @@ class Furniture:
         return f"第{self.page}页{self.reason}“{self.text}”"
 
 
+def furniture_note(removed) -> str:
+    """One line for the record: how much page furniture was left out of the text, and some."""
+    shown = "、".join(f.describe() for f in list(removed)[:3]) + ("等" if len(removed) > 3 else "")
+    return f"正文中去除了页眉、页脚、页码 {len(removed)} 处（{shown}）"
+
+
 def pdf_page_lines(page, number: int) -> list[Line]:
     """The text lines pdfplumber finds on `page`, what lies outside the page box left out."""
     inside = page.within_bbox(page.bbox)

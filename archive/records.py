@@ -88,6 +88,8 @@ class Content:
     measures: list[MeasureEntry] = field(default_factory=list)
     pages: int | None = None
     warnings: list[str] = field(default_factory=list)
+    stated_date: str = ""  # ISO: a date the source states, for 年度 when it has no 成文日期
+    stated_where: str = ""  # where that date stands ("第12行")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from .findings import Finding, Level
 from .front import split_parts, title_kind
 from .issuing import issuing_sentence, mark_issued_document, notice_title
 from .outline import build_outline
-from .paragraphs import Paragraph, read_paragraphs
+from .paragraphs import Paragraph, Received, read_file
 from .textloss import keep_lost_text
 
 _KIND = {"实施方案": "方案", "工作方案": "方案", "方案": "方案", "计划": "方案",
@@ -53,9 +53,19 @@ class Imported:
         return load_document(name, text=dump(_tree(fields, [], self.source)))
 
 
+def import_received(path: Path, received: Received) -> Imported:
+    """A file read once (`read_received`): what import reads in it, the page furniture its
+    extraction left out reported with the rest."""
+    imported = import_file(path, received.paragraphs)
+    imported.findings += [Finding(Level.CHANGED, f"删除{f.describe()}") for f in received.extracted.removed]
+    return imported
+
+
 def import_file(path: Path, paragraphs: list[Paragraph] | None = None) -> Imported:
     """`paragraphs`: the file as already read, to save reading it again."""
-    cleaned = clean(read_paragraphs(path) if paragraphs is None else paragraphs)
+    if paragraphs is None:
+        return import_received(path, read_file(path))
+    cleaned = clean(paragraphs)
     parts = split_parts(mark_issued_document(cleaned.paragraphs))
     fields = dict(parts.fields)
     imported = Imported(path, fields, cleaned.findings + parts.findings, found_at=parts.found_at)
@@ -105,14 +115,15 @@ def _title_from_issuing(fields: dict, body: list[Paragraph], imported: Imported)
     fields["标题"] = notice_title(said, fields.get("发文机关"))
     imported.found_at["标题"] = said.at
     imported.findings.append(Finding(
-        Level.CHANGED, f"原文没有标题，按“{said.at.text[:30]}”拟为“{fields['标题']}”，请核对", said.at))
+        Level.CHANGED, f"原文没有标题，按“{said.at.text[:30]}”拟为“{fields['标题']}”，请核对", said.at,
+        about="标题"))
 
 
 def _fill_gaps(fields: dict, web: dict[str, str], path: Path, imported: Imported) -> None:
     """Fields the text did not give: from the web page's info table, the masthead or the
     title; what is still missing is reported and left for the writer."""
-    def missing(key: str, message: str) -> None:
-        imported.findings.append(Finding(Level.MISSING, f"未找到{key}，{message}"))
+    def missing(key: str, message: str, shown: str = "") -> None:
+        imported.findings.append(Finding(Level.MISSING, f"未找到{shown or key}，{message}", about=key))
 
     if "标题" not in fields:
         fields["标题"] = path.stem
@@ -131,7 +142,7 @@ def _fill_gaps(fields: dict, web: dict[str, str], path: Path, imported: Imported
         organ = _organ_from(fields, web)
         fields["发文机关"] = organ
         if organ is None:
-            missing("发文机关（署名）", "请补填")
+            missing("发文机关", "请补填", "发文机关（署名）")
 
 
 def _not_a_document(fields: dict, path: Path) -> None:
@@ -148,7 +159,8 @@ def _say_fallbacks(fields: dict, offered: list, imported: Imported) -> None:
         if value is not None and str(value) and (str(value) == fallback.value
                                                  or fallback.field == "成文日期"):
             imported.findings.append(Finding(
-                Level.CHANGED, f"{fallback.field}取自网页信息栏“{fallback.label}”：{fallback.value}"))
+                Level.CHANGED, f"{fallback.field}取自网页信息栏“{fallback.label}”：{fallback.value}",
+                about=fallback.field))
 
 
 def _organ_from(fields: dict, web: dict[str, str]) -> str | None:

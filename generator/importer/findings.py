@@ -19,6 +19,7 @@ class Finding:
     message: str
     at: Paragraph | None = None
     rule: str = ""  # the `gongwen check` rule this defect breaks (generator/check/rules.py)
+    about: str = ""  # the front-matter field it concerns (标题, 发文机关 …), when it is one
 
     @property
     def where(self) -> str:

@@ -8,11 +8,11 @@ pages and "save as text" do.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from archive.extract import (LEGACY_WORD, ExtractError, body_paragraphs, damaged, decode_text,
-                             open_docx, paragraph_text, read_pdf_lines)
+from archive.extract import (LEGACY_WORD, Extracted, ExtractError, body_paragraphs, damaged,
+                             extract, open_docx, paragraph_text)
 from archive.inputs import read_input
 from archive.pdftext import Line, join_lines
 
@@ -40,30 +40,49 @@ class Paragraph:
         return f"第{self.line}行"
 
 
+@dataclass(frozen=True)
+class Received:
+    """A received file read once: its paragraphs, and what extraction said of it (pages, page
+    furniture removed, OCR notes). `extracted.text` is the paragraphs' text, one a line."""
+
+    paragraphs: list[Paragraph]
+    extracted: Extracted
+
+
 def read_paragraphs(path: Path, suffix: str | None = None) -> list[Paragraph]:
     """`suffix` names the file type when the path has none (archived objects)."""
-    suffix = (suffix or path.suffix).lower()
-    data = read_input(path)
+    return read_file(path, suffix).paragraphs
+
+
+def read_file(path: Path, suffix: str | None = None) -> Received:
+    """A file to import or check: an encrypted PDF, which the archive keeps, has nothing to read."""
+    received = read_received(f"文件{(suffix or path.suffix).lower()}", read_input(path))
+    if received.extracted.encrypted:
+        raise ExtractError("PDF 已加密，需要密码才能打开，无法读取其中的文字")
+    return received
+
+
+def read_received(name: str, data: bytes) -> Received:
+    """The one reading of a received file, for import, check and the archive alike."""
+    suffix = Path(name).suffix.lower()
+    if suffix in (".text", ""):
+        suffix = ".txt"
     try:
-        if suffix == ".docx":
-            return _docx(data)
-        if suffix in LEGACY_WORD:
+        if suffix in LEGACY_WORD:  # converted once, then read as the DOCX it became
             from archive.legacy import to_docx
 
-            return _docx(to_docx(data, suffix))
-        if suffix == ".pdf":
-            return _pdf(data)
-        if suffix == ".ofd":
-            from archive.ofd import read_ofd_lines
-
-            return _fixed_layout(join_lines(read_ofd_lines(data).lines, _starts_anew))
-        if suffix in (".txt", ".md", ".text", ""):
-            return _txt(decode_text(data))
+            data, suffix = to_docx(data, suffix), ".docx"
+        extracted = extract(f"文件{suffix}", data)
+        if suffix == ".docx":
+            return Received(_docx(data), extracted)
+        if extracted.lines:  # PDF, OFD: joined again, breaking where the text says a paragraph starts
+            paragraphs = _fixed_layout(join_lines(list(extracted.lines), _starts_anew))
+            return Received(paragraphs, replace(extracted, text="\n".join(p.text for p in paragraphs)))
+        return Received(_txt(extracted.text), extracted)
     except ExtractError:
         raise
     except Exception as exc:  # third-party readers raise anything on damaged files
         raise damaged(exc) from exc
-    raise ExtractError(f"不支持的文件类型“{suffix}”；可导入 DOCX、DOC、WPS、PDF、OFD、TXT")
 
 
 def _txt(text: str) -> list[Paragraph]:
@@ -86,10 +105,6 @@ def _docx_size(p) -> float | None:
 
     sizes = [int(sz.get(qn("w:val"))) / 2 for sz in p.iter(qn("w:sz"))]
     return max(sizes) if sizes else None
-
-
-def _pdf(data: bytes) -> list[Paragraph]:
-    return _fixed_layout(join_lines(read_pdf_lines(data).lines, _starts_anew))
 
 
 def _fixed_layout(lines: list[Line]) -> list[Paragraph]:
