@@ -2,6 +2,7 @@
 the audit log. Every change is one IMMEDIATE transaction, so concurrent writers queue."""
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import time
@@ -57,12 +58,18 @@ CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
     BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
 """
 
+# The audit entries that re-coded a record (a corrected 年度): what their detail alone holds, as
+# json.dumps writes it (a value's own quotes are escaped, so no value matches).
+RECODED = """action = 'edit' AND instr(detail, '"档号": [') > 0"""
+
 # Added to catalogs made before they existed, whenever a writer opens one (index name ->
-# statement): the 件号 of the next add, and the records a sync must index, found in O(log N).
+# statement): the 件号 of the next add, the records a sync must index and the 档号 retired by
+# a corrected 年度, found in O(log N).
 _LATER_INDEXES = {
     "records_item": "CREATE INDEX IF NOT EXISTS records_item ON records(year, period, org, item_no)",
     "records_pending": "CREATE INDEX IF NOT EXISTS records_pending ON records(id)"
                        " WHERE indexed_revision != revision",
+    "audit_recodes": f"CREATE INDEX IF NOT EXISTS audit_recodes ON audit(seq) WHERE {RECODED}",
 }
 
 
@@ -195,16 +202,40 @@ class Catalog:
     # -- writes (inside a transaction)
 
     @staticmethod
-    def next_item_no(conn: sqlite3.Connection, year: int, period: str, org: str) -> int:
+    def next_item_no(conn: sqlite3.Connection, fonds: str, year: int, period: str,
+                     org: str) -> int:
+        """The next 件号 in its 年度, 保管期限 and 机构: above every record's there, and above
+        every 档号 retired there by a corrected 年度, so no 档号 is ever given twice."""
         row = conn.execute("SELECT MAX(item_no) FROM records WHERE year=? AND period=? AND org=?",
                            (year, period, org)).fetchone()
-        return (row[0] or 0) + 1
+        stem = archival_code(fonds, year, period, org, 0)[:-4]  # "Z001-WS·2021-D10-"
+        retired = [int(code[len(stem):]) for _, code in Catalog.recodes(conn)
+                   if code.startswith(stem) and code[len(stem):].isascii()
+                   and code[len(stem):].isdigit()]
+        return max([row[0] or 0, *retired]) + 1
+
+    @staticmethod
+    def recodes(conn: sqlite3.Connection, record_id: int | None = None) -> list[tuple[int, str]]:
+        """(record id, former 档号) of every re-coding the audit log holds (of one record, with
+        `record_id`), oldest first. A changed entry that does not read as one is left out:
+        verify names it."""
+        where, params = (" AND record_id = ?", (record_id,)) if record_id is not None else ("", ())
+        out = []
+        for rid, raw in conn.execute(f"SELECT record_id, detail FROM audit WHERE {RECODED}"
+                                     + where + " ORDER BY seq", params):
+            try:
+                codes = json.loads(raw)["修改"]["档号"]
+            except (TypeError, ValueError, KeyError):
+                continue
+            if isinstance(codes, list) and len(codes) == 2 and isinstance(codes[0], str):
+                out.append((rid, codes[0]))
+        return out
 
     @staticmethod
     def insert_record(conn: sqlite3.Connection, *, main: StoredFile, origin: str, added_at: str,
                       added_by: str, metadata: Metadata, year: int, fonds: str,
                       pages: int | None, supersedes: int | None) -> tuple[int, str]:
-        item_no = Catalog.next_item_no(conn, year, metadata.period, metadata.org)
+        item_no = Catalog.next_item_no(conn, fonds, year, metadata.period, metadata.org)
         code = archival_code(fonds, year, metadata.period, metadata.org, item_no)
         values = metadata.as_dict()
         cursor = conn.execute(
@@ -441,7 +472,7 @@ def _unread_wal(conn: sqlite3.Connection, path: Path) -> bool:
 
 def archival_code(fonds: str, year: int, period: str, org: str, item_no: int) -> str:
     """档号 per DA/T 22-2015: 全宗号-WS·年度-保管期限-机构（问题）-件号."""
-    parts = [fonds, f"WS·{year}", PERIODS[period]]
+    parts = [fonds, f"WS·{year:04d}", PERIODS[period]]
     if org:
         parts.append(org)
     parts.append(f"{item_no:04d}")

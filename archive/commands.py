@@ -12,16 +12,32 @@ import click
 
 from generator.errors import GongwenError, InputError
 
-from .core import (DEFAULT_ARCHIVE_DIR, Archive, ArchiveError, Outcome, StorageFailure,
-                   refuse_inside_archive)
+from .core import (DEFAULT_ARCHIVE_DIR, FULL_WIDTH_DIGITS, Archive, ArchiveError, Outcome,
+                   StorageFailure, refuse_inside_archive)
 from .inputs import collect_files
 from .keys import KEY_ENV, AuditKeyError, create_key_file, read_key_file
 from .overrides import check_org, from_pairs
-from .records import LABELS, PERIODS, Metadata, Record
+from .records import LABELS, PERIODS, Metadata, Record, year_shown
 
 EXIT_INPUT = 2  # bad input: nothing was written
 RECORD_ID = click.IntRange(1, 2**63 - 1)  # what SQLite can hold
 EXIT_FAILURE = 1  # something else went wrong
+
+
+class RecordRef(click.ParamType):
+    """A record number (checked as RECORD_ID is) or a 档号, current or former (as text)."""
+
+    name = "记录号或档号"
+
+    def convert(self, value, param, ctx):
+        text = str(value).strip()
+        if "WS" in text.upper():  # a 档号: Z001-WS·2021-D10-0001
+            return text
+        digits = text.translate(FULL_WIDTH_DIGITS)
+        if digits.isascii() and digits.isdigit():
+            return str(RECORD_ID.convert(digits, param, ctx))
+        self.fail(f"“{value}”不是有效的记录号或档号（记录号是正整数，档号如 Z001-WS·2021-D10-0001）",
+                  param, ctx)
 
 archive_dir_option = click.option(
     "-A", "--archive-dir", type=click.Path(path_type=Path, file_okay=False),
@@ -211,27 +227,31 @@ def _status(r: Record) -> str:
 
 
 @archive_group.command("show")
-@click.argument("record_id", type=RECORD_ID)
+@click.argument("wanted", type=RecordRef())
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
 @archive_dir_option
-def show_command(record_id, as_json, archive_dir) -> None:
-    """显示一条记录：元数据、文件、人员、工作措施。"""
+def show_command(wanted, as_json, archive_dir) -> None:
+    """显示一条记录（按记录号或档号，年度改正前的原档号也可）：元数据、文件、人员、工作措施。"""
     with open_archive(archive_dir) as archive:
         try:
-            record = archive.get(record_id)
+            record = archive.find(wanted)
         except ArchiveError as exc:
             fail(str(exc))
-        people = archive.catalog.people(record_id)
-        measures = archive.catalog.measures(record_id)
+        people = archive.catalog.people(record.id)
+        measures = archive.catalog.measures(record.id)
+        former = archive.former_codes(record.id)
     if as_json:
-        emit_json(record_dict(record) | {"people": [asdict(p) for p in people],
+        emit_json(record_dict(record) | {"former_codes": former,
+                                         "people": [asdict(p) for p in people],
                                          "measures": [asdict(m) for m in measures]})
         return
     click.echo(f"记录 {record.id}  档号 {record.archival_code}{_status(record)}")
+    for code in former:
+        click.echo(f"  原档号：{code}（年度改正后重编）")
     for name, value in record.metadata.as_dict().items():
         if value:
             click.echo(f"  {LABELS[name]}：{value}")
-    click.echo(f"  年度：{record.year}　页数：{record.pages or '—'}　来源："
+    click.echo(f"  年度：{year_shown(record.year)}　页数：{record.pages or '—'}　来源："
                f"{'本系统生成' if record.origin == 'generated' else '收文/外部文件'}")
     click.echo(f"  归档：{record.added_at}　{record.added_by}")
     if record.supersedes:
@@ -253,9 +273,10 @@ def show_command(record_id, as_json, archive_dir) -> None:
 @click.argument("changes", nargs=-1, required=True)
 @archive_dir_option
 def edit_command(record_id, changes, archive_dir) -> None:
-    """修改元数据，如：gongwen archive edit 3 密级=秘密 保管期限=永久。
+    """修改元数据，如：gongwen archive edit 3 密级=秘密 保管期限=永久 年度=2021。
 
-    文件本身和档号不会改变；每次修改记入审计日志。"""
+    文件本身不会改变。年度改变（直接改年度，或改成文日期所致）时重编件号和档号，原档号记入审计日志，
+    仍可用 gongwen archive show 原档号 查到；其他修改不改变档号。每次修改记入审计日志。"""
     pairs = {}
     for change in changes:
         label, sep, value = change.partition("=")
@@ -264,10 +285,15 @@ def edit_command(record_id, changes, archive_dir) -> None:
         pairs[label.strip()] = value
     with open_archive(archive_dir) as archive:
         try:
+            before = archive.get(record_id).archival_code
             record = archive.edit(record_id, pairs)
         except ArchiveError as exc:
             fail(str(exc), EXIT_INPUT)
-        click.echo(f"已修改记录 {record.id}（档号 {record.archival_code} 不变）。")
+        if record.archival_code == before:
+            click.echo(f"已修改记录 {record.id}（档号 {record.archival_code} 不变）。")
+        else:
+            click.echo(f"已修改记录 {record.id}：年度改为 {year_shown(record.year)}，"
+                       f"档号由 {before} 改为 {record.archival_code}（原档号仍可用 archive show 查到）。")
         update_index(archive, quiet=True)
 
 

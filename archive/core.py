@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import sqlite3
 import stat
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Iterator
 
@@ -22,7 +22,7 @@ from generator.importer.document import import_received
 from generator.importer.paragraphs import read_received
 
 from . import audit
-from .catalog import Catalog, CatalogError
+from .catalog import Catalog, CatalogError, archival_code
 from .facts import digest, record_facts
 from .keys import KEY_ENV, META_KEY_ID, AuditKey, AuditKeyError, key_from_env
 from .extract import ExtractError, media_type
@@ -30,10 +30,12 @@ from .pdftext import furniture_note
 from .reading import content_of
 from .inputs import InputRefused, read_input
 from .overrides import read_sidecar, sidecar_path, stated
-from .records import LABELS, Content, Metadata, Record, StoredFile, default_period
+from .records import (LABELS, Content, Metadata, Record, StoredFile, default_period,
+                      record_year)
 from .store import ObjectStore, sha256_bytes
 
 DEFAULT_FONDS = "Z001"
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")  # as people type them
 DEFAULT_ARCHIVE_DIR = Path("gongwen-archive")  # the CLI also reads GONGWEN_ARCHIVE
 
 
@@ -259,7 +261,10 @@ class Archive:
             metadata.period = default_period(metadata.kind)
         added_at = audit.now()
         added_by = audit.os_user()
-        year = int(metadata.date[:4]) if metadata.date else date.today().year
+        year, said = record_year(metadata.date, incoming.content.stated_date,
+                                 incoming.content.stated_where)
+        if said:
+            incoming.content.warnings.append(said)
         with self.catalog.transaction() as conn:
             existing = self._existing(incoming)
             if existing:  # another process archived it while we were extracting
@@ -324,11 +329,15 @@ class Archive:
         return record
 
     def edit(self, record_id: int, changes: dict[str, str]) -> Record:
-        """Change catalog metadata (never the files, never the 档号); audited."""
+        """Change catalog metadata (never the files); audited. A new 年度 (stated, or from a
+        changed 成文日期) gives the record a new 件号 and 档号 in that 年度; the old 档号 stays
+        in the log's 修改 detail and is still found (former_codes, find)."""
         self.require_writable()
         record = self.get(record_id)
         if not record.live:
             raise ArchiveError(f"记录 {record_id} 已删除，不能修改")
+        changes = dict(changes)
+        year = stated_year(changes.pop("年度")) if "年度" in changes else None
         updates: dict[str, str] = {}
         for label, value in changes.items():
             try:
@@ -338,15 +347,53 @@ class Archive:
             updates[name] = stored
         before = record.metadata.as_dict()
         diff = {LABELS[k]: [before[k], v] for k, v in updates.items() if before[k] != v}
-        if not diff:
+        if year is None and updates.get("date") and updates["date"] != before["date"]:
+            year = int(updates["date"][:4])  # 年度 follows a corrected 成文日期
+        recode = year is not None and year != record.year
+        if not diff and not recode:
             return record
         with self.catalog.transaction() as conn:
             for name, value in updates.items():
                 conn.execute(f"UPDATE records SET {name}=? WHERE id=?", (value, record_id))
+            if recode:
+                diff |= self._recode(conn, record, year)
             self.catalog.touch(conn, record_id)
             self._log(conn, "edit", record_id,
                       {"修改": diff, "状态": digest(record_facts(conn, record_id))})
         return self.get(record_id)
+
+    def _recode(self, conn: sqlite3.Connection, record: Record, year: int) -> dict[str, list]:
+        """The record under a new 年度: its next 件号 there and the 档号 they make (with the
+        保管期限 and 机构 it has now), as the 修改 detail of the edit entry."""
+        period, org = conn.execute("SELECT period, org FROM records WHERE id=?",
+                                   (record.id,)).fetchone()
+        item_no = self.catalog.next_item_no(conn, self.fonds, year, period, org or "")
+        code = archival_code(self.fonds, year, period, org or "", item_no)
+        conn.execute("UPDATE records SET year=?, item_no=?, archival_code=? WHERE id=?",
+                     (year, item_no, code, record.id))
+        return {"年度": [record.year, year], "件号": [record.item_no, item_no],
+                "档号": [record.archival_code, code]}
+
+    def former_codes(self, record_id: int) -> list[str]:
+        """档号 the record had before its 年度 was corrected, oldest first."""
+        return [code for _, code in self.catalog.recodes(self.catalog.conn, record_id)]
+
+    def find(self, wanted: str) -> Record:
+        """A record by its number, its 档号, or a 档号 it had before its 年度 was corrected."""
+        wanted = str(wanted).translate(FULL_WIDTH_DIGITS).strip()
+        if re.fullmatch(r"[0-9]+", wanted):
+            if not 1 <= int(wanted) < 2**63:
+                raise ArchiveError(f"记录号 {wanted} 超出范围（应为 1 到 {2**63 - 1}）")
+            return self.get(int(wanted))
+        found = self.catalog.conn.execute("SELECT id FROM records WHERE archival_code=?",
+                                          (wanted,)).fetchone()
+        if found:
+            return self.get(found[0])
+        former = [rid for rid, code in self.catalog.recodes(self.catalog.conn) if code == wanted]
+        if former:
+            return self.get(former[-1])
+        raise ArchiveError(f"“{wanted}”既不是记录号，也不是任何记录现在或曾经的档号"
+                           "（记录号是正整数，档号如 Z001-WS·2021-D10-0001；用 gongwen archive list 查看）")
 
     def delete(self, record_id: int, reason: str) -> Record:
         """Withdraw a record: its files go, its catalog row and audit trail stay."""
@@ -474,6 +521,15 @@ def folder_in_use(path: Path) -> bool:
         return True
     finally:
         os.close(fd)
+
+
+def stated_year(value: str) -> int:
+    """年度 as a person wrote it ("2021", "2021年", full-width digits too); ArchiveError if it
+    is not a year."""
+    plain = str(value).translate(FULL_WIDTH_DIGITS).strip().removesuffix("年").strip()
+    if not (re.fullmatch(r"[0-9]{4}", plain) and 1900 <= int(plain) <= 2999):
+        raise ArchiveError(f"年度：应为 1900 到 2999 之间的四位年份（如 2021 或 2021年），“{value}”不是")
+    return int(plain)
 
 
 def _sources(files) -> set[str]:

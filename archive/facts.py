@@ -22,6 +22,7 @@ FACT_LABELS = {
     "deleted_at": "删除时间", "delete_reason": "删除理由", "files": "文件清单",
     "text_sha256": "正文", "people_sha256": "人员名单", "measures_sha256": "工作措施",
 } | LABELS
+FACT_NAMES = {label: name for name, label in FACT_LABELS.items()}  # 年度 -> year, 档号 -> …
 
 _RECORD_COLUMNS = ("archival_code", "year", "item_no", "origin", "name", "media_type", "size",
                    "sha256", "added_at", "added_by", "pages", "supersedes", "deleted_at",

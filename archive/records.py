@@ -31,6 +31,26 @@ _DEFAULT_PERIOD = {
 }
 
 
+UNKNOWN_YEAR = 0  # 年度 not known: 档号 "…-WS·0000-…", shown as 不详, until `archive edit` sets it
+
+
+def record_year(written: str, stated: str = "", where: str = "") -> tuple[int, str]:
+    """年度 and what to warn about it: from the 成文日期 (ISO); else from a date the source
+    states (ISO, `where` it stands); else unknown, never the current year."""
+    if written:
+        return int(written[:4]), ""
+    if stated:
+        return int(stated[:4]), (f"未找到成文日期：年度按原文{where}所写日期 {stated} 定为 {stated[:4]}，"
+                                 "请核对（gongwen archive edit 可改成文日期、年度）")
+    return UNKNOWN_YEAR, ("未找到成文日期，原文也没有写明日期：年度不详，档号记为 0000 年度；"
+                          "请用 gongwen archive edit 补填成文日期或年度")
+
+
+def year_shown(year: int) -> str:
+    """年度 as users read it."""
+    return "不详" if year == UNKNOWN_YEAR else str(year)
+
+
 def default_period(kind: str) -> str:
     return _DEFAULT_PERIOD.get(kind, "定期10年")
 
@@ -116,7 +136,7 @@ class Record:
     metadata: Metadata
     year: int
     item_no: int
-    archival_code: str  # 档号, assigned once
+    archival_code: str  # 档号: assigned at add, re-assigned only when the 年度 is corrected
     pages: int | None
     supersedes: int | None
     superseded_by: int | None

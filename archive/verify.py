@@ -11,7 +11,7 @@ from typing import Sequence
 
 from . import audit
 from .core import Archive, folder_in_use
-from .facts import EMPTY_CONTENT, all_facts, differences, digest
+from .facts import EMPTY_CONTENT, FACT_NAMES, all_facts, differences, digest
 from .keys import META_KEY_ID, AuditKey
 from .witness import Anchor, broken_anchors
 from .records import BY_LABEL
@@ -146,16 +146,13 @@ def _apply(entry: audit.Entry, logged: dict[int, _Logged], findings: list[Findin
         files = [(f["role"], f["sha256"]) for f in detail.get("文件", [])]
         logged[rid] = _Logged(rid, str(detail.get("档号", "")), facts, files)
     record = logged.get(rid) if rid is not None else None
+    if record is not None and entry.action == "edit":
+        _apply_edit(detail, record)
     if record is None or record.facts is None:
         if record is not None and entry.action == "delete":
             record.deleted = True
         return
-    if entry.action == "edit":
-        for label, change in detail.get("修改", {}).items():
-            if not (isinstance(change, list) and len(change) == 2):
-                raise ValueError("edit")
-            record.facts[BY_LABEL.get(label, label)] = change[1]
-    elif entry.action == "delete":
+    if entry.action == "delete":
         record.deleted = True
         record.facts |= EMPTY_CONTENT | {"deleted_at": detail.get("删除时间"),
                                          "delete_reason": detail.get("理由"),
@@ -164,6 +161,19 @@ def _apply(entry: audit.Entry, logged: dict[int, _Logged], findings: list[Findin
     if sealed is not None and sealed != digest(record.facts):
         findings.append(Finding("chain", f"审计日志第 {entry.seq} 条",
                                 f"所记{_subject(rid, record.code)}的状态与日志前文重放的结果不符"))
+
+
+def _apply_edit(detail: dict, record: _Logged) -> None:
+    """An edit entry's 修改 on the record as logged: metadata by its label (or an alias), and
+    the 年度, 件号 and 档号 a corrected 年度 gave it (the 档号 also for a record from before
+    sealing, whose 档号 is all that is compared)."""
+    for label, change in detail.get("修改", {}).items():
+        if not (isinstance(change, list) and len(change) == 2):
+            raise ValueError("edit")
+        if record.facts is not None:
+            record.facts[BY_LABEL.get(label) or FACT_NAMES.get(label, label)] = change[1]
+        if label == "档号":
+            record.code = str(change[1])
 
 
 def _compare(logged: dict[int, _Logged], held: dict[int, dict]) -> list[Finding]:

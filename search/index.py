@@ -28,7 +28,7 @@ from whoosh.filedb.filetables import FileFormatError
 from whoosh.reading import SegmentReader
 
 from archive.core import Archive, ArchiveError
-from archive.records import Record
+from archive.records import UNKNOWN_YEAR, Record
 from generator.errors import describe_os_error
 
 from . import hygiene
@@ -222,7 +222,8 @@ def document(archive: Archive, record: Record) -> dict:
     text = archive.catalog.text(record.id)
     doc = dict(
         kind="doc", record=record.id, unit=normalize_key(meta.organ), unit_name=meta.organ,
-        type=meta.kind, year=str(record.year), docno=docno_key(meta.doc_number),
+        type=meta.kind, year=str(record.year) if record.year != UNKNOWN_YEAR else "",
+        docno=docno_key(meta.doc_number),
         period=meta.period, superseded=record.superseded_by is not None,
         date=_day(meta.date),
         person=",".join(sorted({normalize_key(n) for n in names})),

@@ -79,12 +79,18 @@ def test_add_edit_sync_and_search_use_indexes_only(tmp_path):
             assert archive.add_received(more[0]).status == "duplicate"
             archive.add_received(more[1], supersedes=outcome.record_id)
             archive.edit(outcome.record_id, {"note": "已核对"})
+            former = archive.get(1).archival_code
+            archive.edit(1, {"年度": "2023"})  # a re-coding: 件号 above the retired 档号 too
+            assert archive.add_received(more[1].with_name("通知104.txt")).status == "added"
+            assert archive.find(former).id == 1 and archive.former_codes(1) == [former]
             sync(archive)
             assert search(archive, "隐患排查").total >= 1
             archive.get(outcome.record_id)
 
+        write_texts(tmp_path / "more", 5, start=100)  # 通知104.txt, another document
         statements = traced(archive, work)
         assert any("item_no" in s for s in statements)  # the 件号 query was traced
+        assert any("audit_recodes" in s or "instr(detail" in s for s in statements)
         assert full_scans(archive.catalog.conn, statements) == []
 
 
