@@ -215,6 +215,17 @@ class Catalog:
         return max([row[0] or 0, *retired]) + 1
 
     @staticmethod
+    def reading_notes(conn: sqlite3.Connection, record_id: int) -> list[str]:
+        """The notes the add entry of the record holds (a hand-made entry may hold none)."""
+        row = conn.execute("SELECT detail FROM audit WHERE record_id = ? AND action = 'add' "
+                           "ORDER BY seq LIMIT 1", (record_id,)).fetchone()
+        try:
+            notes = json.loads(row[0]).get("读取说明", []) if row else []
+        except (TypeError, ValueError, AttributeError):
+            return []
+        return [n for n in notes if isinstance(n, str)] if isinstance(notes, list) else []
+
+    @staticmethod
     def recodes(conn: sqlite3.Connection, record_id: int | None = None) -> list[tuple[int, str]]:
         """(record id, former 档号) of every re-coding the audit log holds (of one record, with
         `record_id`), oldest first. A changed entry that does not read as one is left out:

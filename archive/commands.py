@@ -240,8 +240,9 @@ def show_command(wanted, as_json, archive_dir) -> None:
         people = archive.catalog.people(record.id)
         measures = archive.catalog.measures(record.id)
         former = archive.former_codes(record.id)
+        notes = archive.reading_notes(record.id)
     if as_json:
-        emit_json(record_dict(record) | {"former_codes": former,
+        emit_json(record_dict(record) | {"former_codes": former, "reading_notes": notes,
                                          "people": [asdict(p) for p in people],
                                          "measures": [asdict(m) for m in measures]})
         return
@@ -254,6 +255,8 @@ def show_command(wanted, as_json, archive_dir) -> None:
     click.echo(f"  年度：{year_shown(record.year)}　页数：{record.pages or '—'}　来源："
                f"{'本系统生成' if record.origin == 'generated' else '收文/外部文件'}")
     click.echo(f"  归档：{record.added_at}　{record.added_by}")
+    for note in notes:
+        click.echo(f"  读取说明：{note}")
     if record.supersedes:
         click.echo(f"  取代记录：{record.supersedes}")
     if record.delete_reason:

@@ -221,7 +221,7 @@ class Archive:
         except (ExtractError, GongwenError) as exc:
             return Outcome(str(path), "failed", message=str(exc))
         extracted = received.extracted
-        content = content_of(import_received(path, received), received.paragraphs, extracted.text)
+        content = content_of(import_received(path, received, for_yaml=False), received.paragraphs, extracted.text)
         content.pages = extracted.pages
         content.metadata = content.metadata.merged(stated).merged(overrides or Metadata())
         content.warnings += extracted.notes
@@ -286,7 +286,8 @@ class Archive:
             self._log(conn, "add", record_id, {
                 "档号": code, "sha256": main.sha256, "文件": [
                     {"role": f.role, "name": f.name, "sha256": f.sha256} for f, _ in incoming.files],
-                "题名": metadata.title, "记录": facts, "状态": digest(facts)})
+                "题名": metadata.title, "记录": facts, "状态": digest(facts)}
+                | ({"读取说明": list(incoming.content.warnings)} if incoming.content.warnings else {}))
             if supersedes is not None:
                 self.catalog.touch(conn, supersedes)
                 self._log(conn, "supersede", record_id, {"取代": supersedes})
@@ -373,6 +374,11 @@ class Archive:
                      (year, item_no, code, record.id))
         return {"年度": [record.year, year], "件号": [record.item_no, item_no],
                 "档号": [record.archival_code, code]}
+
+    def reading_notes(self, record_id: int) -> list[str]:
+        """What reading the document noted when it was archived (OCR text, page furniture
+        removed, a field from the web page's info table, 年度 unknown), as the audit log holds it."""
+        return self.catalog.reading_notes(self.catalog.conn, record_id)
 
     def former_codes(self, record_id: int) -> list[str]:
         """档号 the record had before its 年度 was corrected, oldest first."""

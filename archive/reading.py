@@ -34,7 +34,8 @@ class SourceText:
     """The received paragraphs, and the way back from the importer's simplified reading."""
 
     def __init__(self, paragraphs: list[Paragraph]):
-        folded = [(_fold(p.text), p.text) for p in paragraphs]
+        self._raw = "\n".join(p.text for p in paragraphs)
+        folded = [(_fold(p.text), p.text) for p in paragraphs] if _fold(self._raw) != self._raw else []
         self._lines = [(f, raw) for f, raw in folded if f != raw and len(f) == len(raw)]
         counts: dict[str, Counter] = {}
         for f, raw in self._lines:
@@ -44,9 +45,10 @@ class SourceText:
         self._chars = {a: seen.most_common(1)[0][0] for a, seen in counts.items()}
 
     def original(self, value: str) -> str:
-        """`value`, read from the simplified copy, as the source wrote it: the slice of the
-        paragraph it stands in, else character by character."""
-        if not value or not self._chars:
+        """`value`, read from the simplified copy, as the source wrote it: itself where the
+        source has it so, else the slice of the paragraph it stands in, else character by
+        character."""
+        if not value or not self._chars or value in self._raw:
             return value
         for folded, raw in self._lines:
             k = folded.find(value)

@@ -47,6 +47,8 @@ class Cleaned:
 def clean(paragraphs: list[Paragraph]) -> Cleaned:
     out = Cleaned([])
     traditional: list[Paragraph] = []
+    joined = "\n".join(p.text for p in paragraphs)
+    convert = to_simplified if to_simplified(joined) != joined else str  # one call when none is
     for p in paragraphs:
         text = p.text
         crumbs, glued = split_breadcrumb(text)
@@ -66,7 +68,7 @@ def clean(paragraphs: list[Paragraph]) -> Cleaned:
         text, pinyin = remove_pinyin(text)
         if pinyin:
             _remove(out, "".join(pinyin), "拼音注音", p)
-        simple = to_simplified(text)
+        simple = convert(text)
         if simple != text:
             traditional.append(p)
         text = _FULL_WIDTH_ALNUM.sub(lambda m: unicodedata.normalize("NFKC", m.group()), simple)

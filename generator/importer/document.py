@@ -53,15 +53,17 @@ class Imported:
         return load_document(name, text=dump(_tree(fields, [], self.source)))
 
 
-def import_received(path: Path, received: Received) -> Imported:
+def import_received(path: Path, received: Received, for_yaml: bool = True) -> Imported:
     """A file read once (`read_received`): what import reads in it, the page furniture its
-    extraction left out reported with the rest."""
-    imported = import_file(path, received.paragraphs)
+    extraction left out reported with the rest. `for_yaml=False` (the archive, which keeps
+    the text whole itself) skips the safety net that puts text no recogniser placed into 正文."""
+    imported = import_file(path, received.paragraphs, for_yaml)
     imported.findings += [Finding(Level.CHANGED, f"删除{f.describe()}") for f in received.extracted.removed]
     return imported
 
 
-def import_file(path: Path, paragraphs: list[Paragraph] | None = None) -> Imported:
+def import_file(path: Path, paragraphs: list[Paragraph] | None = None,
+                for_yaml: bool = True) -> Imported:
     """`paragraphs`: the file as already read, to save reading it again."""
     if paragraphs is None:
         return import_received(path, read_file(path))
@@ -89,7 +91,8 @@ def import_file(path: Path, paragraphs: list[Paragraph] | None = None) -> Import
         imported.attached.append(child)
     issues = issuing_sentence(parts.body) is not None  # a 印发通知 lists no 附件说明 for it
     fields["附件"] = _attachments(parts.attachment_titles, len(parts.attached), imported, issues)
-    keep_lost_text(cleaned.paragraphs, imported)
+    if for_yaml:
+        keep_lost_text(cleaned.paragraphs, imported)
     return imported
 
 
