@@ -114,6 +114,8 @@ def test_legacy_word_is_converted_by_libreoffice(legacy_doc, tmp_path, suffix):
     assert [p.text for p in read_paragraphs(copy)] == LEGACY_LINES
     ran = gongwen("archive", "add", copy, "-A", tmp_path / "arc", expect=0)
     assert "已归档" in ran.text or "归档" in ran.text
+    checked = gongwen("check", copy, expect=None).text
+    assert "未发现问题" in checked and "不支持" not in checked  # read as the DOCX it became
 
 
 def test_legacy_word_without_libreoffice_is_refused_saying_how_to_convert(legacy_doc, tmp_path):
@@ -176,6 +178,8 @@ def test_ofd_is_archived_and_imported(tmp_path):
     assert [p.text for p in read_paragraphs(path)] == ["青石县巡山通知", "请于三月底前完成第一轮巡山。"]
     gongwen("archive", "add", path, "-A", tmp_path / "arc", expect=0)
     assert "第一轮巡山" in gongwen("search", "巡山", "-A", tmp_path / "arc", expect=0).text
+    checked = gongwen("check", path, expect=None).text
+    assert "无法读取" not in checked and "不支持" not in checked and "共检查 1 个文件" in checked
 
 
 @pytest.mark.parametrize("damage, said", [

@@ -123,13 +123,14 @@ def test_organ_line_over_a_title_in_large_type_is_the_organ_not_the_title():
     assert parts.fields["发文字号"] == "青政办发〔2023〕12号"
 
 
-def test_copy_beginning_at_the_recipients_gets_its_title_rebuilt():
-    _, parts = read(*NOTICE_BODY, "青禾县河道清淤工作方案", "一、总体要求", "做好清淤。")
-    assert parts.fields["标题"] == "关于印发青禾县河道清淤工作方案的通知"
-    assert parts.title_rebuilt
-    assert parts.fields["发文机关"] == "青禾县人民政府办公室"
-    assert str(parts.fields["成文日期"]) == "2023-05-06"
-    assert parts.attached[0].title == "青禾县河道清淤工作方案"
+def test_copy_beginning_at_the_recipients_gets_its_title_rebuilt(tmp_path):
+    imported = import_file(write(tmp_path, *NOTICE_BODY, "青禾县河道清淤工作方案", "一、总体要求", "做好清淤。"))
+    fields = imported.fields
+    assert fields["标题"] == "青禾县人民政府办公室关于印发青禾县河道清淤工作方案的通知"
+    assert any(f.message.startswith("原文没有标题") and f.about == "标题" for f in imported.findings)
+    assert fields["发文机关"] == "青禾县人民政府办公室"
+    assert str(fields["成文日期"]) == "2023-05-06"
+    assert imported.attached[0].fields["标题"] == "青禾县河道清淤工作方案"
 
 
 @pytest.mark.parametrize("line", [
@@ -243,7 +244,8 @@ def test_a_title_glued_after_the_breadcrumb_is_kept():
     assert [(r.text, r.reason) for r in cleaned.removed] == [("首页 > 政务公开 > 政策文件 >", "网页导航")]
 
 
-def test_title_rebuilt_from_an_already_approved_line():
-    _, parts = read("各镇人民政府：", "《青禾县河道清淤工作方案》已经县政府同意，现印发你们，请认真执行。",
-                    "青禾县人民政府办公室", "2023年5月6日")
-    assert parts.fields["标题"] == "关于印发青禾县河道清淤工作方案的通知"
+def test_title_rebuilt_from_an_already_approved_line(tmp_path):
+    imported = import_file(write(tmp_path, "各镇人民政府：",
+                                 "《青禾县河道清淤工作方案》已经县政府同意，现印发你们，请认真执行。",
+                                 "青禾县人民政府办公室", "2023年5月6日"))
+    assert imported.fields["标题"] == "青禾县人民政府办公室关于印发青禾县河道清淤工作方案的通知"

@@ -56,7 +56,7 @@ def check_archive(archive, on_done=None) -> ArchiveCheck:
             continue  # only what is in force
         stored = _file_to_check(record)
         if stored is None:
-            result.skipped.append((record.id, "没有可检查的文件（DOCX、PDF、TXT）"))
+            result.skipped.append((record.id, "没有可检查的文件（DOCX、DOC、WPS、PDF、OFD、TXT）"))
         else:
             suffix = Path(stored.name).suffix.lower()
             try:

@@ -10,7 +10,7 @@ from .findings import Finding
 from .rules import Severity
 
 YAML_SUFFIXES = (".yaml", ".yml")
-CHECKABLE = YAML_SUFFIXES + (".docx", ".pdf", ".txt", ".md")
+CHECKABLE = YAML_SUFFIXES + (".docx", ".doc", ".wps", ".pdf", ".ofd", ".txt", ".md")
 
 
 @dataclass
@@ -53,7 +53,7 @@ def _findings(path: Path, display: str, suffix: str) -> list[Finding]:
 
         return check_yaml(path, display)
     if suffix not in CHECKABLE:
-        raise ExtractError(f"不支持的文件类型“{suffix}”；可检查 YAML、DOCX、PDF、TXT")
+        raise ExtractError(f"不支持的文件类型“{suffix}”；可检查 YAML、DOCX、DOC、WPS、PDF、OFD、TXT")
     from .document import check_paragraphs, read_document
 
     paragraphs, imported = read_document(path, suffix)

@@ -78,8 +78,6 @@ def import_file(path: Path, paragraphs: list[Paragraph] | None = None,
     else:
         _fill_gaps(fields, cleaned.web_meta, path, imported)
         _say_fallbacks(fields, offered, imported)
-        if parts.title_rebuilt and fields.get("发文机关"):  # the same form as _title_from_issuing's
-            fields["标题"] = fields["发文机关"] + fields["标题"]
     _read_body(imported, parts.body)
     for n, part in enumerate(parts.attached, start=1):
         child_fields = {"标题": part.title or f"附件{n}", "发文机关": fields.get("发文机关"),

@@ -55,7 +55,6 @@ class Parts:
     trailing: list[Paragraph] = field(default_factory=list)  # unclassified text after the date
     removed: list[Removed] = field(default_factory=list)  # furniture the head had (a 规章 header)
     not_document: str = ""  # why this is not an official document (a newspaper page), or ""
-    title_rebuilt: bool = False  # 标题 made from "现将《X》印发给你们" (the copy has none)
 
 
 def split_parts(paragraphs: list[Paragraph]) -> Parts:
@@ -70,8 +69,6 @@ def split_parts(paragraphs: list[Paragraph]) -> Parts:
     start = _read_head(main, parts)
     end = _read_tail(main, start, parts)
     parts.body = main[start:end] + parts.trailing
-    if "标题" not in parts.fields:
-        _rebuild_title(parts)
     for label, pages in attached:
         title_end = _title_span(pages, 0)
         title = "\n".join(p.text for p in pages[:title_end])
@@ -133,26 +130,6 @@ def _signed_and_dated(main: list[Paragraph]) -> bool:
 
 
 # -- the title of a copy that has none, from the 印发通知's one line
-
-_ISSUES = re.compile(r"《(?P<name>[^《》]{2,60})》[^。]{0,30}?印发(?:给)?你们")
-
-
-def _rebuild_title(parts: Parts) -> None:
-    """"现将《X》印发给你们" -> 关于印发X的通知 (a title names the document without 书名号,
-    as the 印发通知 of offices do, unless it is a 法规 or 规章 name)."""
-    for p in parts.body[:3]:
-        issued = _ISSUES.search(p.text)
-        if issued:
-            _set(parts, "标题", f"关于印发{issued.group('name')}的通知", p)
-            parts.title_rebuilt = True
-            _find(parts, Level.CHANGED, f"原文没有标题，据“{_short(issued.group())}”补为"
-                  f"“{parts.fields['标题']}”", p)
-            return
-
-
-def _short(text: str, size: int = 24) -> str:
-    return text if len(text) <= size else text[:size] + "…"
-
 
 # -- a page that is not an official document
 
