@@ -221,7 +221,8 @@ class Archive:
         except (ExtractError, GongwenError) as exc:
             return Outcome(str(path), "failed", message=str(exc))
         extracted = received.extracted
-        content = content_of(import_received(path, received, for_yaml=False), received.paragraphs, extracted.text)
+        imported = import_received(path, received, for_yaml=False)
+        content = content_of(imported, received.paragraphs, extracted.text)
         content.pages = extracted.pages
         content.metadata = content.metadata.merged(stated).merged(overrides or Metadata())
         content.warnings += extracted.notes

@@ -7,26 +7,21 @@ the catalog. The catalog text is the file's text, whole.
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter
 from datetime import date
 
-from generator.dates import read_written_date
+from generator.dates import dates_stated
+from generator.importer.clean import fold_characters
 from generator.importer.document import Imported
 from generator.importer.findings import Level
 from generator.importer.front import title_kind
 from generator.importer.paragraphs import Paragraph
-from search.normalize import to_simplified
 
 from .overrides import SECRECY_LEVELS
 from .records import Content, MeasureEntry, Mention, Metadata
 
 _CATALOG_KIND = {"实施方案": "方案", "工作方案": "方案"}  # the catalog files both as 方案
 _FRONT = ("标题", "发文机关", "成文日期", "发文字号", "主送机关", "文种")
-_FULL_WIDTH_ALNUM = re.compile(r"[０-９Ａ-Ｚａ-ｚ]")
-_STATED_DATE = re.compile(r"(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*[\d〇○一二三四五六七八九十]{1,3}\s*月"
-                          r"\s*[\d〇○一二三四五六七八九十]{1,3}\s*日")
 _ROLES = (("组长", "组长"), ("副组长", "副组长"), ("成员", "成员"), ("组员", "成员"))
 
 
@@ -35,7 +30,7 @@ class SourceText:
 
     def __init__(self, paragraphs: list[Paragraph]):
         self._raw = "\n".join(p.text for p in paragraphs)
-        folded = [(_fold(p.text), p.text) for p in paragraphs] if _fold(self._raw) != self._raw else []
+        folded = [(fold_characters(p.text), p.text) for p in paragraphs] if fold_characters(self._raw) != self._raw else []
         self._lines = [(f, raw) for f, raw in folded if f != raw and len(f) == len(raw)]
         counts: dict[str, Counter] = {}
         for f, raw in self._lines:
@@ -57,20 +52,12 @@ class SourceText:
         return "".join(self._chars.get(ch, ch) for ch in value)
 
 
-def _fold(text: str) -> str:
-    """What the importer's cleaning does to a paragraph's characters (same length)."""
-    simple = to_simplified(text)
-    if len(simple) != len(text):
-        return text
-    return _FULL_WIDTH_ALNUM.sub(lambda m: unicodedata.normalize("NFKC", m.group()), simple)
-
-
 def content_of(imported: Imported, paragraphs: list[Paragraph], text: str) -> Content:
     source = SourceText(paragraphs)
     fields = imported.fields
-    title = source.original(str(fields.get("标题") or "").replace("\n", ""))
+    title = str(fields.get("标题") or "").replace("\n", "")
     meta = Metadata(
-        title=title,
+        title=source.original(title),
         kind=_catalog_kind(fields, title),
         organ=source.original(fields.get("发文机关") or ""),
         doc_number=source.original(str(fields.get("发文字号") or "")),
@@ -95,7 +82,7 @@ def _catalog_kind(fields: dict, title: str) -> str:
     what is not a document (the importer leaves 文种 empty then)."""
     if fields.get("文种") is None:
         return ""
-    kind = title_kind(to_simplified(title))
+    kind = title_kind(title)
     return _CATALOG_KIND.get(kind, kind)
 
 
@@ -129,10 +116,14 @@ def _walk(items, posts: dict[str, str], source: SourceText, people: list[Mention
             people += _group_people(group, posts, source)
     for m in items.get("工作措施") or []:
         if isinstance(m, dict):
-            measures.append(_measure(m, source))
-            title = measures[-1].title
-            people += [Mention(n, "责任领导", _post(n, posts, source), title) for n in measures[-1].leaders]
-            people += [Mention(n, "责任人", _post(n, posts, source), title) for n in measures[-1].doers]
+            leaders, doers = _names(m.get("责任领导")), _names(m.get("责任人"))
+            measure = MeasureEntry(source.original(str(m.get("标题") or "")),
+                                   source.original(_joined(m.get("内容"))),
+                                   tuple(map(source.original, leaders)), tuple(map(source.original, doers)),
+                                   source.original(str(m.get("完成时限") or "")))
+            measures.append(measure)
+            people += [_mention(n, role, measure.title, posts, source)
+                       for role, names in (("责任领导", leaders), ("责任人", doers)) for n in names]
     for key, value in items.items():
         if key not in ("领导小组", "工作组", "工作措施"):
             _walk(value, posts, source, people, measures)
@@ -140,26 +131,17 @@ def _walk(items, posts: dict[str, str], source: SourceText, people: list[Mention
 
 def _group_people(group: dict, posts: dict[str, str], source: SourceText) -> list[Mention]:
     name = source.original(str(group.get("名称") or ""))
-    return [Mention(n, role, _post(n, posts, source), name)
-            for key, role in _ROLES for n in _names(group.get(key), source)]
+    return [_mention(n, role, name, posts, source) for key, role in _ROLES for n in _names(group.get(key))]
 
 
-def _measure(m: dict, source: SourceText) -> MeasureEntry:
-    return MeasureEntry(source.original(str(m.get("标题") or "")),
-                        source.original(_joined(m.get("内容"))),
-                        _names(m.get("责任领导"), source), _names(m.get("责任人"), source),
-                        source.original(str(m.get("完成时限") or "")))
+def _mention(name: str, role: str, group: str, posts: dict[str, str], source: SourceText) -> Mention:
+    """`name` as the importer read it, which is how its roster (`posts`) is keyed."""
+    return Mention(source.original(name), role, source.original(posts.get(name, "")), group)
 
 
-def _post(name: str, posts: dict[str, str], source: SourceText) -> str:
-    """`name` is already in the source's characters; the roster is keyed by the simplified."""
-    simple = to_simplified(name)
-    return source.original(posts.get(simple, posts.get(name, "")))
-
-
-def _names(value, source: SourceText) -> tuple[str, ...]:
+def _names(value) -> tuple[str, ...]:
     """The people a field names (a name, or a list of names and {角色: …}: roles are not people)."""
-    return tuple(source.original(v) for v in _listed(value) if isinstance(v, str) and v)
+    return tuple(v for v in _listed(value) if isinstance(v, str) and v)
 
 
 def _joined(value) -> str:
@@ -182,13 +164,8 @@ def _front_notes(imported: Imported) -> list[str]:
 def _stated_date(paragraphs: list[Paragraph]) -> tuple[str, str]:
     """The latest whole date the text states (印发, 施行, a date in the body) and where: the
     year of a document without 成文日期 is most likely that one's."""
-    found = []
-    for p in paragraphs:
-        for match in _STATED_DATE.finditer(to_simplified(p.text)):
-            written = read_written_date(match.group())
-            if written is not None:
-                found.append((written.day, p.where))
-    found = [(day, where) for day, where in found if day <= date.today()]  # not a deadline ahead
+    found = [(day, p.where) for p in paragraphs for day in dates_stated(p.text)  # 年月日 alike
+             if day <= date.today()]  # in both scripts; not a deadline ahead
     if not found:
         return "", ""
     day, where = max(found, key=lambda d: d[0])

@@ -36,9 +36,12 @@ def format_date(day: dt.date) -> str:
 # -- dates as documents write them (import, received files)
 
 _CN_DIGIT = {c: i % 10 for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "○": 0, "Ｏ": 0}
+_YEAR = r"[0-9〇○Ｏ零一二三四五六七八九]{4}"
+_NUMBER = r"[0-9一二三四五六七八九十]{1,3}"  # a month or a day
 _WRITTEN = re.compile(
-    r"^\s*(?P<y>[0-9〇○Ｏ零一二三四五六七八九]{4}|\d{2})\s*(?P<s1>年|[-./])\s*(?P<m>[0-9一二三四五六七八九十]{1,3})"
-    r"\s*(?:月|(?P=s1))\s*(?P<d>[0-9一二三四五六七八九十]{1,3})\s*日?\s*$")
+    rf"^\s*(?P<y>{_YEAR}|\d{{2}})\s*(?P<s1>年|[-./])\s*(?P<m>{_NUMBER})"
+    rf"\s*(?:月|(?P=s1))\s*(?P<d>{_NUMBER})\s*日?\s*$")
+_STATED = re.compile(rf"{_YEAR}\s*年\s*{_NUMBER}\s*月\s*{_NUMBER}\s*日")  # within a sentence
 
 
 class WrittenDate(NamedTuple):
@@ -75,3 +78,9 @@ def read_written_date(text: str) -> WrittenDate | None:
     except ValueError:
         return None
     return WrittenDate(day, tuple(flaws))
+
+
+def dates_stated(text: str) -> list[dt.date]:
+    """Every whole date a sentence states ("截至2022年11月30日，…"), in order."""
+    return [written.day for match in _STATED.finditer(text)
+            if (written := read_written_date(match.group())) is not None]

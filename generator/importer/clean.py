@@ -71,14 +71,22 @@ def clean(paragraphs: list[Paragraph]) -> Cleaned:
         simple = convert(text)
         if simple != text:
             traditional.append(p)
-        text = _FULL_WIDTH_ALNUM.sub(lambda m: unicodedata.normalize("NFKC", m.group()), simple)
-        out.paragraphs.append(replace(p, text=text))
+        out.paragraphs.append(replace(p, text=half_width_alnum(simple)))
     if traditional:
         lines = "、".join(p.where for p in traditional[:5]) + ("等" if len(traditional) > 5 else "")
         out.findings.append(Finding(Level.CHANGED,
                                     f"{len(traditional)}段含繁体字，已转为简体（{lines}）",
                                     traditional[0]))
     return out
+
+
+def fold_characters(text: str) -> str:
+    """The characters the recognisers read: simplified, with ASCII letters and digits."""
+    return half_width_alnum(to_simplified(text))
+
+
+def half_width_alnum(text: str) -> str:
+    return _FULL_WIDTH_ALNUM.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
 
 
 def _remove(out: Cleaned, text: str, reason: str, p: Paragraph) -> None:
