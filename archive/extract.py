@@ -115,7 +115,11 @@ def decode_text(data: bytes) -> str:
 
 
 def _docx(data: bytes) -> Extracted:
-    document = open_docx(data)
+    return docx_extracted(open_docx(data), data)
+
+
+def docx_extracted(document, data: bytes) -> Extracted:
+    """The text of a DOCX already opened (`document`, from `data`), with its page count."""
     lines = [paragraph_text(p) for p in body_paragraphs(document)]
     return Extracted("\n".join(lines), _docx_pages(data))
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from archive.extract import (LEGACY_WORD, Extracted, ExtractError, body_paragraphs, damaged,
-                             extract, open_docx, paragraph_text)
+                             docx_extracted, extract, open_docx, paragraph_text)
 from archive.inputs import read_input
 from archive.pdftext import Line, join_lines
 
@@ -72,9 +72,10 @@ def read_received(name: str, data: bytes) -> Received:
             from archive.legacy import to_docx
 
             data, suffix = to_docx(data, suffix), ".docx"
+        if suffix == ".docx":  # opened once for both
+            document = open_docx(data)
+            return Received(_docx(document), docx_extracted(document, data))
         extracted = extract(f"文件{suffix}", data)
-        if suffix == ".docx":
-            return Received(_docx(data), extracted)
         if extracted.lines:  # PDF, OFD: joined again, breaking where the text says a paragraph starts
             paragraphs = _fixed_layout(join_lines(list(extracted.lines), _starts_anew))
             return Received(paragraphs, replace(extracted, text="\n".join(p.text for p in paragraphs)))
@@ -90,8 +91,7 @@ def _txt(text: str) -> list[Paragraph]:
             if line.strip()]
 
 
-def _docx(data: bytes) -> list[Paragraph]:
-    document = open_docx(data)
+def _docx(document) -> list[Paragraph]:
     out = []
     for number, p in enumerate(body_paragraphs(document), start=1):
         text = paragraph_text(p).replace("\t", "　").strip()
