@@ -158,14 +158,55 @@ def check_zip_sizes(data: bytes, kind: str = "DOCX") -> None:
 
 
 def body_paragraphs(document):
-    """Every w:p of the body in reading order, those inside tables included."""
+    """Every w:p of the body in reading order, those inside tables included, each followed
+    by the paragraphs of the footnotes and endnotes it references (gongwen's own 版记 is a
+    footnote of the last paragraph)."""
     from docx.oxml.ns import qn
 
+    notes = _notes(document)
     for block in document.element.body.iterchildren():
         if block.tag == qn("w:p"):
             yield block
+            yield from _referenced(block, notes)
         elif block.tag == qn("w:tbl"):
-            yield from block.iter(qn("w:p"))
+            for p in block.iter(qn("w:p")):
+                yield p
+                yield from _referenced(p, notes)
+
+
+_NOTE_PARTS = {
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes": "footnote",
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/endnotes": "endnote",
+}
+
+
+def _notes(document) -> dict[tuple[str, str], object]:
+    """(kind, id) -> w:footnote / w:endnote element, for the notes a text references."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
+
+    notes = {}
+    for rel in document.part.rels.values():
+        kind = _NOTE_PARTS.get(rel.reltype)
+        if kind is None or rel.is_external:
+            continue
+        part = rel.target_part
+        root = part.element if hasattr(part, "element") else parse_xml(part.blob)
+        for note in root.iterchildren(qn(f"w:{kind}")):
+            notes[(kind, note.get(qn("w:id")))] = note
+    return notes
+
+
+def _referenced(p, notes: dict) -> list:
+    from docx.oxml.ns import qn
+
+    out = []
+    for kind in ("footnote", "endnote"):
+        for ref in p.iter(qn(f"w:{kind}Reference")):
+            note = notes.get((kind, ref.get(qn("w:id"))))
+            if note is not None:
+                out.extend(note.iter(qn("w:p")))
+    return out
 
 
 def paragraph_text(p) -> str:

@@ -48,6 +48,7 @@ LEVEL_STYLES = {"h1": "一级标题", "h2": "二级标题", "h3": "三级标题"
                 "roster": "名单", "body": "公文正文"}
 BODY_CHAR_STYLE = "正文字符"  # the body part of a run-in heading
 SIGNER_CHAR_STYLE = "签发人姓名"
+FOOTNOTE_MARK_STYLE = "footnote reference"  # Word's built-in name, read by LibreOffice
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
           "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
 
@@ -127,6 +128,11 @@ def _styles(doc) -> None:
     for name, face in ((BODY_CHAR_STYLE, L.BODY_FACE), (SIGNER_CHAR_STYLE, L.KAITI)):
         style = doc.styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
         set_faces(style.element.get_or_add_rPr(), face)
+    # The 版记 is a footnote (docx_imprint.py): its reference mark, a space, prints white
+    # at 0.5 pt, so that a client showing a number instead shows nothing either.
+    mark = doc.styles.add_style(FOOTNOTE_MARK_STYLE, WD_STYLE_TYPE.CHARACTER)
+    mark.font.size = Pt(0.5)
+    mark.font.color.rgb = RGBColor.from_string("FFFFFF")
 
 
 def _red_rule_below(style_el) -> None:
@@ -212,19 +218,11 @@ class _Writer:
                 run.style = self.doc.styles[char_style]
         return paragraph
 
-    def imprint(self, condition: str) -> None:
-        """版记, floated to the foot of the page; anchored before a last-page paragraph."""
-        self.tag(f"{{%p if doc.imprint and {condition} %}}")
-        _imprint_table(self.doc)
-        self.tag("{%p endif %}")
-
     def blank(self) -> None:
         self.doc.add_paragraph(style="公文空行")
 
-    def body_loop(self, items: str, imprint_when: str | None = None) -> None:
+    def body_loop(self, items: str) -> None:
         self.tag(f"{{%p for p in {items} %}}")
-        if imprint_when:
-            self.imprint(imprint_when)
         first = True
         for kind, style in LEVEL_STYLES.items():
             self.tag(f"{{%p {'if' if first else 'elif'} p.style.value == '{kind}' %}}")
@@ -278,7 +276,6 @@ def _body(doc) -> None:
     w.tag("{%p endif %}")
     w.tag("{%p endfor %}")
     w.blank()
-    w.imprint("not doc.attachments")
     w.para("发文机关署名", ("{{ doc.signature.organ }}", None))
     w.para("成文日期", ("{{ doc.signature.date }}", None))
     w.tag("{%p if doc.note %}")
@@ -286,83 +283,14 @@ def _body(doc) -> None:
     w.tag("{%p endif %}")
     # 附件 pages
     w.tag("{%p for att in doc.attachments %}")
-    w.tag("{%p set last_attachment = loop.last %}")
     w.para("附件标签", ("{{ att.label }}", None))
     w.blank()
     w.tag("{%p for line in att.title_lines %}")
     w.para("公文标题", ("{{ line }}", None))
     w.tag("{%p endfor %}")
     w.blank()
-    w.body_loop("att.body", imprint_when="last_attachment and loop.last")
+    w.body_loop("att.body")
     w.tag("{%p endfor %}")
-
-
-def _imprint_table(doc) -> None:
-    """版记: a table floated to the foot of the page it lands on (the last page)."""
-    table = doc.add_table(rows=4, cols=1)
-    tbl = table._tbl
-    tblpr = tbl.tblPr
-    float_pr = OxmlElement("w:tblpPr")
-    # Absolute vertical position (LibreOffice ignores tblpYSpec="bottom"): the renderer sets
-    # tblpY so the table's last rule sits on the text block's bottom edge.
-    for attr, value in (("w:vertAnchor", "page"), ("w:tblpY", str(imprint_top_twips(2))),
-                        ("w:horzAnchor", "margin"), ("w:tblpXSpec", "center"),
-                        ("w:leftFromText", "0"), ("w:rightFromText", "0"),
-                        ("w:topFromText", "0"), ("w:bottomFromText", "0")):
-        float_pr.set(qn(attr), value)
-    tblpr.insert(0, float_pr)
-    overlap = OxmlElement("w:tblOverlap")
-    overlap.set(qn("w:val"), "never")
-    tblpr.append(overlap)
-    width = OxmlElement("w:tblW")
-    width.set(qn("w:w"), str(L.mm_to_twips(L.TEXT_WIDTH_MM)))
-    width.set(qn("w:type"), "dxa")
-    for old in tblpr.findall(qn("w:tblW")):
-        tblpr.remove(old)
-    tblpr.append(width)
-    borders = OxmlElement("w:tblBorders")
-    for edge, mm in (("top", L.IMPRINT_THICK_MM), ("bottom", L.IMPRINT_THICK_MM),
-                     ("insideH", L.IMPRINT_THIN_MM)):
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), "single")
-        el.set(qn("w:sz"), str(round(L.mm_to_pt(mm) * 8)))
-        el.set(qn("w:space"), "0")
-        el.set(qn("w:color"), "000000")
-        borders.append(el)
-    for edge in ("left", "right", "insideV"):
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), "nil")
-        borders.append(el)
-    tblpr.append(borders)
-    margins = OxmlElement("w:tblCellMar")
-    for edge in ("left", "right"):
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:w"), str(round(L.IMPRINT_SIZE_PT * 20)))
-        el.set(qn("w:type"), "dxa")
-        margins.append(el)
-    tblpr.append(margins)
-    rows = table.rows
-    for row in rows:
-        height = OxmlElement("w:trHeight")
-        height.set(qn("w:val"), str(L.LINE_PITCH_TWIPS))
-        height.set(qn("w:hRule"), "exact")
-        row._tr.get_or_add_trPr().append(height)
-    texts = ["{%tr if doc.imprint.cc %}", None, "{%tr endif %}", None]
-    for row, text in zip(rows, texts):
-        row.cells[0].paragraphs[0].style = doc.styles["版记"]
-        if text:
-            row.cells[0].paragraphs[0].add_run(text)
-    rows[1].cells[0].paragraphs[0].add_run("抄送：{{ doc.imprint.cc }}")
-    printed = rows[3].cells[0].paragraphs[0]
-    printed.paragraph_format.tab_stops.add_tab_stop(
-        Twips(L.mm_to_twips(L.TEXT_WIDTH_MM) - 2 * round(L.IMPRINT_SIZE_PT * 20)),
-        WD_TAB_ALIGNMENT.RIGHT)
-    printed.add_run("{{ doc.imprint.printer }}\t{{ doc.imprint.print_date }}")
-
-
-def imprint_top_twips(rows: int) -> int:
-    """Page-relative top of a 版记 table of `rows` lines ending at the text block's foot."""
-    return L.mm_to_twips(L.PAGE_HEIGHT_MM - L.MARGIN_BOTTOM_MM) - rows * L.LINE_PITCH_TWIPS
 
 
 def build_template(target: Path = DOCX_TEMPLATE) -> Path:

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 from docxtpl import DocxTemplate
 
 from . import layout as L
 from .model import Document
-from .docx_template import imprint_top_twips
+from .docx_imprint import add_imprint
 from .templates import DOCX_TEMPLATE
 
 CHAR_TWIPS = round(L.CHAR_PITCH_PT * 20)
@@ -57,14 +56,7 @@ def _place_measured(word, doc: Document) -> None:
             pf.space_before = Mm(L.MARK_TOP_MM) - Pt(L.LINE_PITCH_PT * above)
     _keep_closing_together(word)
     if doc.imprint is not None:
-        _place_imprint(word, rows=2 if doc.imprint.cc else 1)
-
-
-def _place_imprint(word, rows: int) -> None:
-    for table in word.tables:
-        float_pr = table._tbl.tblPr.find(qn("w:tblpPr"))
-        if float_pr is not None:
-            float_pr.set(qn("w:tblpY"), str(imprint_top_twips(rows)))
+        add_imprint(word, doc.imprint)
 
 
 def _keep_closing_together(word) -> None:

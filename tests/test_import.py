@@ -131,6 +131,11 @@ def test_round_trip_keeps_the_structure(round_trip_files, sample, fmt, tmp_path)
     expected, got = structure(load_document(sample)), structure(load_document(out))
     assert got["body"] == expected["body"]
     assert got["people"] == expected["people"]
+    if fmt == "txt":  # LibreOffice's text filter leaves out footnotes, and the 版记 is one
+        imprint = ("cc", "printer", "print_date")
+        assert all(got["fields"][k] in (None, []) for k in imprint), got["fields"]
+        for k in imprint:
+            del got["fields"][k], expected["fields"][k]
     assert got == expected
 
 

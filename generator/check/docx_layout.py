@@ -431,7 +431,10 @@ def _imprint(paragraphs, styles: Styles, imported: Imported, display: str) -> li
 
 
 def _anchored_low(p) -> bool:
-    """In a table positioned from the page's top edge into its lower third."""
+    """In a footnote (set at the foot of its page), or in a table positioned from the
+    page's top edge into its lower third."""
+    if any(a.tag == _w("footnote") for a in p.iterancestors()):
+        return True
     table = next((a for a in p.iterancestors() if a.tag == _w("tbl")), None)
     position = table.find(f"{_w('tblPr')}/{_w('tblpPr')}") if table is not None else None
     if position is None or position.get(_w("vertAnchor")) != "page":
