@@ -310,7 +310,7 @@ def test_init_writes_the_short_form_and_it_generates(district, tmp_path):
     run_cli("init", "--from", district / TEMPLATE_NAME, "--roster", district / "花名册",
             "--unit", "青山县实验幼儿园", "-o", out, "--date", "2020-02-25")
     text = out.read_text(encoding="utf-8")
-    assert "成文日期: '2020-02-25'" in text
+    assert "成文日期: 2020-02-25" in text
     assert text.startswith("# 青山县实验幼儿园的制度") and "继承: ../教育系统联防联控制度.yaml" in text
     assert "M01  措施  每日健康报告（必备）" in text and "值班电话: 0791-86623006" in text
     run_cli("generate", out, "-o", tmp_path, "-f", "docx", "-q", "--allow-dir", district)

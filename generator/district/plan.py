@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from ..dates import parse_date
 from ..errors import InputError
 from ..source import read_source
 from ..yaml_out import dump as _dump, flow as _flow
@@ -33,7 +34,7 @@ def unit_plan_text(template: Template, roster: UnitRoster, unit: str, out_path: 
     plan["继承"] = Path(os.path.relpath(template.path.resolve(),
                                         out_path.resolve().parent)).as_posix()
     plan["单位"] = unit
-    plan["成文日期"] = date
+    plan["成文日期"] = _date_value(date)
     if date is None:
         given = template_date(template)
         plan.yaml_add_eol_comment("待填写：本单位的成文日期，如 2024-06-01" + (
@@ -59,6 +60,13 @@ def unit_plan_text(template: Template, roster: UnitRoster, unit: str, out_path: 
     plan["人员"] = people
     plan.yaml_set_start_comment(_guide(template, unit))
     return _dump(plan)
+
+
+def _date_value(date: str | None):
+    """2024-06-01 as a YAML date (unquoted, as writers write it); other forms as text."""
+    if date is not None and "-" in date:
+        return parse_date(date)
+    return date
 
 
 def template_date(template: Template) -> str | None:
