@@ -29,7 +29,8 @@ from generator.console import (
     allow_dir_option, generate_with_progress, print_problems, reading_named,
 )
 from generator.pipeline import FORMATS, Generated, output_problems
-from generator.validate import Loaded, load_document
+from generator.load import load_document
+from generator.validate import Loaded
 from search.commands import index_group, search_command, who_command
 
 

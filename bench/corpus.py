@@ -89,7 +89,7 @@ class SpecVariants:
     """Model-level variants of the samples, built through the real generator."""
 
     def __init__(self, seed: int = 7):
-        from generator.validate import load_document
+        from generator.load import load_document
 
         self.rng = random.Random(seed)
         self.bases = [load_document(path) for path in SAMPLES]

@@ -230,7 +230,7 @@ def phase_generate(runs: int) -> dict:
     from generator.build import build_document
     from generator.render_docx import render_docx
     from generator.render_pdf import render_pdf
-    from generator.validate import load_document
+    from generator.load import load_document
 
     from archive.from_spec import document_text
 

@@ -1,6 +1,7 @@
 """Dates: what the YAML may say, and the one printed form 2020年2月19日."""
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from typing import NamedTuple
@@ -17,6 +18,8 @@ def parse_date(value: object) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
+    if value is None or not str(value).strip():
+        raise ValueError("未填写，应写作 2020-02-19 或 2020年2月19日")
     text = str(value).strip()
     match = _ISO.match(text) or _CHINESE.match(text)
     if not match:
@@ -78,6 +81,26 @@ def read_written_date(text: str) -> WrittenDate | None:
     except ValueError:
         return None
     return WrittenDate(day, tuple(flaws))
+
+
+def deadline_text(text: str) -> str:
+    """A 完成时限 as printed: a whole date with a four-digit year (2024/6/30, 2024-6-30,
+    2024.6.30, 2024年6月30日) in the one form 2024年6月30日; any other text ("长期坚持",
+    "6月底前") as written. ValueError (Chinese) for a date that does not exist."""
+    match = _WRITTEN.match(text)
+    if match is None or len(match.group("y")) != 4:
+        return text
+    written = read_written_date(text)
+    if written is None:
+        y, m, d = (_written_number(match.group(k)) for k in ("y", "m", "d"))
+        if not 1 <= m <= 12:
+            why = "月份应为1至12"
+        else:
+            days = calendar.monthrange(y, m)[1]
+            why = f"{y}年{m}月只有{days}天" if d > days else f"日应为1至{days}"
+        raise ValueError(f"“{text.strip()}”不是有效日期（{why}）；"
+                         "完成时限写日期时应写作 2024年6月30日，也可写文字，如 6月底前")
+    return format_date(written.day)
 
 
 def dates_stated(text: str) -> list[dt.date]:

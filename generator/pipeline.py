@@ -224,7 +224,7 @@ def _generate_one(source: Path, index: int, staging: Path, outdir: Path,
                   formats: tuple[str, ...], folders: "ReadableFolders | None") -> Generated:
     from .access import reading_from
     from .build import build_document
-    from .validate import load_document
+    from .load import load_document
 
     with reading_from(folders):
         doc = build_document(load_document(source))

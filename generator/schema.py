@@ -6,14 +6,17 @@ import re
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
-    BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, field_validator,
-    model_validator,
+    AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag,
+    field_validator, model_validator,
 )
 
-from .dates import parse_date
+from .dates import deadline_text, parse_date
 
 Text = Annotated[str, Field(min_length=1)]
 Date = Annotated[dt.date, BeforeValidator(parse_date)]
+
+# The keys whose values name people (or roles) from 人员.
+PERSON_KEYS = ("组长", "副组长", "成员", "组员", "主任", "责任领导", "责任人")
 
 
 def _number_as_text(value: object) -> object:
@@ -112,8 +115,8 @@ class Measure(Model):
     @classmethod
     def _deadline_text(cls, value: object) -> object:
         if isinstance(value, (dt.date, int)):
-            return str(value)
-        return value
+            value = str(value)
+        return deadline_text(value) if isinstance(value, str) else value
 
 
 class LeadingGroupItem(Model):
@@ -193,6 +196,39 @@ def _attachment(value: object) -> object:
 
 DOC_NUMBER = re.compile(r"^\S+〔\d{4}〕[1-9]\d*号$")
 
+# Organs are listed one per item; gongwen joins them with "，" (GB/T 9704—2012 7.4.2).
+ORGAN_SEPARATORS = "、，,；;"
+_OPEN, _CLOSE = "（(〔[【《", "）)〕]】》"
+
+
+def organs_in(text: str) -> list[str]:
+    """"县委办、县政府办" -> ["县委办", "县政府办"]: the organs one item names, split at a
+    separator outside brackets ("各县（市、区）人民政府" is one)."""
+    organs, depth, current = [], 0, ""
+    for ch in text:
+        depth += (ch in _OPEN) - (ch in _CLOSE and depth > 0)
+        if ch in ORGAN_SEPARATORS and depth == 0:
+            organs.append(current)
+            current = ""
+        else:
+            current += ch
+    organs.append(current)
+    return [organ.strip() for organ in organs if organ.strip()]
+
+
+def _organ_list(key: str, clause: str = ""):
+    """A list of organs (one text: a list of one), each item a single organ."""
+    def one_organ(value: str) -> str:
+        organs = organs_in(value)
+        if len(organs) > 1:
+            raise ValueError(
+                f"“{value}”写了 {len(organs)} 个机关：每个机关写成列表的一项，如 "
+                f"{key}: [{', '.join(organs)}]（gongwen 用“，”连接各机关{clause}）")
+        return value
+    return Annotated[list[Annotated[Text, AfterValidator(one_organ)]],
+                     BeforeValidator(_one_or_many)]
+
+
 
 class DocumentSpec(Model):
     """One document: 方案, 制度 or 通知."""
@@ -207,9 +243,9 @@ class DocumentSpec(Model):
     secrecy: str | None = Field(None, alias="密级")
     urgency: str | None = Field(None, alias="紧急程度")
     signer: str | None = Field(None, alias="签发人")
-    recipients: TextList = Field(default_factory=list, alias="主送机关")
+    recipients: _organ_list("主送机关") = Field(default_factory=list, alias="主送机关")
     note: str | None = Field(None, alias="附注")
-    cc: TextList = Field(default_factory=list, alias="抄送")
+    cc: _organ_list("抄送", "，见 GB/T 9704—2012 7.4.2") = Field(default_factory=list, alias="抄送")
     printer: str | None = Field(None, alias="印发机关")
     print_date: Date | None = Field(None, alias="印发日期")
     people: list[Person] = Field(default_factory=list, alias="人员")

@@ -207,6 +207,8 @@ def _yaml_reason(exc: MarkedYAMLError) -> str:
         "found character '\\t' that cannot start any token": "不能用 Tab 缩进，请改用空格",
         "could not find expected ':'": "缺少“:”",
         "expected <block end>, but found": "缩进不一致",
+        "expected ',' or ']'": "方括号“[ ]”没有成对（文字以“[”开头时须加引号）",
+        "expected ',' or '}'": "花括号“{ }”没有成对（文字以“{”开头时须加引号）",
     }
     for english, chinese in known.items():
         if problem.startswith(english) or english in str(exc):

@@ -1,7 +1,9 @@
-"""YAML file -> validated DocumentSpec, or every problem found, in Chinese, with positions."""
+"""A resolved YAML tree -> validated DocumentSpec, or every problem found, in Chinese, with
+positions. Knows nothing of where the tree came from (generator.load reads and resolves it)."""
 from __future__ import annotations
 
 import difflib
+import re
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,13 +11,13 @@ from typing import Any, Iterator
 
 from pydantic import BaseModel, ValidationError
 
-from .access import refused_reference
-from .errors import InputError, Problem
+from .errors import Problem
+from .positions import describe_error, problem_at
 from .schema import (
-    UNION_TAG_PREFIX, DocumentSpec, LeadingGroupItem, MeasuresItem, Role, Section,
+    PERSON_KEYS, UNION_TAG_PREFIX, DocumentSpec, LeadingGroupItem, MeasuresItem, Role, Section,
     WorkingGroupsItem,
 )
-from .source import Source, field_path, read_source
+from .source import Source, field_path
 
 _TAGGED_MODELS: dict[str, type[BaseModel]] = {
     "tag:role": Role, "tag:section": Section, "tag:leading_group": LeadingGroupItem,
@@ -33,72 +35,16 @@ class Loaded:
     inputs: tuple[Path, ...] = ()  # the template and roster files a unit plan was built from
 
 
-def load_document(path: Path | str, text: str | None = None) -> Loaded:
-    """Validate `path` (or `text` as if written there) and every document it attaches;
-    raise InputError with all problems."""
-    problems: list[Problem] = []
-    loaded = _load(Path(path), problems, stack=(), text=text)
-    if problems or loaded is None:
-        raise InputError(problems)
-    return loaded
-
-
-def _load(path: Path, problems: list[Problem], stack: tuple[Path, ...],
-          text: str | None = None) -> Loaded | None:
-    source, found = read_source(path, text)
-    problems.extend(found)
-    if source is None:
-        return None
-    source, found = _expand(source)
-    problems.extend(found)
-    if source is None:
-        return None
+def validate_document(source: Source) -> tuple[DocumentSpec | None, list[Problem]]:
+    """The document a resolved tree states, or None and every problem found, by position."""
     found = _roster_problems(source)
+    spec = None
     try:
         spec = DocumentSpec.model_validate(source.data)
     except ValidationError as exc:
         found.extend(_translate(source, error) for error in exc.errors())
-    problems.extend(sorted(found, key=lambda p: (p.line or 0, p.column or 0)))
-    if found:
-        return None
-    attached: dict[int, Loaded] = {}
-    for index, attachment in enumerate(spec.attachments):
-        if attachment.document is None:
-            continue
-        loc = ("附件", index, "文档")
-        target = (path.parent / attachment.document).resolve()
-        refused = refused_reference(target, attachment.document, "附件文档")
-        if refused:
-            problems.append(problem_at(source, loc, refused))
-        elif target in stack or target == path.resolve():
-            problems.append(problem_at(source, loc, "附件文档引用了自身（循环引用）"))
-        elif not target.is_file():
-            problems.append(problem_at(source, loc, f"找不到附件文档“{attachment.document}”"
-                                     "（路径相对于本文件所在目录）"))
-        else:
-            child = _load(target, problems, stack + (path.resolve(),))
-            if child is not None:
-                attached[index] = child
-    return Loaded(path, spec, attached, source.inputs)
-
-
-def _expand(source: Source) -> tuple[Source | None, list[Problem]]:
-    """A unit plan (继承) becomes its full tree; a template becomes its preview."""
-    from .district.template import is_template
-    from .district.unit import is_unit_plan, preview_template, resolve_unit
-
-    if is_unit_plan(source.data):
-        return resolve_unit(source)
-    if is_template(source.data):
-        return preview_template(source)
-    return source, []
-
-
-def problem_at(source: Source, loc: tuple, message: str, at_key: bool = False) -> Problem:
-    """A problem at `loc` (its value, or with `at_key` its key), located in whichever file
-    wrote that part of the tree."""
-    path, line, col = source.locate_key(loc) if at_key else source.locate(loc)
-    return Problem(str(path), line, col, field_path(loc, source.data), message)
+    found.sort(key=lambda p: (p.line or 0, p.column or 0))
+    return (None if found else spec), found
 
 
 # ---- pydantic errors -> Chinese ------------------------------------------------------
@@ -117,54 +63,6 @@ def _translate(source: Source, error: dict) -> Problem:
             message += f"；此处可用的字段：{allowed}"
         return Problem(str(path), line, col, field_path(loc, source.data), message)
     return problem_at(source, loc, describe_error(error))
-
-
-def describe_error(error: dict) -> str:
-    kind, ctx = error["type"], error.get("ctx") or {}
-    got = _describe(error.get("input"))
-    if kind == "missing":
-        return "缺少必填字段"
-    if kind in ("string_type", "string_sub_type"):
-        return f"应为文本，实际为{got}"
-    if kind == "list_type":
-        return f"应为列表（每项一行，以“- ”开头），实际为{got}"
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"应为“字段: 值”的映射，实际为{got}"
-    if kind == "too_short":
-        if isinstance(error.get("input"), str):
-            return "不能为空"
-        return f"列表不能为空，至少需要 {ctx.get('min_length', 1)} 项"
-    if kind == "string_too_short":
-        return "不能为空"
-    if kind == "literal_error":
-        expected = str(ctx.get("expected", "")).replace("'", "")
-        expected = expected.replace(" or ", "、").replace(", ", "、")
-        return f"应为以下之一：{expected}；实际为{got}"
-    if kind in ("value_error", "assertion_error"):
-        return str(ctx.get("error", error["msg"]))
-    if kind == "union_tag_invalid":
-        return f"取值形式不对，实际为{got}"
-    if kind in ("date_type", "date_parsing", "date_from_datetime_parsing"):
-        return "日期应写作 2020-02-19 或 2020年2月19日"
-    if kind == "frozen_instance":
-        return "不可修改"
-    return f"取值无效（{error['msg']}）"
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "空值"
-    if isinstance(value, bool):
-        return "是/否值"
-    if isinstance(value, (int, float)):
-        return f"数字 {value}"
-    if isinstance(value, str):
-        return f"文本“{value[:20]}”"
-    if isinstance(value, list):
-        return "列表"
-    if isinstance(value, dict):
-        return "映射"
-    return type(value).__name__
 
 
 def _model_at(raw_loc: tuple) -> type[BaseModel] | None:
@@ -238,8 +136,6 @@ def _suggest_key(raw_loc: tuple, key: str) -> str | None:
 
 # ---- the roster ---------------------------------------------------------------------
 
-PERSON_KEYS = ("组长", "副组长", "成员", "组员", "主任", "责任领导", "责任人")
-
 
 def _roster_problems(source: Source) -> list[Problem]:
     """Names that are not in 人员, checked on the raw tree so they show even when
@@ -253,16 +149,38 @@ def _roster_problems(source: Source) -> list[Problem]:
             if name.strip() in names:
                 problems.append(problem_at(source, ("人员", index, "姓名"),
                                          f"“{name}”在人员名单中重复出现"))
+            elif written := _POST_IN_BRACKETS.match(name.strip()):
+                problems.append(problem_at(
+                    source, ("人员", index, "姓名"),
+                    f"姓名中不写职务：请写成 {{姓名: {written['name']}, 职务: {written['post']}}}"))
             names.append(name.strip())
     for loc, name in _named_people(source.data.get("正文"), ("正文",)):
         if name not in names:
-            message = f"“{name}”不在“人员”名单中。"
-            close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
-            if close:
-                message += f"是否应为“{close[0]}”？"
-            message += "如为角色或群体（如 各科室负责人），请写作 {角色: …}"
-            problems.append(problem_at(source, loc, message))
+            problems.append(problem_at(source, loc, _not_in_roster(name, names)))
     return problems
+
+
+# "潘国栋（镇武装部部长）", "潘国栋(部长)": a name with the post written after it
+_POST_IN_BRACKETS = re.compile(r"^(?P<name>[^（）()、，,\s]{1,8})\s*[（(](?P<post>[^（）()]+)[）)]$")
+
+
+def _not_in_roster(name: str, names: list[str]) -> str:
+    message = f"“{name}”不在“人员”名单中。"
+    written = _POST_IN_BRACKETS.match(name)
+    if written:
+        bare, post = written["name"], written["post"]
+        close = difflib.get_close_matches(bare, names, n=1, cutoff=0.5)
+        if bare in names:
+            return message + f"请写成“{bare}”，职务写在人员名单的“职务”中"
+        if close:
+            return message + (f"是否应为“{close[0]}”？姓名后不写职务，"
+                              "职务写在人员名单的“职务”中")
+        return message + (f"姓名后不写职务：请写成“{bare}”，并在“人员”中加入 "
+                          f"{{姓名: {bare}, 职务: {post}}}；如为角色或群体，请写作 {{角色: …}}")
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
+    if close:
+        message += f"是否应为“{close[0]}”？"
+    return message + "如为角色或群体（如 各科室负责人），请写作 {角色: …}"
 
 
 def _named_people(node: Any, loc: tuple) -> Iterator[tuple[tuple, str]]:

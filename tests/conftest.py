@@ -9,7 +9,7 @@ import pytest
 
 from generator.build import build_document
 from generator.pipeline import FORMATS, generate_file
-from generator.validate import load_document
+from generator.load import load_document
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))

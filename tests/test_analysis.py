@@ -53,7 +53,7 @@ def test_whoosh_contract_positions_and_chars():
 def _raw_sample_texts() -> list[str]:
     from archive.from_spec import document_text
     from generator.build import build_document
-    from generator.validate import load_document
+    from generator.load import load_document
 
     from .conftest import FIXTURES, ROOT, SAMPLES
     from .received import NOTICE_LINES, REPORT_LINES

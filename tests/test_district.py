@@ -19,7 +19,7 @@ from generator.district.roster import read_rosters
 from generator.district.template import slots
 from generator.district.unit import load_template
 from generator.errors import InputError
-from generator.validate import load_document
+from generator.load import load_document
 
 from .conftest import ROOT, run_cli
 
@@ -308,8 +308,9 @@ def test_gbk_csv_and_a_missing_name_column(tmp_path):
 def test_init_writes_the_short_form_and_it_generates(district, tmp_path):
     out = district / "单位" / "幼儿园制度.yaml"
     run_cli("init", "--from", district / TEMPLATE_NAME, "--roster", district / "花名册",
-            "--unit", "青山县实验幼儿园", "-o", out)
+            "--unit", "青山县实验幼儿园", "-o", out, "--date", "2020-02-25")
     text = out.read_text(encoding="utf-8")
+    assert "成文日期: 2020-02-25" in text
     assert text.startswith("# 青山县实验幼儿园的制度") and "继承: ../教育系统联防联控制度.yaml" in text
     assert "M01  措施  每日健康报告（必备）" in text and "值班电话: 0791-86623006" in text
     run_cli("generate", out, "-o", tmp_path, "-f", "docx", "-q", "--allow-dir", district)
@@ -366,7 +367,7 @@ def audited(district, tmp_path_factory) -> dict:
         "../花名册/", str(district / "花名册") + "/"), encoding="utf-8")
     full = folder / "中学.yaml"
     run_cli("init", "--from", district / TEMPLATE_NAME, "--roster", district / "花名册",
-            "--unit", "青山县城东中学", "-o", full, "--full")
+            "--unit", "青山县城东中学", "-o", full, "--full", "--date", "2020-02-25")
     text = full.read_text(encoding="utf-8")
     without = re.sub(r"          - 标题: 出入管理\n(?:            .*\n)+", "", text)
     assert without != text
@@ -375,7 +376,7 @@ def audited(district, tmp_path_factory) -> dict:
     write(full, changed)
     loose = folder / "幼儿园.yaml"
     run_cli("init", "--from", district / TEMPLATE_NAME, "--roster", district / "花名册",
-            "--unit", "青山县实验幼儿园", "-o", loose, "--full")
+            "--unit", "青山县实验幼儿园", "-o", loose, "--full", "--date", "2020-02-25")
     write(loose, re.sub(r"\n\s*编号: (M0[45])", "", loose.read_text(encoding="utf-8")).replace(
         "每日晨检；实行错峰就餐", "每日晨检，实行分批错峰就餐"))
     result = run_cli("coverage", district / TEMPLATE_NAME, folder, "--json", expect=1)

@@ -8,7 +8,7 @@ from docx.oxml.ns import qn
 from generator import layout as L
 from generator.build import build_document
 from generator.render_docx import render_docx
-from generator.validate import load_document
+from generator.load import load_document
 
 from .conftest import FIXTURES, SAMPLES
 from .test_pdf import NOTICE, PLAN

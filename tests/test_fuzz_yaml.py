@@ -16,7 +16,7 @@ from archive.extract import ExtractError
 from generator.check.yaml_check import check_yaml
 from generator.errors import InputError
 from generator.source import read_source
-from generator.validate import load_document
+from generator.load import load_document
 
 from .clirun import gongwen
 from .conftest import SAMPLES

@@ -19,7 +19,7 @@ from generator.pipeline import FORMATS, generate_file
 from generator.schema import (
     LeadingGroupItem, MeasuresItem, Role, Section, WorkingGroupsItem,
 )
-from generator.validate import load_document
+from generator.load import load_document
 
 from .conftest import ROOT, SAMPLES, run_cli
 

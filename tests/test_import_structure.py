@@ -16,7 +16,7 @@ from generator.importer.document import import_file
 from generator.importer.findings import Level
 from generator.importer.paragraphs import read_paragraphs
 from generator.importer.textloss import KEPT, imported_loss, lost_text
-from generator.validate import load_document
+from generator.load import load_document
 
 from .conftest import run_cli
 

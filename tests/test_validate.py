@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from cli import main
 from generator.errors import InputError
-from generator.validate import load_document
+from generator.load import load_document
 
 from .conftest import SAMPLES
 

@@ -256,7 +256,7 @@ def _validation(yaml_file: YamlFile, found: list[Finding]) -> list[Finding]:
 def _problems(yaml_file: YamlFile):
     """The validator's problems: as a document, or as a roster (花名册) when it is one."""
     from ..district.roster import read_rosters
-    from ..validate import load_document
+    from ..load import load_document
 
     keys = {k.value for k, _ in yaml_file.root.value} if isinstance(yaml_file.root, MappingNode) else set()
     if isinstance(yaml_file.root, SequenceNode) or keys and not keys & {"正文", "继承", "文种"}:

@@ -21,6 +21,24 @@ template_option = click.option(
     help="区（县）下发的模板 YAML（含“模板”段）。")
 
 
+def _date_option(help_text: str):
+    return click.option("--date", "date", metavar="日期", help=help_text)
+
+
+def _checked_date(date: str | None) -> str | None:
+    """--date as given, once it is a date the YAML accepts."""
+    from ..dates import parse_date
+
+    if date is None:
+        return None
+    try:
+        parse_date(date)
+    except ValueError as exc:
+        click.secho(f"--date：{exc}", fg="red", err=True)
+        sys.exit(EXIT_INPUT)
+    return date.strip()
+
+
 def _stop(problems: list[Problem], what: str) -> None:
     from ..console import print_problems
 
@@ -58,26 +76,28 @@ def _rosters(path: Path, what: str) -> list:
               type=click.Path(path_type=Path, dir_okay=False), help="写出的单位 YAML。")
 @click.option("--set", "settings", multiple=True, metavar="填写项=内容",
               help="给出模板的填写项，可多次使用，如 --set 值班电话=0791-1234567。")
+@_date_option("本单位的成文日期，如 2024-06-01；不给出时留待填写（不沿用模板的成文日期）。")
 @click.option("--full", is_flag=True,
               help="写出展开后的全文（而不是只写与模板不同之处的“继承”写法）。")
 @click.option("--force", is_flag=True, help="覆盖已有的输出文件。")
 @allow_dir_option
 def init_command(template_path: Path, roster_path: Path, unit: str | None, output: Path,
-                 settings: tuple[str, ...], full: bool, force: bool,
+                 settings: tuple[str, ...], date: str | None, full: bool, force: bool,
                  allow_dirs: tuple[Path, ...]) -> None:
     """根据区（县）模板和本单位花名册，生成本单位的 YAML，供修改后生成公文。
 
     \b
     例：gongwen init --from 区模板.yaml --roster 花名册.xlsx --unit 某某小学 -o 某某小学制度.yaml
     """
+    date = _checked_date(date)
     with reading_named((template_path, roster_path), allow_dirs):
-        _init(template_path, roster_path, unit, output, settings, full, force)
+        _init(template_path, roster_path, unit, output, settings, date, full, force)
 
 
 def _init(template_path: Path, roster_path: Path, unit: str | None, output: Path,
-          settings: tuple[str, ...], full: bool, force: bool) -> None:
+          settings: tuple[str, ...], date: str | None, full: bool, force: bool) -> None:
     from ..console import print_problems
-    from ..validate import load_document
+    from ..load import load_document
     from ..yaml_out import write_atomically
     from .plan import full_plan_text, unit_plan_text
     from .roster import pick_roster
@@ -96,7 +116,7 @@ def _init(template_path: Path, roster_path: Path, unit: str | None, output: Path
             sys.exit(EXIT_INPUT)
         roster.fills[field.strip()] = value.strip()
     name = unit or roster.unit
-    text = unit_plan_text(template, roster, name, output)
+    text = unit_plan_text(template, roster, name, output, date)
     try:
         load_document(output, text)  # unfilled fields and unheld roles are named here
         problems = []
@@ -104,7 +124,7 @@ def _init(template_path: Path, roster_path: Path, unit: str | None, output: Path
         problems = exc.problems
     if full:
         if problems:
-            _stop(problems, "未写出文件（展开全文须先补齐）")
+            _stop(problems, "未写出文件（展开全文须先补齐；成文日期可用 --date 给出）")
         text = full_plan_text(output, text, template)
     write_atomically(output, text)
     if problems:
@@ -138,31 +158,37 @@ def _allow_hint(plan: Path, template_path: Path) -> str:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="并行进程数，默认使用全部 CPU 核心。")
 @click.option("-q", "--quiet", is_flag=True, help="不显示进度条和输出文件列表。")
+@_date_option("各单位的成文日期，如 2024-06-01；不给出时沿用模板的成文日期（写在各单位 YAML 中）。")
 @click.option("--force", is_flag=True, help="覆盖内容已改动过的单位 YAML。")
 @allow_dir_option
 def batch_command(template_path: Path, rosters_path: Path, outdir: Path, fmt: str,
-                  jobs: int | None, quiet: bool, force: bool, allow_dirs: tuple[Path, ...]) -> None:
+                  jobs: int | None, quiet: bool, date: str | None, force: bool,
+                  allow_dirs: tuple[Path, ...]) -> None:
     """按模板为花名册中的每个单位各生成一份：单位 YAML 和 DOCX/PDF。
 
     先检查全部单位：任何一个单位有问题就一个也不写（退出码 2）。
     """
+    date = _checked_date(date)
     with reading_named((template_path, rosters_path), allow_dirs):
-        _batch(template_path, rosters_path, outdir, fmt, jobs, quiet, force)
+        _batch(template_path, rosters_path, outdir, fmt, jobs, quiet, date, force)
 
 
 def _batch(template_path: Path, rosters_path: Path, outdir: Path, fmt: str,
-           jobs: int | None, quiet: bool, force: bool) -> None:
+           jobs: int | None, quiet: bool, date: str | None, force: bool) -> None:
     from ..console import generate_with_progress
-    from ..validate import load_document
+    from ..load import load_document
     from ..yaml_out import write_atomically
-    from .plan import unit_plan_text
+    from .plan import template_date, unit_plan_text
 
     template = _template(template_path)
+    if date is None and (date := template_date(template)) is not None and not quiet:
+        click.secho(f"注意：各单位的成文日期沿用模板的 {date}（已写入各单位 YAML；"
+                    "可用 --date 另行指定）", fg="yellow", err=True)
     problems: list[Problem] = []
     plans: dict[Path, str] = {}
     for roster in _rosters(rosters_path, "未生成任何文件"):
         path = outdir / f"{roster.unit}.yaml"
-        text = unit_plan_text(template, roster, roster.unit, path)
+        text = unit_plan_text(template, roster, roster.unit, path, date)
         try:
             load_document(path, text)
         except InputError as exc:
@@ -251,7 +277,7 @@ def _coverage(template_path: Path, plans: tuple[Path, ...], everything: bool,
               as_json_output: bool, html_path: Path | None, xlsx_path: Path | None) -> None:
     from archive.extract import ExtractError
 
-    from ..validate import load_document
+    from ..load import load_document
     from .coverage import CoverageReport, compare
     from .report import as_json, terminal_lines, write_html, write_xlsx
 
@@ -295,7 +321,7 @@ def _coverage(template_path: Path, plans: tuple[Path, ...], everything: bool,
 def _load_plan(path: Path):
     """A unit plan: YAML as written, or a DOCX, PDF or TXT read back by import."""
     from ..importer.paragraphs import READABLE
-    from ..validate import load_document
+    from ..load import load_document
 
     if path.suffix.lower() in READABLE:
         from ..importer.document import import_file

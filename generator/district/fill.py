@@ -12,8 +12,9 @@ from typing import Any, Iterable, Sequence
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ..errors import Problem
+from ..positions import problem_at
+from ..schema import PERSON_KEYS
 from ..source import ORIGIN, Source, adopt
-from ..validate import PERSON_KEYS, problem_at
 from .template import PLACEHOLDER
 
 SINGLE_PERSON_KEYS = ("组长", "主任", "责任领导")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from ..dates import parse_date
 from ..errors import InputError
 from ..source import read_source
 from ..yaml_out import dump as _dump, flow as _flow
@@ -24,12 +25,20 @@ _HOW_TO = """\
 {items}"""
 
 
-def unit_plan_text(template: Template, roster: UnitRoster, unit: str, out_path: Path) -> str:
-    """The short form: 继承 + 单位 + 填写 + the unit's roster, with a guide in comments."""
+def unit_plan_text(template: Template, roster: UnitRoster, unit: str, out_path: Path,
+                   date: str | None = None) -> str:
+    """The short form: 继承 + 单位 + 成文日期 + 填写 + the unit's roster, with a guide in
+    comments. 成文日期 is `date`; without one it is left for the writer to fill (validation
+    names it), never the template's date unseen."""
     plan = CommentedMap()
     plan["继承"] = Path(os.path.relpath(template.path.resolve(),
                                         out_path.resolve().parent)).as_posix()
     plan["单位"] = unit
+    plan["成文日期"] = _date_value(date)
+    if date is None:
+        given = template_date(template)
+        plan.yaml_add_eol_comment("待填写：本单位的成文日期，如 2024-06-01" + (
+            f"（模板的成文日期 {given} 不沿用）" if given else ""), "成文日期")
     fills = CommentedMap()
     for field in template.header.fields:
         value = roster.fills.get(field.name)
@@ -53,6 +62,19 @@ def unit_plan_text(template: Template, roster: UnitRoster, unit: str, out_path: 
     return _dump(plan)
 
 
+def _date_value(date: str | None):
+    """2024-06-01 as a YAML date (unquoted, as writers write it); other forms as text."""
+    if date is not None and "-" in date:
+        return parse_date(date)
+    return date
+
+
+def template_date(template: Template) -> str | None:
+    """The 成文日期 the template itself carries, as written."""
+    value = template.source.data.get("成文日期")
+    return str(value).strip() if value is not None and str(value).strip() else None
+
+
 def full_plan_text(plan_path: Path, text: str, template: Template) -> str:
     """The whole document with the unit's people and text filled in, for units that would
     rather edit everything; it keeps the 编号 so coverage still compares item by item."""
@@ -60,7 +82,7 @@ def full_plan_text(plan_path: Path, text: str, template: Template) -> str:
     if source is None:
         raise InputError(problems)
     merged, problems = resolve_unit(source)
-    if merged is None:
+    if merged is None or problems:
         raise InputError(problems)
     tree = merged.data
     version = f"（{template.header.version}）" if template.header.version else ""

@@ -18,9 +18,9 @@ from pydantic import Field, ValidationError
 from ..access import refused_reference
 from ..errors import Problem
 from ..limits import MAX_TABLE_BYTES
+from ..positions import describe_error, problem_at
 from ..schema import Model, Person, Text
-from ..source import read_source
-from ..validate import describe_error, field_path, problem_at
+from ..source import field_path, read_source
 from ..yaml_in import UnreadableFile, not_regular_reason, read_bytes_bounded
 
 ROSTER_SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx")

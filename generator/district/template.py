@@ -9,9 +9,9 @@ from pydantic import BeforeValidator, Field, ValidationError, field_validator
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ..errors import Problem
+from ..positions import describe_error, problem_at
 from ..schema import Model, Text
 from ..source import Source
-from ..validate import describe_error, problem_at
 
 TEMPLATE_KEY = "模板"
 REQUIRED_KEY = "必备"

@@ -15,9 +15,9 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ..access import refused_reference
 from ..errors import Problem
+from ..positions import describe_error, problem_at
 from ..schema import DocumentSpec, Model, Phone, Text
 from ..source import Source, adopt, graft, read_source
-from ..validate import describe_error, problem_at
 from .fill import Filling, fill_placeholders
 from .roster import UnitRoster, people_from_yaml, pick_roster, read_rosters
 from .template import (
@@ -82,18 +82,11 @@ def resolve_unit(source: Source) -> tuple[Source | None, list[Problem]]:
     except ValidationError as exc:
         return None, [problem_at(source, tuple(e["loc"]), describe_error(e)) for e in exc.errors()]
     problems = _unknown_keys(source)
-    template_path = beside(source.path, header.inherit)
-    refused = refused_reference(template_path, header.inherit, "模板")
-    if refused:
-        return None, [problem_at(source, (INHERIT_KEY,), refused)]
-    template, found = load_template(template_path)
-    if template is None:
-        return None, [problem_at(source, (INHERIT_KEY,), p.message) if not p.line else p
-                      for p in found]
+    template, found = _template(source, header)
     problems += found
-    roster, found = _roster(source, header)
+    roster, found = _roster(source, header)  # read even when the template is wrong
     problems += found
-    if roster is None or problems:
+    if template is None or roster is None or problems:
         return None, problems
     problems += _role_problems(template, roster) + _unknown_fills(template, header, source)
 
@@ -109,8 +102,10 @@ def resolve_unit(source: Source) -> tuple[Source | None, list[Problem]]:
         return None, problems
     inputs = (template.path,) + ((beside(source.path, header.roster),) if header.roster else ())
     merged_source = Source(source.path, merged, tuple(p for p in inputs if p.is_file()))
-    problems += _fill(merged_source, template, header, roster, source)
-    return (None if problems else merged_source), problems
+    found, blocking = _fill(merged_source, template, header, roster, source)
+    # a field left to fill leaves its placeholder as text: the tree is still validated, so the
+    # writer hears of everything else in the same run
+    return (None if blocking else merged_source), problems + found
 
 
 def beside(path: Path, relative: str) -> Path:
@@ -144,6 +139,18 @@ def _unknown_keys(source: Source) -> list[Problem]:
             message += f"，是否应为“{close[0]}”？" if close else ""
         problems.append(problem_at(source, (key,), message))
     return problems
+
+
+def _template(source: Source, header: UnitHeader) -> tuple[Template | None, list[Problem]]:
+    template_path = beside(source.path, header.inherit)
+    refused = refused_reference(template_path, header.inherit, "模板")
+    if refused:
+        return None, [problem_at(source, (INHERIT_KEY,), refused)]
+    template, found = load_template(template_path)
+    if template is None:
+        return None, [problem_at(source, (INHERIT_KEY,), p.message) if not p.line else p
+                      for p in found]
+    return template, found
 
 
 def _roster(source: Source, header: UnitHeader) -> tuple[UnitRoster | None, list[Problem]]:
@@ -300,7 +307,9 @@ def _apply_additions(merged: CommentedMap, template: Template, header: UnitHeade
 
 
 def _fill(merged: Source, template: Template, header: UnitHeader, roster: UnitRoster,
-          source: Source) -> list[Problem]:
+          source: Source) -> tuple[list[Problem], bool]:
+    """Every problem of filling the template, and whether any is more than a field left to
+    fill (an unheld role leaves a placeholder where a person goes: the tree is not a document)."""
     problems = []
     fields = template.header.field_names()
     values: dict[str, str | None] = {f.name: f.default for f in template.header.fields}
@@ -312,10 +321,12 @@ def _fill(merged: Source, template: Template, header: UnitHeader, roster: UnitRo
     fill_placeholders(merged, filling)
     problems += filling.problems
     fix_fields = ("填写",) if "填写" in source.data else ()
+    unfilled = []
     for name, loc in filling.unfilled.items():
         line = merged.locate(loc)
-        problems.append(problem_at(source, fix_fields, f"未填写“{name}”（{line[0].name} 第 {line[1]} "
+        unfilled.append(problem_at(source, fix_fields, f"未填写“{name}”（{line[0].name} 第 {line[1]} "
                                    f"行用到）：请在“填写”中写明 {name}: …"))
+    problems += unfilled
     for role, loc in filling.unheld.items():
         line = merged.locate(loc)
         problems.append(roster.where.problem(
@@ -331,5 +342,5 @@ def _fill(merged: Source, template: Template, header: UnitHeader, roster: UnitRo
             problems.append(roster.where.problem(
                 f"角色“{role.name}”应有 {expected} 人，“{roster.unit}”的花名册中有 {len(names)} 人："
                 f"{'、'.join(names)}"))
-    return problems
+    return problems, len(problems) > len(unfilled)
 

@@ -36,7 +36,7 @@ def import_command(source: Path, output: Path | None, report: bool, force: bool)
 
     from ..console import print_problems
     from ..errors import InputError
-    from ..validate import load_document
+    from ..load import load_document
     from ..yaml_out import write_atomically
     from .document import import_file
     from .findings import Level

@@ -46,7 +46,7 @@ class Imported:
     def load(self):
         """The main document validated as if its YAML had been written, attached documents
         left out (coverage compares a received plan this way)."""
-        from ..validate import load_document
+        from ..load import load_document
 
         fields = {**self.fields, "附件": [a for a in self.fields.get("附件", []) if isinstance(a, str)]}
         name = self.source.with_name(f"{self.source.name}（导入结果）.yaml")
