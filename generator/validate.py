@@ -16,6 +16,7 @@ from .schema import (
     WorkingGroupsItem,
 )
 from .source import Source, field_path, read_source
+from .titles import written_line_issues
 
 _TAGGED_MODELS: dict[str, type[BaseModel]] = {
     "tag:role": Role, "tag:section": Section, "tag:leading_group": LeadingGroupItem,
@@ -31,6 +32,7 @@ class Loaded:
     spec: DocumentSpec
     attached: dict[int, "Loaded"] = field(default_factory=dict)  # attachment index -> doc
     inputs: tuple[Path, ...] = ()  # the template and roster files a unit plan was built from
+    warnings: tuple[Problem, ...] = ()  # not wrong, but worth a look (a writer's title lines)
 
 
 def load_document(path: Path | str, text: str | None = None) -> Loaded:
@@ -79,7 +81,9 @@ def _load(path: Path, problems: list[Problem], stack: tuple[Path, ...],
             child = _load(target, problems, stack + (path.resolve(),))
             if child is not None:
                 attached[index] = child
-    return Loaded(path, spec, attached, source.inputs)
+    warnings = tuple(problem_at(source, ("标题",), f"警告：{issue.message}；建议{issue.fix}")
+                     for issue in written_line_issues(spec.title))
+    return Loaded(path, spec, attached, source.inputs, warnings)
 
 
 def _expand(source: Source) -> tuple[Source | None, list[Problem]]:
