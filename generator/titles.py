@@ -36,17 +36,17 @@ _BINDS_FORWARD = set("的和与及并暨对为在")  # a line should not end wit
 _BINDS_BACK_AFTER_NUMBER = set("年月日号期届次批")  # 2024年, 3号 stay whole
 _SPACE = re.compile(r"\s+")
 
-# Costs of a layout (lower is better). Balance: 0.3 x (width - mean width)² in characters.
-_BALANCE = 0.3
+# Costs of a layout (lower is better). Balance: 0.25 x (width - mean width)² in characters.
+_BALANCE = 0.25
 _DOWN = 1.5  # a line shorter than the one above (倒梯形, or the lower half of a 菱形)
 _AT_PHRASE = 0.0  # after 》, after 2024年, around 关于 and its verb, after 县 / 政府 / 小学 …
-_AT_WORD = 4.0  # between two words of one phrase (防汛|抗旱)
-_AT_BOUND = 6.0  # after 的, 和 …, or before a one-character word (青山|县)
+_AT_WORD = 6.0  # between two words of one phrase (防汛|抗旱)
+_AT_BOUND = 8.0  # after 的, 和 …, or before a one-character word (青山|县)
 _IN_PAIR = 3.0  # for each 《》, （）or quote the break falls inside
 _IN_WORD = 40.0  # a word cut in two: only when a word is wider than the block
-_ORGAN_END = ("省", "市", "县", "区", "州", "旗", "镇", "乡", "村", "街道", "社区", "局", "委",
-              "办", "厅", "室", "处", "科", "部", "校", "学", "院", "所", "站", "队", "中心",
-              "政府", "公司", "集团", "委员会", "园", "馆", "会")
+_ORGAN_END = ("省", "市", "县", "区", "州", "旗", "镇", "乡", "街道", "社区", "局", "委", "办",
+              "厅", "室", "处", "科", "部", "校", "学", "院", "所", "站", "队", "中心", "政府",
+              "公司", "集团", "委员会")  # not 村: 农村, 乡村 are no unit names
 _ADVERBS = {"进一步", "切实", "全面", "认真", "扎实", "深入", "加快", "积极"}
 _YEAR = re.compile(r"\d+年度?$|年度$")
 
@@ -102,7 +102,7 @@ def _units(text: str) -> list[_Unit]:
             continue
         if pieces and (word[0] in CLOSING or pieces[-1][-1] in OPENING
                        or _single_han(word) and _single_han(pieces[-1])  # 新|冠
-                       or (word in _BINDS_BACK_AFTER_NUMBER and pieces[-1][-1].isdigit())
+                       or (word in _BINDS_BACK_AFTER_NUMBER | {"年度"} and pieces[-1][-1].isdigit())
                        or (pieces[-1] == "第" and word[0].isdigit())):
             pieces[-1] += word
         else:
