@@ -26,6 +26,7 @@ from .layout import TEXT_WIDTH_MM, TITLE_SIZE_PT, mm_to_pt, text_width_chars
 
 # 442.2 pt / 22 pt: 20 full-width title characters a line.
 TITLE_CHARS_PER_LINE = int(mm_to_pt(TEXT_WIDTH_MM) / TITLE_SIZE_PT)
+MAX_BALANCED_LINES = 8  # longer titles are filled line by line, not laid out as a whole
 MIN_LINE_CHARS = 3  # fewer characters (punctuation not counted) make an orphan line
 
 OPENING = "（《“‘〔【「『〈([{"
@@ -149,6 +150,8 @@ def _broken(title: str) -> tuple[str, ...]:
     units = _units(title)
     total = width(title)
     fewest = max(1, math.ceil(total / TITLE_CHARS_PER_LINE))
+    if fewest > MAX_BALANCED_LINES:  # no real title: fill lines in bounded time
+        return tuple(line.strip() for line in _filled(units))
     for count in range(fewest, fewest + 4):
         found = _best_layout(units, count, total / count)
         if found is not None:
@@ -212,6 +215,18 @@ def _best_layout(units: list[_Unit], count: int, mean: float) -> list[str] | Non
         lines.append(best[state][2])
         state = best[state][1]
     return lines[::-1]
+
+
+def _filled(units: list[_Unit]) -> list[str]:
+    """Units as they fit, the last line given a word of the one above if it is an orphan."""
+    lines: list[list[str]] = [[]]
+    for unit in units:
+        if lines[-1] and width("".join(lines[-1]) + unit.text) > TITLE_CHARS_PER_LINE:
+            lines.append([])
+        lines[-1].append(unit.text)
+    while len(lines) > 1 and is_orphan("".join(lines[-1])) and len(lines[-2]) > 1:
+        lines[-1].insert(0, lines[-2].pop())
+    return ["".join(line) for line in lines]
 
 
 def _greedy(title: str) -> list[str]:

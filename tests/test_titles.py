@@ -217,3 +217,12 @@ def test_check_finds_writer_breaks_in_yaml_docx_and_pdf(tmp_path):
         messages = [f["message"] for f in json.loads(result.out)["files"][0]["findings"]
                     if f["rule"] == "title-lines"]
         assert any("只有“知”" in m for m in messages), (suffix, messages)
+
+
+def test_a_title_of_pages_is_filled_line_by_line():
+    """No real title, but a YAML may hold one: lines still fit, no orphan, nothing lost."""
+    title = "".join(TITLES[:30])
+    lines = title_lines(title)
+    assert "".join(lines) == title and len(lines) > 40
+    assert all(width(line) <= TITLE_CHARS_PER_LINE for line in lines)
+    assert not is_orphan(lines[-1])
