@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import math
 import random
+import shutil
+import subprocess
 from pathlib import Path
 
 import docx
@@ -177,6 +179,20 @@ def test_docx_title_paragraphs_are_the_lines_titles_py_decides(long_title_output
     paragraphs = docx.Document(str(long_title_outputs["docx"])).paragraphs
     titles = [p.text for p in paragraphs if p.style.name == "公文标题"]
     assert titles == title_lines(LONG_TITLE)
+
+
+def test_libreoffice_sets_the_same_title_lines(long_title_outputs, tmp_path):
+    """A second client of the DOCX breaks nowhere else: every line fits, so nothing wraps."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is not installed: run `bash setup.sh test`"
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(long_title_outputs["docx"])],
+                   check=True, capture_output=True, timeout=300)
+    page = read_pages(tmp_path / "长标题通知.pdf")[0]
+    titles = [line for line in page.lines if abs(line.size - 22) < 0.3]
+    assert [line.text for line in titles] == title_lines(LONG_TITLE)
+    right = MARGIN_LEFT_MM + TEXT_WIDTH_MM
+    assert all(line.x0 >= MARGIN_LEFT_MM - 0.2 and line.x1 <= right + 0.2 for line in titles)
 
 
 def test_our_own_broken_title_checks_clean(long_title_outputs):
