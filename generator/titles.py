@@ -35,7 +35,6 @@ _PUNCT = set(OPENING + CLOSING)
 _PAIRS = {"《": "》", "（": "）", "“": "”", "‘": "’", "〈": "〉", "(": ")"}
 _BINDS_FORWARD = set("的和与及并暨对为在")  # a line should not end with these
 _BINDS_BACK_AFTER_NUMBER = set("年月日号期届次批")  # 2024年, 3号 stay whole
-_SPACE = re.compile(r"\s+")
 
 # Costs of a layout (lower is better). Balance: 0.25 x (width - mean width)² in characters.
 _BALANCE = 0.25
@@ -99,7 +98,7 @@ def _units(text: str) -> list[_Unit]:
     for word in _words(text):
         if not word.strip():
             if pieces:
-                pieces[-1] += word  # a space stays at the end of the line before it
+                pieces[-1] += word  # a space ends the piece before it; a break there drops it
             continue
         if pieces and (word[0] in CLOSING or pieces[-1][-1] in OPENING
                        or _single_han(word) and _single_han(pieces[-1])  # 新|冠
