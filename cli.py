@@ -47,6 +47,11 @@ def _validate_all(files: tuple[Path, ...]) -> tuple[dict[Path, Loaded], list[Pro
     return loaded, problems
 
 
+def _warnings(loaded: Loaded) -> list[Problem]:
+    """A document's warnings and those of the documents it attaches."""
+    return [*loaded.warnings, *(w for child in loaded.attached.values() for w in _warnings(child))]
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="gongwen", message="gongwen %(version)s")
 def main() -> None:
@@ -64,6 +69,8 @@ def validate(files: tuple[Path, ...], allow_dirs: tuple[Path, ...]) -> None:
     for path in files:
         if path in loaded:
             click.echo(f"✓ {path}：通过")
+            for warning in _warnings(loaded[path]):
+                click.secho(f"  {warning}", fg="yellow")
     if problems:
         print_problems(problems)
         click.secho(f"共发现 {len(problems)} 处问题。", fg="red", err=True)

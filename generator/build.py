@@ -46,8 +46,10 @@ def build_document(loaded: Loaded) -> Document:
 
 
 def title_lines(title: str) -> list[str]:
-    """Writers break long titles themselves (trapezoid or diamond): one line per YAML line."""
-    return [line.strip() for line in title.splitlines() if line.strip()]
+    """The writer's lines, and lines too long for the block broken by words (titles.py)."""
+    from .titles import title_lines as lines
+
+    return lines(title)
 
 
 def _masthead(spec: DocumentSpec) -> Masthead | None:

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from .errors import InputError, Problem
 from .resolve import attached_files, resolve
+from .positions import problem_at
 from .source import read_source
+from .titles import written_line_issues
 from .validate import Loaded, validate_document
 
 
@@ -44,4 +46,6 @@ def _load(path: Path, problems: list[Problem], stack: tuple[Path, ...],
             attached[file.index] = child
     if spec is None:
         return None
-    return Loaded(path, spec, attached, resolved.inputs)
+    warnings = tuple(problem_at(resolved, ("标题",), f"警告：{issue.message}；建议{issue.fix}")
+                     for issue in written_line_issues(spec.title))
+    return Loaded(path, spec, attached, resolved.inputs, warnings)

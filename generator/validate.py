@@ -33,6 +33,7 @@ class Loaded:
     spec: DocumentSpec
     attached: dict[int, "Loaded"] = field(default_factory=dict)  # attachment index -> doc
     inputs: tuple[Path, ...] = ()  # the template and roster files a unit plan was built from
+    warnings: tuple[Problem, ...] = ()  # not wrong, but worth a look (a writer's title lines)
 
 
 def validate_document(source: Source) -> tuple[DocumentSpec | None, list[Problem]]:

@@ -265,6 +265,17 @@ def test_measure_without_owner_in_yaml(tmp_path):
     assert found[0]["line"] == _at(path, "标题: 严格校门管理")[0]
 
 
+def test_title_lines_in_yaml_at_the_writers_line(tmp_path):
+    """A writer's title break leaving one character alone (tests/test_titles.py has the rest)."""
+    text = (ROOT / "samples" / "实验小学疫情防控工作方案.yaml").read_text(encoding="utf-8")
+    text = text.replace("  新冠肺炎疫情防控工作方案\n", "  新冠肺炎疫情防控工作方\n  案\n", 1)
+    path = tmp_path / "方案.yaml"
+    path.write_text(text, encoding="utf-8")
+    found = [f for f in findings_of(path) if f["rule"] == "title-lines"]
+    assert [(f["severity"], f["line"]) for f in found if "单独成行" in f["message"]] == [
+        ("warning", _at(path, "标题: |-")[0] + 3)]
+
+
 # -- layout defects in gongwen's own files, one change each
 
 def _mutated_docx(source: Path, target: Path) -> Path:

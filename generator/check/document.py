@@ -14,6 +14,7 @@ from ..importer.findings import Finding as ImportFinding
 from ..importer.front import DOC_NUMBER, read_doc_number, title_kind
 from ..importer.markers import read_marker
 from ..importer.paragraphs import Paragraph, read_paragraphs
+from ..titles import line_issues
 from .findings import Finding, Location, finding
 from .text import ATTACHMENT_REF, END_PUNCT, balance_findings, scan_text
 
@@ -48,6 +49,7 @@ def check_paragraphs(paragraphs: list[Paragraph], imported: Imported, file: str)
     out += balance_findings([(p.text, location_of(p, file)) for p in kept])
     out += _import_findings(imported.all_findings, file)
     out += _title_punct(imported, kept, file)
+    out += _title_lines(imported, kept, file)
     out += _recipients_without_colon(imported, kept, file)
     out += _attachments_missing(imported, kept, file)
     out += _measures_without_owner(imported.fields.get("正文", []), kept, file)
@@ -110,6 +112,20 @@ def _title_punct(imported: Imported, kept: list[Paragraph], file: str) -> list[F
         return []
     return [finding("title-punct", location_of(at, file), f"标题末尾有“{title[-1]}”",
                     f"删去标题末尾的“{title[-1]}”")]
+
+
+def _title_lines(imported: Imported, kept: list[Paragraph], file: str) -> list[Finding]:
+    """Title lines as the file sets them (DOCX paragraphs, PDF lines) that overflow the block,
+    stand one or two characters alone or cut a word (a title on one line has no breaks;
+    its size, which overflow depends on, is the title-font rule's)."""
+    if "标题" not in imported.found_at or imported.found_at["标题"] not in kept:
+        return []
+    first = kept.index(imported.found_at["标题"])
+    lines = imported.fields["标题"].split("\n")
+    paragraphs = kept[first:first + len(lines)]
+    return [finding("title-lines", location_of(paragraphs[issue.index], file), issue.message,
+                    issue.fix) for issue in line_issues(lines)
+            if len(lines) > 1 and issue.index < len(paragraphs)]
 
 
 def _recipients_without_colon(imported: Imported, kept: list[Paragraph],

@@ -271,7 +271,13 @@ def _grid(document, paragraphs, styles: Styles, display: str) -> list[Finding]:
 
 
 def _typical(body: list, styles: Styles):
-    """A paragraph in the style most body paragraphs have."""
+    """A paragraph in the style most body paragraphs have; titles and marks (set larger than
+    the body) are not body paragraphs, however many lines a title has."""
+    def size(p) -> float:
+        r = p.find(f".//{_w('r')}")
+        return _size(styles, p, r) if r is not None else L.BODY_SIZE_PT
+
+    body = [p for p in body if size(p) < L.TITLE_SIZE_PT] or body
     style_of = [styles.pstyle(p) for p in body]
     common = Counter(style_of).most_common(1)[0][0]
     return body[style_of.index(common)]

@@ -54,6 +54,7 @@ _ALL = [
     Rule("date-invalid", W, "日期无效（不存在的月、日）"),
     Rule("doc-number-form", E, "发文字号写法不规范（〔〕、四位年份、不加“第”、不编虚位）", _GB + "7.2.5"),
     Rule("title-punct", E, "标题末尾带标点", _GB + "7.3.1"),
+    Rule("title-lines", W, "标题回行不当（超出版心、一两个字单独成行、拆开词语）", _GB + "7.3.1"),
     Rule("recipients-colon", E, "主送机关后缺全角冒号", _GB + "7.3.2"),
     Rule("cc-full-stop", E, "抄送机关末尾缺句号", _GB + "7.4.2"),
     Rule("attachment-mismatch", W, "附件说明与所附附件不符", _GB + "7.3.4"),

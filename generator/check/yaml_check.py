@@ -17,6 +17,7 @@ from ..errors import InputError
 from ..importer.front import DOC_NUMBER, read_doc_number
 from ..importer.markers import read_marker
 from ..yaml_in import UnreadableFile, YamlRefused, compose_yaml, read_yaml_text
+from ..titles import written_line_issues
 from .findings import Edit, Finding, Location, finding
 from .text import ATTACHMENT_REF, END_PUNCT, balance_findings, scan_text
 
@@ -176,11 +177,28 @@ def _title_field(yaml_file: YamlFile, scalar: Scalar) -> list[Finding]:
     if len(scalar.path) == 1 and value and value[-1] in END_PUNCT:
         out.append(finding("title-punct", yaml_file.location(scalar, len(value) - 1, 1),
                            f"标题末尾有“{value[-1]}”", f"删去标题末尾的“{value[-1]}”"))
+    if len(scalar.path) == 1:
+        out += _title_lines(yaml_file, scalar)
     marker = read_marker(value) if len(scalar.path) > 1 else None
     if marker is not None and scalar.path[0] == "正文":
         out.append(finding("number-manual", yaml_file.location(scalar, 0, len(marker.raw)),
                            f"标题前写了序数“{marker.raw}”，生成时会再编一次号",
                            f"删去“{marker.raw}”"))
+    return out
+
+
+def _title_lines(yaml_file: YamlFile, scalar: Scalar) -> list[Finding]:
+    """A writer's own title lines that overflow, stand one or two characters alone or cut a
+    word; each found on its YAML line."""
+    lines = scalar.value.splitlines()
+    written = [i for i, line in enumerate(lines) if line.strip()]
+    starts = [sum(len(line) + 1 for line in lines[:i]) for i in written]
+    out = []
+    for issue in written_line_issues(scalar.value):
+        line = lines[written[issue.index]]
+        offset = starts[issue.index] + len(line) - len(line.lstrip())
+        at = yaml_file.location(scalar, offset, len(line.strip()))
+        out.append(finding("title-lines", at, issue.message, issue.fix))
     return out
 
 
