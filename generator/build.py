@@ -38,6 +38,7 @@ def build_document(loaded: Loaded) -> Document:
                 label=attachment_label(n, len(pages)),
                 title_lines=title_lines(child.spec.title),
                 body=Body(child.spec.people).items(child.spec.sections, level=1),
+                attachment_note=_attachment_note(child),
             )
             for n, child in enumerate(pages, start=1)
         ],
@@ -78,6 +79,8 @@ def _recipients(recipients: list[str]) -> str | None:
 
 def _attachment_note(loaded: Loaded) -> list[AttachmentNoteLine]:
     titles = []
+    if not loaded.spec.attachments:
+        return []
     for index, attachment in enumerate(loaded.spec.attachments):
         child = loaded.attached.get(index)
         title = attachment.title or (child.spec.title if child else "")
@@ -94,10 +97,12 @@ def _note(note: str | None) -> str | None:
 
 
 def _imprint(spec: DocumentSpec) -> Imprint | None:
-    if spec.printer is None or spec.print_date is None:
+    """版记 when there is anything to put in it: 抄送, or 印发机关 and 印发日期."""
+    if not (spec.cc or spec.printer or spec.print_date):
         return None
     cc = joined_cc(spec.cc) + "。" if spec.cc else None
-    return Imprint(cc=cc, printer=spec.printer, print_date=format_date(spec.print_date) + "印发")
+    date = format_date(spec.print_date) + "印发" if spec.print_date else None
+    return Imprint(cc=cc, printer=spec.printer, print_date=date)
 
 
 class Body:

@@ -123,11 +123,13 @@ def _imprint_footnote(word, imprint: Imprint):
     note.set(qn("w:id"), IMPRINT_FOOTNOTE_ID)
     style_id = word.styles["版记"].style_id
     if imprint.cc:
-        note.append(_line(style_id, [("抄送：" + imprint.cc, False)],
-                          top=L.IMPRINT_THICK_MM, bottom=L.IMPRINT_THIN_MM))
-    note.append(_line(style_id, [(imprint.printer, False), (imprint.print_date, True)],
-                      top=None if imprint.cc else L.IMPRINT_THICK_MM,
-                      bottom=L.IMPRINT_THICK_MM))
+        note.append(_line(style_id, [("抄送：" + imprint.cc, False)], top=L.IMPRINT_THICK_MM,
+                          bottom=L.IMPRINT_THIN_MM if imprint.printed else L.IMPRINT_THICK_MM))
+    if imprint.printed:
+        note.append(_line(style_id, [(imprint.printer or "", False),
+                                     (imprint.print_date or "", True)],
+                          top=None if imprint.cc else L.IMPRINT_THICK_MM,
+                          bottom=L.IMPRINT_THICK_MM))
     return note
 
 

@@ -36,6 +36,7 @@ PARAGRAPH_STYLES = {
     "三级标题": (L.HEADING_FACES[3], L.BODY_SIZE_PT, "justify", 2, 0, 0),
     "四级标题": (L.HEADING_FACES[4], L.BODY_SIZE_PT, "justify", 2, 0, 0),
     "名单": (L.BODY_FACE, L.BODY_SIZE_PT, "left", -4, 6, 0),
+    "名单续行": (L.BODY_FACE, L.BODY_SIZE_PT, "left", 0, 6, 0),
     "附件说明": (L.BODY_FACE, L.BODY_SIZE_PT, "left", -3, 5, 0),
     "发文机关署名": (L.BODY_FACE, L.BODY_SIZE_PT, "right", 0, 0, 2),
     "成文日期": (L.BODY_FACE, L.BODY_SIZE_PT, "right", 0, 0, 2),
@@ -46,6 +47,7 @@ PARAGRAPH_STYLES = {
 }
 LEVEL_STYLES = {"h1": "一级标题", "h2": "二级标题", "h3": "三级标题", "h4": "四级标题",
                 "roster": "名单", "body": "公文正文"}
+ROSTER_MORE_STYLE = "名单续行"
 BODY_CHAR_STYLE = "正文字符"  # the body part of a run-in heading
 SIGNER_CHAR_STYLE = "签发人姓名"
 FOOTNOTE_MARK_STYLE = "footnote reference"  # Word's built-in name, read by LibreOffice
@@ -69,6 +71,26 @@ def set_faces(rpr, face: L.Face) -> None:
 def _exact_line(pf, pt: float) -> None:
     pf.line_spacing = Pt(pt)
     pf.line_spacing_rule = 4  # WD_LINE_SPACING.EXACTLY
+
+
+# w:pPr children from w:bidi on, in the schema's order: a new flag goes before them
+_PPR_LATER = ("bidi", "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing",
+              "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment",
+              "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange")
+
+
+def set_paragraph_flag(ppr, name: str, value: str) -> None:
+    """Set w:<name> w:val=value in a w:pPr, in schema order (Word refuses other orders)."""
+    flag = ppr.find(qn(f"w:{name}"))
+    if flag is None:
+        flag = OxmlElement(f"w:{name}")
+        later = _PPR_LATER[_PPR_LATER.index(name) + 1:] if name in _PPR_LATER else _PPR_LATER
+        after = [c for c in ppr if c.tag.split("}")[-1] in later]
+        if after:
+            after[0].addprevious(flag)
+        else:
+            ppr.append(flag)
+    flag.set(qn("w:val"), value)
 
 
 def _docdefaults(doc) -> None:
@@ -96,6 +118,11 @@ def _docdefaults(doc) -> None:
     _exact_line(normal.paragraph_format, L.LINE_PITCH_PT)
     normal.paragraph_format.space_before = Pt(0)
     normal.paragraph_format.space_after = Pt(0)
+    # No automatic space between Chinese and Latin letters or digits: GB/T 9704 writes
+    # "2024年4月18日" and "〔2024〕8号" solid (Word's and LibreOffice's default adds ~1/4 em).
+    ppr = normal.element.get_or_add_pPr()
+    for name in ("autoSpaceDE", "autoSpaceDN"):
+        set_paragraph_flag(ppr, name, "0")
 
 
 def _styles(doc) -> None:
@@ -221,9 +248,23 @@ class _Writer:
     def blank(self) -> None:
         self.doc.add_paragraph(style="公文空行")
 
+    def attachment_note(self, lines: str) -> None:
+        """附件说明: a blank line, then "附件：1.名称" and the further names under it."""
+        self.tag(f"{{%p for line in {lines} %}}")
+        self.tag("{%p if loop.first %}")
+        self.blank()
+        self.para("附件说明", ("附件：{{ line.number }}{{ line.title }}", None))
+        self.tag("{%p else %}")
+        self.para("附件说明", ("{{ line.number }}{{ line.title }}", None))
+        self.tag("{%p endif %}")
+        self.tag("{%p endfor %}")
+
     def body_loop(self, items: str) -> None:
         self.tag(f"{{%p for p in {items} %}}")
-        first = True
+        # a 名单 line without a label: the name stands under the first line's name
+        self.tag("{%p if p.style.value == 'roster' and not p.lead %}")
+        self.para(ROSTER_MORE_STYLE, ("{{ p.text }}", None))
+        first = False
         for kind, style in LEVEL_STYLES.items():
             self.tag(f"{{%p {'if' if first else 'elif'} p.style.value == '{kind}' %}}")
             if kind == "body":
@@ -267,14 +308,7 @@ def _body(doc) -> None:
     # 正文
     w.body_loop("doc.body")
     # 附件说明, 署名, 成文日期, 附注
-    w.tag("{%p for line in doc.attachment_note %}")
-    w.tag("{%p if loop.first %}")
-    w.blank()
-    w.para("附件说明", ("附件：{{ line.number }}{{ line.title }}", None))
-    w.tag("{%p else %}")
-    w.para("附件说明", ("{{ line.number }}{{ line.title }}", None))
-    w.tag("{%p endif %}")
-    w.tag("{%p endfor %}")
+    w.attachment_note("doc.attachment_note")
     w.blank()
     w.para("发文机关署名", ("{{ doc.signature.organ }}", None))
     w.para("成文日期", ("{{ doc.signature.date }}", None))
@@ -290,7 +324,18 @@ def _body(doc) -> None:
     w.tag("{%p endfor %}")
     w.blank()
     w.body_loop("att.body")
+    w.attachment_note("att.attachment_note")
     w.tag("{%p endfor %}")
+
+
+def _drop_thumbnail(doc) -> None:
+    """python-docx's default package carries a thumbnail of an unrelated page."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    package = doc.part.package
+    for rid, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            package.rels.pop(rid)
 
 
 def build_template(target: Path = DOCX_TEMPLATE) -> Path:
@@ -305,6 +350,7 @@ def build_template(target: Path = DOCX_TEMPLATE) -> Path:
     _body(doc)
     doc.core_properties.title = "gongwen GB/T 9704-2012 template"
     doc.core_properties.author = "gongwen"
+    _drop_thumbnail(doc)
     doc.save(target)
     return target
 

@@ -44,8 +44,31 @@ def _load(path: Path, problems: list[Problem], stack: tuple[Path, ...],
         child = _load(file.path, problems, stack + (path.resolve(),))
         if child is not None:
             attached[file.index] = child
+            if child.attached:
+                problems.append(problem_at(resolved or source, ("附件", file.index, "文档"),
+                                           NESTED_ATTACHMENT))
     if spec is None:
         return None
-    warnings = tuple(problem_at(resolved, ("标题",), f"警告：{issue.message}；建议{issue.fix}")
-                     for issue in written_line_issues(spec.title))
-    return Loaded(path, spec, attached, resolved.inputs, warnings)
+    warnings = [problem_at(resolved, ("标题",), f"警告：{issue.message}；建议{issue.fix}")
+                for issue in written_line_issues(spec.title)]
+    for index, child in attached.items():
+        unprinted = [name for name, value in _unprinted_fields(child.spec) if value]
+        if unprinted:
+            names = "、".join(f"“{n}”" for n in unprinted)
+            warnings.append(problem_at(resolved, ("附件", index, "文档"),
+                                       f"警告：附件文档中的{names}作为附件时不印出（由本文件的版头、"
+                                       "版记和附注代替）；需要印出的内容请写在本文件中"))
+    return Loaded(path, spec, attached, resolved.inputs, tuple(warnings))
+
+
+NESTED_ATTACHMENT = ("附件文档本身又附有文档：附件的附件不会印出。请把这些文档直接列在本文件的“附件”中，"
+                     "或在附件文档中只写附件标题（附件: [{标题: …}]）")
+
+
+def _unprinted_fields(spec) -> list[tuple[str, object]]:
+    """Fields an attached document states that its attachment pages do not print: the
+    notice it is attached to gives the 版头, the 版记 and the 附注."""
+    return [("发文机关标志", spec.mark), ("发文字号", spec.doc_number),
+            ("份号", spec.copy_number), ("密级", spec.secrecy), ("紧急程度", spec.urgency),
+            ("签发人", spec.signer), ("主送机关", spec.recipients), ("附注", spec.note),
+            ("抄送", spec.cc), ("印发机关", spec.printer), ("印发日期", spec.print_date)]

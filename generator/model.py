@@ -63,8 +63,13 @@ class Imprint:
     """版记 at the foot of the last page."""
 
     cc: str | None  # "A，B。" (without "抄送：")
-    printer: str
-    print_date: str  # "2020年2月19日印发"
+    printer: str | None
+    print_date: str | None  # "2020年2月19日印发"
+
+    @property
+    def printed(self) -> bool:
+        """Whether the 印发机关 and 印发日期 line is there (a 抄送 may stand alone)."""
+        return bool(self.printer or self.print_date)
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,7 @@ class Attachment:
     label: str
     title_lines: list[str]
     body: list[Para]
+    attachment_note: list[AttachmentNoteLine] = field(default_factory=list)  # its own 附件
 
 
 @dataclass(frozen=True)

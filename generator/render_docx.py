@@ -1,6 +1,7 @@
 """Document model -> DOCX through docxtpl and templates/gongwen.docx."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 
 from docx.shared import Mm, Pt, Twips
@@ -22,7 +23,20 @@ def render_docx(doc: Document, target: Path, template: Path = DOCX_TEMPLATE) -> 
     tpl.render({"doc": doc}, autoescape=True)
     word = tpl.docx
     _place_measured(word, doc)
+    _core_properties(word, doc)
     word.save(target)
+
+
+def _core_properties(word, doc: Document) -> None:
+    """The file's own title, author and time, not the template's."""
+    props = word.core_properties
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    props.title = "".join(doc.title_lines)
+    props.author = props.last_modified_by = doc.signature.organ
+    props.subject = doc.kind
+    props.created = props.modified = now
+    props.revision = 1
+    props.comments = props.keywords = props.category = ""
 
 
 def _by_style(word, name: str) -> list:
@@ -38,10 +52,10 @@ def _place_measured(word, doc: Document) -> None:
         paragraph.paragraph_format.right_indent = _chars(doc.signature.organ_right_chars)
     for paragraph in _by_style(word, "成文日期")[:1]:
         paragraph.paragraph_format.right_indent = _chars(doc.signature.date_right_chars)
-    for index, (paragraph, line) in enumerate(zip(_by_style(word, "附件说明"),
-                                                  doc.attachment_note)):
+    notes = [doc.attachment_note] + [att.attachment_note for att in doc.attachments]
+    lines = [(index == 0, line) for note in notes for index, line in enumerate(note)]
+    for paragraph, (first, line) in zip(_by_style(word, "附件说明"), lines):
         hang = L.text_width_chars(line.number)
-        first = index == 0
         pf = paragraph.paragraph_format
         pf.left_indent = _chars(5 + hang)
         pf.first_line_indent = _chars(-(3 + hang) if first else -hang)
