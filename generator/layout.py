@@ -58,6 +58,11 @@ CSS_LETTER_SPACING_PT = round(CHAR_PITCH_PT - BODY_SIZE_PT - 0.005, 3)
 
 # Header (7.2): mark's top edge 35 mm below the text block's top; red line 4 mm below 发文字号.
 MARK_TOP_MM = 35.0
+# A line of exact height set to the font size puts the 小标宋 glyph 2.5 mm above the
+# line's top at 36 pt in LibreOffice 7.4 (exact lines are filled from the descent up); the
+# DOCX lowers the mark's run (w:position) by this much of its size, which measured brings
+# its top edge back to 35 mm below the text block's top, as in our PDF.
+DOCX_MARK_DROP_EM = 0.167
 RED_LINE_GAP_MM = 4.0
 RED_LINE_WIDTH_MM = 0.5  # not fixed by the standard; common practice
 RED = "FF0000"  # the standard's Y80% M80% printed red; screen red on output

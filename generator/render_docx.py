@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 from docxtpl import DocxTemplate
 
@@ -64,6 +66,7 @@ def _place_measured(word, doc: Document) -> None:
         for paragraph in _by_style(word, "发文机关标志")[:1]:
             for run in paragraph.runs:
                 run.font.size = Pt(size)
+                _lower(run, size * L.DOCX_MARK_DROP_EM)
             pf = paragraph.paragraph_format
             pf.line_spacing = Pt(size)
             above = len(doc.masthead.lines_above_mark)
@@ -71,6 +74,23 @@ def _place_measured(word, doc: Document) -> None:
     _keep_closing_together(word)
     if doc.imprint is not None:
         add_imprint(word, doc.imprint)
+
+
+# w:rPr children after w:position, in the schema's order
+_RPR_AFTER_POSITION = ("sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText",
+                       "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish")
+
+
+def _lower(run, points: float) -> None:
+    """Lower a run's text by `points` without changing its line's height (w:position)."""
+    rpr = run._r.get_or_add_rPr()
+    position = OxmlElement("w:position")
+    position.set(qn("w:val"), str(-round(points * 2)))  # half-points, negative lowers
+    after = [c for c in rpr if c.tag.split("}")[-1] in _RPR_AFTER_POSITION]
+    if after:
+        after[0].addprevious(position)
+    else:
+        rpr.append(position)
 
 
 def _keep_closing_together(word) -> None:

@@ -279,3 +279,35 @@ def test_copy_number_and_urgency_are_heiti_in_our_pdf(rendered):
     assert len(above) == 2
     for line in above:
         assert all("Hei" in f for f in line.fonts), line.fonts
+
+
+def _masthead_geometry(pdf: Path) -> dict[str, float]:
+    """Top of the red 发文机关标志, bottom of the 发文字号 line, the red rule's top (mm)."""
+    import pdfplumber
+
+    mm = 25.4 / 72
+
+    def red(colour) -> bool:
+        return (isinstance(colour, (tuple, list)) and len(colour) >= 3 and colour[0] > 0.7
+                and colour[1] < 0.4)
+
+    with pdfplumber.open(pdf) as doc:
+        page = doc.pages[0]
+        mark = [c for c in page.chars if red(c["non_stroking_color"])]
+        number = [c for c in page.chars if c["text"] == "〔"]
+        rules = [e["top"] * mm for e in page.edges if e["orientation"] == "h"
+                 and e["width"] * mm > 100 and red(e.get("stroking_color") or e.get("non_stroking_color"))
+                 and e["top"] > number[0]["bottom"]]
+        return {"mark": min(c["top"] for c in mark) * mm,
+                "number": number[0]["bottom"] * mm, "rule": min(rules)}
+
+
+def test_the_red_masthead_is_where_our_pdf_puts_it_in_libreoffice(rendered, libreoffice_pdfs):
+    stems = [s.stem for s in SAMPLES if "发文机关标志" in s.read_text("utf-8")]
+    assert stems
+    for stem in stems:
+        ours = _masthead_geometry(rendered[stem]["pdf"])
+        theirs = _masthead_geometry(libreoffice_pdfs[stem])
+        assert abs(ours["mark"] - (L.MARGIN_TOP_MM + L.MARK_TOP_MM)) < 0.5, ours
+        for key in ours:
+            assert abs(ours[key] - theirs[key]) < 1.0, (stem, key, ours, theirs)
