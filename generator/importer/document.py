@@ -13,7 +13,7 @@ from ..yaml_out import dump, flow, flow_map
 from .blocks import Context, items_of
 from .clean import clean
 from .findings import Finding, Level
-from .front import split_parts, title_kind
+from .front import split_parts, title_kind, trailing_attachment_note
 from .issuing import issuing_sentence, mark_issued_document, notice_title
 from .outline import build_outline
 from .paragraphs import Paragraph, Received, read_file
@@ -84,7 +84,10 @@ def import_file(path: Path, paragraphs: list[Paragraph] | None = None,
                         "成文日期": fields.get("成文日期")}
         child = Imported(path, child_fields)
         child.fields["文种"] = _kind(child.fields["标题"], child)
-        _read_body(child, part.body)
+        body, own_titles = trailing_attachment_note(part.body)  # its own 附件说明
+        if own_titles:
+            child.fields["附件"] = own_titles
+        _read_body(child, body)
         child.recognised.insert(0, ("附件", child.fields["标题"].replace("\n", ""), part.label))
         imported.attached.append(child)
     issues = issuing_sentence(parts.body) is not None  # a 印发通知 lists no 附件说明 for it

@@ -387,16 +387,33 @@ def _is_organ(text: str) -> bool:
         _ORGAN_END.search(text.replace(" ", "")))
 
 
-def _read_attachment_note(paragraphs: list[Paragraph], start: int, end: int, parts: Parts) -> int:
-    """附件说明 just above the signature: "附件：1.X" and further "2.Y" lines."""
+def _attachment_note_at(paragraphs: list[Paragraph], start: int,
+                        end: int) -> tuple[int, list[str]] | None:
+    """Where "附件：1.X" and further "2.Y" lines end paragraphs[start:end], and the titles."""
     for i in range(end - 1, max(start, end - 12) - 1, -1):
         note = _ATTACHMENT_NOTE.match(paragraphs[i].text)
         if not note:
             continue
         more = [p.text for p in paragraphs[i + 1:end]]
         if not all(_ATTACHMENT_ITEM.match(t) for t in more):
-            return end
-        titles = [_ATTACHMENT_ITEM.sub(r"\2", t).strip() for t in [note.group(1), *more]]
+            return None
+        return i, [_ATTACHMENT_ITEM.sub(r"\2", t).strip() for t in [note.group(1), *more]]
+    return None
+
+
+def trailing_attachment_note(body: list[Paragraph]) -> tuple[list[Paragraph], list[str]]:
+    """An attached document's own 附件说明 at its end: its body without it, and the titles."""
+    found = _attachment_note_at(body, 0, len(body))
+    if found is None or found[0] == 0:
+        return body, []
+    return body[:found[0]], [t.rstrip("。") for t in found[1]]
+
+
+def _read_attachment_note(paragraphs: list[Paragraph], start: int, end: int, parts: Parts) -> int:
+    """附件说明 just above the signature: "附件：1.X" and further "2.Y" lines."""
+    found = _attachment_note_at(paragraphs, start, end)
+    if found is not None:
+        i, titles = found
         parts.attachment_titles = [t.rstrip("。") for t in titles]
         parts.found_at["附件"] = paragraphs[i]
         if any(t.endswith("。") for t in titles):
