@@ -202,18 +202,23 @@ _OPEN, _CLOSE = "（(〔[【《", "）)〕]】》"
 
 
 def organs_in(text: str) -> list[str]:
-    """"县委办、县政府办" -> ["县委办", "县政府办"]: the organs one item names, split at a
-    separator outside brackets ("各县（市、区）人民政府" is one)."""
-    organs, depth, current = [], 0, ""
+    """"县委办、县政府办" -> ["县委办", "县政府办"]: the organs one item names."""
+    return split_outside_brackets(text, ORGAN_SEPARATORS)
+
+
+def split_outside_brackets(text: str, separators: str) -> list[str]:
+    """"各县（市、区）人民政府，X" -> ["各县（市、区）人民政府", "X"]: split at `separators` only
+    where no bracket is open."""
+    items, depth, current = [], 0, ""
     for ch in text:
         depth += (ch in _OPEN) - (ch in _CLOSE and depth > 0)
-        if ch in ORGAN_SEPARATORS and depth == 0:
-            organs.append(current)
+        if ch in separators and depth == 0:
+            items.append(current)
             current = ""
         else:
             current += ch
-    organs.append(current)
-    return [organ.strip() for organ in organs if organ.strip()]
+    items.append(current)
+    return [item.strip(" 　") for item in items if item.strip(" 　")]
 
 
 def _organ_list(key: str, clause: str = ""):

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from ..dates import read_written_date
+from ..schema import split_outside_brackets
 from .findings import Finding, Level
 from .markers import read_marker
 from .paragraphs import Paragraph
@@ -32,7 +33,6 @@ _ATTACHMENT_ITEM = re.compile(r"^(\d{1,2})\s*[.．、]\s*(.+)$")
 _ATTACHMENT_LABEL = re.compile(r"^附\s*件\s*(\d*)$")
 _LIST_SEP = re.compile(r"[，,、；;]")
 _RECIPIENT_SEP = "，,、"
-_OPEN, _CLOSE = "（(〔[【《", "）)〕]】》"
 _ORGAN_END = re.compile(r"(局|委|办|厅|部|院|校|学|园|所|站|中心|政府|处|街道|办事处|委员会|公司|小组|"
                         r"指挥部|社区|村|镇|乡|县|区|市|省|室|会|队|馆)$")
 
@@ -192,21 +192,6 @@ def _read_head(paragraphs: list[Paragraph], parts: Parts) -> int:
         _set(parts, "主送机关", split_outside_brackets(recipients, _RECIPIENT_SEP), paragraphs[i])
         i += 1
     return i
-
-
-def split_outside_brackets(text: str, separators: str) -> list[str]:
-    """"各县（市、区）人民政府，X" -> ["各县（市、区）人民政府", "X"]: split at `separators` only
-    where no bracket is open."""
-    items, depth, current = [], 0, ""
-    for ch in text:
-        depth += (ch in _OPEN) - (ch in _CLOSE and depth > 0)
-        if ch in separators and depth == 0:
-            items.append(current)
-            current = ""
-        else:
-            current += ch
-    items.append(current)
-    return [item.strip(" 　") for item in items if item.strip(" 　")]
 
 
 def _is_mark(paragraphs: list[Paragraph], i: int) -> bool:
