@@ -200,7 +200,7 @@ def test_verify_catches_a_broken_chain(archive_copy):
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         conn.execute("UPDATE audit SET user='mallory' WHERE seq=2")
     conn.execute("DROP TRIGGER audit_no_update")  # a determined tamperer
-    conn.execute("UPDATE audit SET detail=replace(detail, '青山', '黑山') WHERE seq=2")
+    conn.execute("""UPDATE audit SET detail = replace(detail, '"档号": "', '"档号": "X') WHERE seq=2""")
     conn.commit()
     conn.close()
     result = run_cli("archive", "verify", "-A", archive_copy, expect=1)

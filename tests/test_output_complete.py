@@ -193,7 +193,7 @@ def _rules(pdf: Path) -> list[tuple[float, float, float]]:
 
 def _check_imprint(pdf: Path, with_cc: bool) -> list:
     lines = _imprint_lines(pdf)
-    printed = [l for l in lines if "印发" in l.text or "办公室" in l.text]
+    printed = [l for l in lines if not l.text.startswith("抄送")]
     cc = [l for l in lines if l.text.startswith("抄送")]
     assert cc if with_cc else not cc, [l.text for l in lines]
     rules = _rules(pdf)

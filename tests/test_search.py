@@ -108,7 +108,11 @@ def test_facets_count_by_unit_type_and_year(archive):
     for r in records:
         kinds[r.metadata.kind] = kinds.get(r.metadata.kind, 0) + 1
     assert results.facets["文种"] == dict(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
-    assert results.facets["年度"] == {"2020": len(records) - 1, "2021": 1}
+    years = {}
+    for r in records:
+        years[str(r.year)] = years.get(str(r.year), 0) + 1
+    assert results.facets["年度"] == dict(sorted(years.items(), key=lambda kv: (-kv[1], kv[0])))
+    assert years["2021"] == 1 and years["2020"] >= 6  # the fixture's spread, so the facet is not trivial
     assert results.facets["发文机关"]["青山县第二实验小学"] == 2
 
 
