@@ -167,11 +167,13 @@ def body_paragraphs(document):
     for block in document.element.body.iterchildren():
         if block.tag == qn("w:p"):
             yield block
-            yield from _referenced(block, notes)
+            if notes:
+                yield from _referenced(block, notes)
         elif block.tag == qn("w:tbl"):
             for p in block.iter(qn("w:p")):
                 yield p
-                yield from _referenced(p, notes)
+                if notes:
+                    yield from _referenced(p, notes)
 
 
 _NOTE_PARTS = {

@@ -79,8 +79,6 @@ def _recipients(recipients: list[str]) -> str | None:
 
 def _attachment_note(loaded: Loaded) -> list[AttachmentNoteLine]:
     titles = []
-    if not loaded.spec.attachments:
-        return []
     for index, attachment in enumerate(loaded.spec.attachments):
         child = loaded.attached.get(index)
         title = attachment.title or (child.spec.title if child else "")

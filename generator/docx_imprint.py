@@ -30,27 +30,29 @@ def add_imprint(word, imprint: Imprint) -> None:
     # The reference shows a custom mark, one space, white and 0.5 pt: no number in the
     # text (LibreOffice reads the mark when it is a run of its own after the reference).
     mark_style = word.styles[FOOTNOTE_MARK_STYLE].style_id
-    reference = _run(mark_style)
+    reference = _run(style_id=mark_style)
     mark = OxmlElement("w:footnoteReference")
     mark.set(qn("w:customMarkFollows"), "true")
     mark.set(qn("w:id"), IMPRINT_FOOTNOTE_ID)
     reference.append(mark)
-    custom = _run(mark_style)
-    text = OxmlElement("w:t")
-    text.set(qn("xml:space"), "preserve")
-    text.text = " "
-    custom.append(text)
     last._p.append(reference)
-    last._p.append(custom)
+    last._p.append(_run(" ", style_id=mark_style))
 
 
-def _run(style_id: str):
+def _run(text: str | None = None, style_id: str | None = None):
+    """A w:r with an optional character style and text (spaces kept)."""
     run = OxmlElement("w:r")
-    rpr = OxmlElement("w:rPr")
-    rstyle = OxmlElement("w:rStyle")
-    rstyle.set(qn("w:val"), style_id)
-    rpr.append(rstyle)
-    run.append(rpr)
+    if style_id:
+        rpr = OxmlElement("w:rPr")
+        rstyle = OxmlElement("w:rStyle")
+        rstyle.set(qn("w:val"), style_id)
+        rpr.append(rstyle)
+        run.append(rpr)
+    if text is not None:
+        t = OxmlElement("w:t")
+        t.set(qn("xml:space"), "preserve")
+        t.text = text
+        run.append(t)
     return run
 
 
@@ -82,6 +84,11 @@ _AFTER_FOOTNOTE_PR = ("endnotePr", "compat", "docVars", "rsids", "mathPr", "atta
                       "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown",
                       "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
                       "decimalSymbol", "listSeparator")
+# CT_SectPr children after w:footnotePr (the header and footer references come before it)
+_SECT_AFTER_FOOTNOTE_PR = ("endnotePr", "type", "pgSz", "pgMar", "paperSrc", "pgBorders",
+                           "lnNumType", "pgNumType", "cols", "formProt", "vAlign", "noEndnote",
+                           "titlePg", "textDirection", "bidi", "rtlGutter", "docGrid",
+                           "printerSettings", "sectPrChange")
 
 
 def _footnote_settings(word) -> None:
@@ -92,19 +99,10 @@ def _footnote_settings(word) -> None:
         note = OxmlElement("w:footnote")
         note.set(qn("w:id"), ident)
         pr.append(note)
-    later = [child for child in settings
-             if child.tag.split("}")[-1] in _AFTER_FOOTNOTE_PR]
-    if later:
-        later[0].addprevious(pr)
-    else:
-        settings.append(pr)
+    settings.insert_element_before(pr, *(f"w:{t}" for t in _AFTER_FOOTNOTE_PR))
     for section in word.sections:
-        references = [child for child in section._sectPr
-                      if child.tag in (qn("w:headerReference"), qn("w:footerReference"))]
-        if references:
-            references[-1].addnext(_footnote_pr())
-        else:
-            section._sectPr.insert(0, _footnote_pr())
+        section._sectPr.insert_element_before(
+            _footnote_pr(), *(f"w:{t}" for t in _SECT_AFTER_FOOTNOTE_PR))
 
 
 def _footnote_pr():
@@ -174,13 +172,8 @@ def _line(style_id: str, pieces: list[tuple[str, bool]], top: float | None, bott
     p.append(ppr)
     for text, right in pieces:
         if right:
-            run = OxmlElement("w:r")
-            run.append(OxmlElement("w:tab"))
-            p.append(run)
-        run = OxmlElement("w:r")
-        t = OxmlElement("w:t")
-        t.text = text
-        t.set(qn("xml:space"), "preserve")
-        run.append(t)
-        p.append(run)
+            tab_run = _run()
+            tab_run.append(OxmlElement("w:tab"))
+            p.append(tab_run)
+        p.append(_run(text))
     return p

@@ -83,13 +83,8 @@ def set_paragraph_flag(ppr, name: str, value: str) -> None:
     """Set w:<name> w:val=value in a w:pPr, in schema order (Word refuses other orders)."""
     flag = ppr.find(qn(f"w:{name}"))
     if flag is None:
-        flag = OxmlElement(f"w:{name}")
         later = _PPR_LATER[_PPR_LATER.index(name) + 1:] if name in _PPR_LATER else _PPR_LATER
-        after = [c for c in ppr if c.tag.split("}")[-1] in later]
-        if after:
-            after[0].addprevious(flag)
-        else:
-            ppr.append(flag)
+        flag = ppr.insert_element_before(OxmlElement(f"w:{name}"), *(f"w:{t}" for t in later))
     flag.set(qn("w:val"), value)
 
 
@@ -267,14 +262,12 @@ class _Writer:
         # a 名单 line without a label: the name stands under the first line's name
         self.tag("{%p if p.style.value == 'roster' and not p.lead %}")
         self.para(ROSTER_MORE_STYLE, ("{{ p.text }}", None))
-        first = False
         for kind, style in LEVEL_STYLES.items():
-            self.tag(f"{{%p {'if' if first else 'elif'} p.style.value == '{kind}' %}}")
+            self.tag(f"{{%p elif p.style.value == '{kind}' %}}")
             if kind == "body":
                 self.para(style, ("{{ p.text }}", None))
             else:
                 self.para(style, ("{{ p.lead }}", None), ("{{ p.text }}", BODY_CHAR_STYLE))
-            first = False
         self.tag("{%p endif %}")
         self.tag("{%p endfor %}")
 

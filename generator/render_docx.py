@@ -83,14 +83,10 @@ _RPR_AFTER_POSITION = ("sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "
 
 def _lower(run, points: float) -> None:
     """Lower a run's text by `points` without changing its line's height (w:position)."""
-    rpr = run._r.get_or_add_rPr()
     position = OxmlElement("w:position")
     position.set(qn("w:val"), str(-round(points * 2)))  # half-points, negative lowers
-    after = [c for c in rpr if c.tag.split("}")[-1] in _RPR_AFTER_POSITION]
-    if after:
-        after[0].addprevious(position)
-    else:
-        rpr.append(position)
+    run._r.get_or_add_rPr().insert_element_before(
+        position, *(f"w:{t}" for t in _RPR_AFTER_POSITION))
 
 
 def _keep_closing_together(word) -> None:

@@ -33,19 +33,23 @@ def documents() -> dict[str, object]:
     return {s.stem: build_document(load_document(s)) for s in SAMPLES}
 
 
+def libreoffice_convert(files: list[Path], outdir: Path, profile: Path) -> None:
+    """LibreOffice, headless with its own profile, lays out `files` as PDFs in `outdir`."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is not installed: run `bash setup.sh test`"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{profile}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(outdir), *map(str, files)],
+        check=True, capture_output=True, timeout=600,
+    )
+
+
 @pytest.fixture(scope="session")
 def libreoffice_pdfs(rendered, tmp_path_factory) -> dict[str, Path]:
     """Our DOCX files converted to PDF by LibreOffice, a second, independent client."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    assert soffice, "LibreOffice is not installed: run `bash setup.sh test`"
     out = tmp_path_factory.mktemp("libreoffice")
-    profile = tmp_path_factory.mktemp("lo-profile")
-    docx = [str(paths["docx"]) for paths in rendered.values()]
-    subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{profile}", "--headless",
-         "--convert-to", "pdf", "--outdir", str(out), *docx],
-        check=True, capture_output=True, timeout=600,
-    )
+    libreoffice_convert([paths["docx"] for paths in rendered.values()], out,
+                        tmp_path_factory.mktemp("lo-profile"))
     return {stem: out / f"{stem}.pdf" for stem in rendered}
 
 

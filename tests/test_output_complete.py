@@ -3,8 +3,6 @@ last page in LibreOffice as in our PDF, and every element has its face and place
 from __future__ import annotations
 
 import random
-import shutil
-import subprocess
 import zipfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -17,7 +15,7 @@ from archive.extract import body_paragraphs, paragraph_text
 from generator import layout as L
 from generator.pipeline import FORMATS, generate_file
 
-from .conftest import SAMPLES
+from .conftest import SAMPLES, libreoffice_convert
 from .pdfgeom import read_pages
 
 BOTTOM = L.PAGE_HEIGHT_MM - L.MARGIN_BOTTOM_MM
@@ -118,14 +116,6 @@ def _pdf_text(path: Path) -> str:
                    if line is not page.footer())
 
 
-def _soffice(files: list[Path], out: Path, profile: Path) -> None:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    assert soffice, "LibreOffice is not installed: run `bash setup.sh test`"
-    subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(out), *map(str, files)],
-                   check=True, capture_output=True, timeout=600)
-
-
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> list[dict]:
     """Random notices (some with an attached plan that has its own 附件), each generated
@@ -147,7 +137,7 @@ def generated(tmp_path_factory) -> list[dict]:
         outputs = {p.suffix[1:]: p for p in generate_file(source, out, FORMATS).outputs}
         cases.append({"spec": spec, "folder": folder, **outputs})
     lo = tmp_path_factory.mktemp("lo")
-    _soffice([c["docx"] for c in cases], lo, tmp_path_factory.mktemp("lo-profile"))
+    libreoffice_convert([c["docx"] for c in cases], lo, tmp_path_factory.mktemp("lo-profile"))
     for case in cases:
         case["lo"] = lo / (case["docx"].stem + ".pdf")
     return cases

@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import math
 import random
-import shutil
-import subprocess
 from pathlib import Path
 
 import docx
@@ -21,6 +19,7 @@ from generator.titles import (
 from search.analysis import words
 
 from .clirun import gongwen
+from .conftest import libreoffice_convert
 from .pdfgeom import read_pages
 
 # Our own words, in the shapes titles take: 关于 + verb + (《 unit + year + topic + 文件 》) + 的 + 文种.
@@ -183,11 +182,7 @@ def test_docx_title_paragraphs_are_the_lines_titles_py_decides(long_title_output
 
 def test_libreoffice_sets_the_same_title_lines(long_title_outputs, tmp_path):
     """A second client of the DOCX breaks nowhere else: every line fits, so nothing wraps."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    assert soffice, "LibreOffice is not installed: run `bash setup.sh test`"
-    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(long_title_outputs["docx"])],
-                   check=True, capture_output=True, timeout=300)
+    libreoffice_convert([long_title_outputs["docx"]], tmp_path, tmp_path / "profile")
     page = read_pages(tmp_path / "长标题通知.pdf")[0]
     titles = [line for line in page.lines if abs(line.size - 22) < 0.3]
     assert [line.text for line in titles] == title_lines(LONG_TITLE)
