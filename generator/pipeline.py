@@ -27,9 +27,9 @@ FORMATS = ("docx", "pdf")
 def _renderer(fmt: str):
     if fmt == "docx":
         from .render_docx import render_docx
-        return render_docx
+        return lambda paged, target: render_docx(paged.doc, target)
     from .render_pdf import render_pdf
-    return render_pdf
+    return lambda paged, target: render_pdf(paged.doc, target, paged.pages)
 
 
 @dataclass(frozen=True)
@@ -235,16 +235,20 @@ def _render(doc: "Document", source: Path, index: int, staging: Path, outdir: Pa
             formats: tuple[str, ...]) -> Generated:
     """Every format of one document into the staging folder (short names: the final name's
     length was checked before)."""
+    from .paging import settle_closing
+
     outputs: list[Path] = []
     seconds: dict[str, float] = {}
+    start = time.perf_counter()
+    paged = settle_closing(doc)  # one page layout decides for both formats
     for fmt in formats:
         target = staging / f"{index}.{fmt}"
-        start = time.perf_counter()
         try:
-            _renderer(fmt)(doc, target)
+            _renderer(fmt)(paged, target)
         except OSError as exc:
             final = outdir / output_name(source, fmt)
             raise RenderError(f"写入“{final}”失败：{os_reason(exc)}") from None
         seconds[fmt] = time.perf_counter() - start
+        start = time.perf_counter()
         outputs.append(target)
     return Generated(source, tuple(outputs), seconds)
