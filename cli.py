@@ -107,6 +107,9 @@ def _generate(files: tuple[Path, ...], outdir: Path, fmt: str, jobs: int | None,
         print_problems(problems)
         click.secho(f"共发现 {len(problems)} 处问题，未生成任何文件。", fg="red", err=True)
         sys.exit(EXIT_INPUT)
+    for path in files:  # warnings do not stop generating, and show even with -q
+        for warning in _warnings(loaded[path]):
+            click.secho(str(warning), fg="yellow", err=True)
     if supersedes is not None and (not to_archive or len(files) != 1):
         click.secho("--supersedes 只能与 --archive 和一个 YAML 文件一起使用", fg="red", err=True)
         sys.exit(EXIT_INPUT)
