@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -29,14 +30,17 @@ from generator.console import (
     allow_dir_option, generate_with_progress, print_problems, reading_named,
 )
 from generator.pipeline import FORMATS, Generated, output_problems
-from generator.load import load_document
-from generator.validate import Loaded
 from search.commands import index_group, search_command, who_command
+
+if TYPE_CHECKING:
+    from generator.validate import Loaded
 
 
 def _validate_all(files: tuple[Path, ...]) -> tuple[dict[Path, Loaded], list[Problem]]:
     """Every valid document by path, and every problem of the others (a problem may lie in a
     file the document uses: its template, roster or attachment)."""
+    from generator.load import load_document
+
     loaded: dict[Path, Loaded] = {}
     problems: list[Problem] = []
     for path in files:

@@ -15,7 +15,6 @@ from generator.errors import GongwenError, InputError
 from .core import (DEFAULT_ARCHIVE_DIR, FULL_WIDTH_DIGITS, Archive, ArchiveError, Outcome,
                    StorageFailure, refuse_inside_archive)
 from .inputs import collect_files
-from .receiving import read_all
 from .keys import KEY_ENV, AuditKeyError, create_key_file, read_key_file
 from .overrides import check_org, from_pairs
 from .records import LABELS, PERIODS, Metadata, Record, year_shown
@@ -130,6 +129,8 @@ def add_command(paths, supersedes, fonds, archive_dir, jobs, quiet, **meta) -> N
         if fonds and not archive.catalog.records(include_deleted=True):
             archive.set_fonds(fonds)
         archive.clean_interrupted_writes()
+        from .receiving import read_all  # the importer: only when adding
+
         wanted = (archive.received_wanted(path) for path in files)
         with click.progressbar(read_all(wanted, len(files), overrides, jobs), length=len(files),
                                label="归档中", file=sys.stderr,

@@ -14,7 +14,7 @@ import sqlite3
 import stat
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from generator.errors import GongwenError, describe_os_error, sqlite_reason
 
@@ -24,11 +24,13 @@ from .facts import digest, record_facts
 from .keys import KEY_ENV, META_KEY_ID, AuditKey, AuditKeyError, key_from_env
 from .incoming import Incoming, Outcome
 from .inputs import InputRefused, read_input
-from .receiving import ReceivedFile, read_received_file
 from .overrides import stated
 from .records import (LABELS, Metadata, Record, StoredFile, default_period,
                       record_year)
 from .store import ObjectStore, sha256_bytes
+
+if TYPE_CHECKING:
+    from .receiving import ReceivedFile
 
 DEFAULT_FONDS = "Z001"
 FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")  # as people type them
@@ -179,6 +181,8 @@ class Archive:
         wanted = self.received_wanted(path)
         if isinstance(wanted, Outcome):
             return wanted
+        from .receiving import read_received_file  # the importer: only when reading
+
         return self.add_read(read_received_file(wanted, overrides), supersedes)
 
     def received_wanted(self, path: Path) -> "ReceivedFile | Outcome":
@@ -192,6 +196,8 @@ class Archive:
         existing = self.catalog.find_file(sha)
         if existing:
             return self._duplicate(str(path), existing)
+        from .receiving import ReceivedFile
+
         return ReceivedFile(path, data, sha)
 
     def add_read(self, read: "Incoming | Outcome", supersedes: int | None = None) -> Outcome:
