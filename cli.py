@@ -32,6 +32,7 @@ from generator.pipeline import FORMATS, Generated, output_problems
 from generator.load import load_document
 from generator.validate import Loaded
 from search.commands import index_group, search_command, who_command
+from web.commands import serve_command, user_group
 
 
 def _validate_all(files: tuple[Path, ...]) -> tuple[dict[Path, Loaded], list[Problem]]:
@@ -160,6 +161,8 @@ main.add_command(archive_group)
 main.add_command(index_group)
 main.add_command(search_command)
 main.add_command(who_command)
+main.add_command(serve_command)
+main.add_command(user_group)
 
 
 
