@@ -93,10 +93,10 @@ def page(handler: Handler, role: str = "auditor", api: bool = False) -> Handler:
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse("/login?" + _query({"next": target}), status_code=303)
         request.state.user = user
-        if not user.can(role):
-            return error_page(request, 403, f"此功能需要{ROLE_NAMES[role]}或更高的权限。")
         if request.method == "POST" and not await _csrf_passes(request):
             return _csrf_refused(request)
+        if not user.can(role):
+            return error_page(request, 403, f"此功能需要{ROLE_NAMES[role]}或更高的权限。")
         return await handler(request)
 
     endpoint.__name__ = handler.__name__

@@ -1,0 +1,492 @@
+"""The web workspace over HTTP (Starlette's TestClient against the real application and a
+real archive): accounts, sign-in, CSRF, roles, the login limit, headers, downloads
+confined to the archive's objects, search and its JSON twin, record pages, verify."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import socket
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from .clirun import assert_no_traceback, gongwen
+from .conftest import run_cli
+
+starlette = pytest.importorskip("starlette")
+from starlette.testclient import TestClient  # noqa: E402
+
+from web.app import create_app  # noqa: E402
+from web.security import HEADERS, LoginLimiter  # noqa: E402
+
+PASSWORDS = {"审计甲": "审计员的密码-1", "clerk1": "clerk-password-2", "admin1": "admin-password-3"}
+ROLES = {"审计甲": "auditor", "clerk1": "clerk", "admin1": "admin"}
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def user_cli(*args, password: str | None = None, expect: int | None = 0):
+    """`gongwen user ARGS`, the password on standard input (not a terminal)."""
+    from cli import main
+
+    result = CliRunner().invoke(main, ["user", *map(str, args)],
+                                input=None if password is None else password + "\n",
+                                catch_exceptions=False)
+    assert_no_traceback(result.output)
+    if expect is not None:
+        assert result.exit_code == expect, result.output
+    return result
+
+
+def add_users(root: Path) -> None:
+    for name, role in ROLES.items():
+        user_cli("add", name, "--role", role, "-A", root, password=PASSWORDS[name])
+
+
+def token(page: str) -> str:
+    found = CSRF.search(page)
+    assert found, page
+    return found.group(1)
+
+
+def sign_in(client: TestClient, name: str, password: str | None = None):
+    page = client.get("/login").text
+    return client.post("/login", data={"csrf_token": token(page), "username": name,
+                                       "password": PASSWORDS[name] if password is None
+                                       else password, "next": "/search"})
+
+
+@pytest.fixture
+def web_archive(archive_copy) -> Path:
+    add_users(archive_copy)
+    return archive_copy
+
+
+@pytest.fixture
+def client(web_archive):
+    with TestClient(create_app(web_archive), base_url="http://127.0.0.1",
+                    follow_redirects=False) as c:
+        yield c
+
+
+@pytest.fixture
+def auditor(client):
+    assert sign_in(client, "审计甲").status_code == 303
+    return client
+
+
+def page_token(client: TestClient, path: str = "/search") -> str:
+    return token(client.get(path).text)
+
+
+# -- accounts on the command line
+
+
+def test_user_commands_store_hashed_passwords_and_audit_each_change(archive_copy):
+    user_cli("add", "审计甲", "--role", "auditor", "-A", archive_copy, password=PASSWORDS["审计甲"])
+    again = user_cli("add", "审计甲", "--role", "clerk", "-A", archive_copy, password="another-pass",
+                     expect=2)
+    assert "已存在" in again.output
+    short = user_cli("add", "乙", "--role", "auditor", "-A", archive_copy, password="short",
+                     expect=2)
+    assert "至少 8 个字符" in short.output
+    bad_role = user_cli("add", "丙", "--role", "boss", "-A", archive_copy, password="long-enough",
+                        expect=2)
+    assert "boss" in bad_role.output
+    user_cli("passwd", "审计甲", "-A", archive_copy, password="a-new-password")
+    user_cli("disable", "审计甲", "-A", archive_copy)
+    listed = json.loads(user_cli("list", "--json", "-A", archive_copy).output)
+    assert [(u["name"], u["role"], u["active"]) for u in listed] == [("审计甲", "auditor", False)]
+    missing = user_cli("passwd", "无此人", "-A", archive_copy, password="whatever-123", expect=2)
+    assert "没有用户" in missing.output
+
+    stored = sqlite3.connect(archive_copy / "users.sqlite").execute(
+        "SELECT password FROM users").fetchone()[0]
+    assert stored.startswith("$argon2id$") and "a-new-password" not in stored
+
+    log = json.loads(run_cli("archive", "log", "--json", "-A", archive_copy).output)
+    changes = [(e["action"], e["detail"].get("账号")) for e in log if e["action"].startswith("user-")]
+    assert changes == [("user-add", "审计甲"), ("user-passwd", "审计甲"), ("user-disable", "审计甲")]
+    assert all(e["detail"]["经办账号"] for e in log if e["action"].startswith("user-"))
+    text = json.dumps(log, ensure_ascii=False)
+    assert PASSWORDS["审计甲"] not in text and "a-new-password" not in text and "$argon2" not in text
+    # the accounts file is the archive's own: verify does not call it foreign
+    verified = run_cli("archive", "verify", "-A", archive_copy)
+    assert "档案库完好" in verified.output
+
+
+def test_a_change_the_audit_log_refuses_is_not_kept(archive_copy, monkeypatch, tmp_path):
+    """A keyed archive without its key refuses the audit entry: no account is added."""
+    key = tmp_path / "audit.key"
+    run_cli("archive", "key-init", key, "-A", archive_copy)
+    refused = user_cli("add", "审计甲", "--role", "auditor", "-A", archive_copy,
+                       password=PASSWORDS["审计甲"], expect=1)
+    assert "密钥" in refused.output
+    assert json.loads(user_cli("list", "--json", "-A", archive_copy).output) == []
+    monkeypatch.setenv("GONGWEN_AUDIT_KEY_FILE", str(key))
+    user_cli("add", "审计甲", "--role", "auditor", "-A", archive_copy, password=PASSWORDS["审计甲"])
+    assert len(json.loads(user_cli("list", "--json", "-A", archive_copy).output)) == 1
+
+
+def test_serve_says_in_chinese_when_the_port_is_taken(built_archive):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        ran = gongwen("serve", "-A", built_archive, "--port", port, expect=2, timeout=60)
+    assert "端口已被占用" in ran.err and "127.0.0.1" in ran.err
+
+
+# -- sign-in, sessions, CSRF, roles
+
+
+def test_anonymous_requests_are_sent_to_login(client, built_archive):
+    for path in ("/search?q=防汛", "/records/1", "/verify", "/users",
+                 "/records/1/files/" + "0" * 64):
+        response = client.get(path)
+        assert response.status_code == 303, path
+        assert response.headers["location"].startswith("/login?next=%2F"), path
+    api = client.get("/api/search?q=防汛")
+    assert api.status_code == 401 and api.json() == {"error": "需要登录"}
+    assert client.post("/verify").status_code == 303  # no session: nothing runs
+    assert client.get("/login").status_code == 200
+    assert client.get("/static/style.css").status_code == 200
+
+
+def test_signing_in_sets_a_signed_httponly_lax_cookie_and_goes_where_asked(client):
+    page = client.get("/login?next=/records/2").text
+    assert 'name="username"' in page and 'name="password"' in page
+    response = client.post("/login", data={"csrf_token": token(page), "username": "审计甲",
+                                           "password": PASSWORDS["审计甲"], "next": "/records/2"})
+    assert response.status_code == 303 and response.headers["location"] == "/records/2"
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
+    assert client.get("/records/2").status_code == 200
+    # another site's address is never where a login leads
+    client.cookies.clear()
+    page = client.get("/login").text
+    response = client.post("/login", data={"csrf_token": token(page), "username": "审计甲",
+                                           "password": PASSWORDS["审计甲"],
+                                           "next": "//evil.example/"})
+    assert response.headers["location"] == "/search"
+
+
+def test_a_forged_cookie_is_no_session(client):
+    client.cookies.set("gongwen", "eyJ1c2VyIjogImFkbWluMSJ9.forged.signature")
+    assert client.get("/search").status_code == 303
+
+
+def test_wrong_password_and_unknown_user_get_the_same_chinese_answer(client):
+    wrong = sign_in(client, "审计甲", "not-the-password")
+    unknown = sign_in(client, "无此人", "not-the-password")
+    assert wrong.status_code == unknown.status_code == 401
+    assert "用户名或密码不对" in wrong.text and "用户名或密码不对" in unknown.text
+    assert client.get("/search").status_code == 303
+
+
+def test_every_post_refuses_a_missing_or_wrong_csrf_token(client):
+    page = client.get("/login").text
+    data = {"username": "审计甲", "password": PASSWORDS["审计甲"]}
+    for sent in ({}, {"csrf_token": "wrong"}):
+        refused = client.post("/login", data=data | sent)
+        assert refused.status_code == 403 and "CSRF" in refused.text
+    assert client.post("/login", data=data | {"csrf_token": token(page)}).status_code == 303
+    posts = [r.path for r in client.app.routes if "POST" in (getattr(r, "methods", None) or ())]
+    assert set(posts) >= {"/login", "/logout", "/verify", "/index/sync"}
+    for path in posts:
+        for sent in ({}, {"csrf_token": "wrong"}):
+            refused = client.post(path, data=sent)
+            assert refused.status_code == 403, path
+            assert "CSRF" in refused.text, path
+    assert client.get("/search").status_code == 200  # still signed in: nothing was done
+
+
+def test_roles_auditor_is_refused_clerk_and_admin_pages(client):
+    sign_in(client, "审计甲")
+    refused = client.post("/index/sync", data={"csrf_token": page_token(client)})
+    assert refused.status_code == 403 and "文书" in refused.text
+    assert client.get("/users").status_code == 403
+    client.post("/logout", data={"csrf_token": page_token(client)})
+    sign_in(client, "clerk1")
+    assert client.post("/index/sync",
+                       data={"csrf_token": page_token(client)}).status_code == 303
+    assert client.get("/users").status_code == 403
+    client.post("/logout", data={"csrf_token": page_token(client)})
+    sign_in(client, "admin1")
+    users = client.get("/users")
+    assert users.status_code == 200 and "clerk1" in users.text and "审计甲" in users.text
+
+
+def test_logout_ends_the_session(auditor):
+    response = auditor.post("/logout", data={"csrf_token": page_token(auditor)})
+    assert response.status_code == 303 and response.headers["location"] == "/login"
+    assert auditor.get("/search").status_code == 303
+
+
+def test_a_disabled_account_or_changed_password_ends_its_sessions(auditor, web_archive):
+    assert auditor.get("/search").status_code == 200
+    user_cli("passwd", "审计甲", "-A", web_archive, password="changed-password-9")
+    assert auditor.get("/search").status_code == 303
+    assert sign_in(auditor, "审计甲", "changed-password-9").status_code == 303
+    user_cli("disable", "审计甲", "-A", web_archive)
+    assert auditor.get("/search").status_code == 303
+    assert sign_in(auditor, "审计甲", "changed-password-9").status_code == 401
+
+
+def test_login_rate_limit_per_name_and_address(web_archive):
+    now = [1000.0]
+    limiter = LoginLimiter(attempts=5, window_s=300, clock=lambda: now[0])
+    with TestClient(create_app(web_archive, limiter=limiter), follow_redirects=False) as client:
+        for _ in range(5):
+            assert sign_in(client, "审计甲", "wrong-password").status_code == 401
+        blocked = sign_in(client, "审计甲")  # even the right password, for now
+        assert blocked.status_code == 429
+        assert "登录失败次数过多" in blocked.text and "Traceback" not in blocked.text
+        assert sign_in(client, "clerk1").status_code == 303  # another name is not blocked
+        client.cookies.clear()
+        now[0] += 301
+        assert sign_in(client, "审计甲").status_code == 303
+
+
+def test_security_headers_on_pages_errors_files_and_static(auditor):
+    for path in ("/login", "/search?q=防汛", "/no/such/page", "/static/style.css",
+                 "/records/999999", "/api/search?q=防汛"):
+        response = auditor.get(path)
+        for name, value in HEADERS.items():
+            assert response.headers.get(name) == value, (path, name)
+    assert "frame-ancestors 'self'" in HEADERS["content-security-policy"]
+    assert "default-src 'self'" in HEADERS["content-security-policy"]
+    assert auditor.get("/search").headers["cache-control"] == "no-store"
+
+
+def test_pages_load_nothing_from_elsewhere(auditor):
+    for path in ("/login", "/search?q=防汛", "/records/1", "/verify"):
+        page = auditor.get(path).text
+        for ref in re.findall(r'(?:src|href|data)="([^"]+)"', page):
+            assert not re.match(r"(?:[a-z]+:)?//", ref), (path, ref)
+
+
+def test_errors_are_chinese_pages_never_tracebacks(auditor):
+    missing = auditor.get("/no/such/page")
+    assert missing.status_code == 404 and "找不到页面" in missing.text
+    record = auditor.get("/records/999999")
+    assert record.status_code == 404 and "没有编号为 999999 的记录" in record.text
+    bad = auditor.get("/search", params={"q": '"领导小组'})
+    assert bad.status_code == 400 and "引号不成对" in bad.text
+    wrong_date = auditor.get("/search", params={"q": "防汛", "from": "去年"})
+    assert wrong_date.status_code == 400 and "日期" in wrong_date.text
+    api_bad = auditor.get("/api/search", params={"q": "(防汛"})
+    assert api_bad.status_code == 400 and "“(”" in api_bad.json()["error"]
+    method = auditor.put("/search")
+    assert method.status_code == 405 and "不支持的请求方式" in method.text
+    for response in (missing, record, bad, wrong_date, method):
+        assert "Traceback" not in response.text and "File \"" not in response.text
+
+
+def test_an_unexpected_failure_is_a_chinese_500_page(web_archive):
+    archive_gone = web_archive.parent / "gone"
+    shutil.copytree(web_archive, archive_gone)
+    app = create_app(archive_gone)
+    with TestClient(app, follow_redirects=False, raise_server_exceptions=False) as client:
+        sign_in(client, "审计甲")
+        (archive_gone / "catalog.sqlite").unlink()  # the archive vanishes under the server
+        (archive_gone / "catalog.sqlite").mkdir()
+        response = client.get("/records/1")
+        assert response.status_code in (404, 500, 503)
+        assert "Traceback" not in response.text and "gongwen 档案工作台" in response.text
+        for name, value in HEADERS.items():
+            assert response.headers.get(name) == value
+
+
+# -- downloads are confined to the archive's objects
+
+
+def record_files(root: Path, record_id: int) -> list[dict]:
+    shown = json.loads(run_cli("archive", "show", record_id, "--json", "-A", root).output)
+    return shown["files"]
+
+
+def test_downloads_are_the_records_own_stored_bytes(auditor, web_archive):
+    for f in record_files(web_archive, 1):
+        response = auditor.get(f"/records/1/files/{f['sha256']}")
+        assert response.status_code == 200
+        assert hashlib.sha256(response.content).hexdigest() == f["sha256"]
+        assert response.headers["content-disposition"].startswith("attachment;")
+    pdf = next(f for f in record_files(web_archive, 1) if f["media_type"] == "application/pdf")
+    shown = auditor.get(f"/records/1/files/{pdf['sha256']}?view=1")
+    assert shown.headers["content-type"] == "application/pdf"
+    assert shown.headers["content-disposition"].startswith("inline;")
+
+
+def test_path_traversal_and_other_records_files_are_refused(auditor, web_archive):
+    other = record_files(web_archive, 2)[0]["sha256"]
+    catalog = (web_archive / "catalog.sqlite").read_bytes()[:16]
+    attempts = [
+        f"/records/1/files/{other}",  # a real object, but not this record's
+        "/records/1/files/../../catalog.sqlite",
+        "/records/1/files/..%2F..%2Fcatalog.sqlite",
+        "/records/1/files/%2e%2e/%2e%2e/catalog.sqlite",
+        "/records/1/files/" + other[:2] + "%2F" + other,
+        "/records/1/files/" + other.upper(),
+        "/static/../catalog.sqlite",
+        "/static/%2e%2e/%2e%2e/%2e%2e/catalog.sqlite",
+        "/static/..%2F..%2F..%2Fcatalog.sqlite",
+        "/records/999999/files/" + other,
+    ]
+    for path in attempts:
+        response = auditor.get(path)
+        assert response.status_code == 404, path
+        assert catalog not in response.content, path
+        assert "Traceback" not in response.text, path
+
+
+def test_a_stored_object_replaced_by_a_link_is_not_followed(auditor, web_archive, tmp_path):
+    f = record_files(web_archive, 1)[0]
+    stored = web_archive / "objects" / f["sha256"][:2] / f["sha256"]
+    secret = tmp_path / "secret.txt"
+    secret.write_text("不该被读到的内容")
+    stored.parent.chmod(0o755)
+    stored.unlink()
+    stored.symlink_to(secret)
+    response = auditor.get(f"/records/1/files/{f['sha256']}")
+    assert response.status_code == 404 and "符号链接" in response.text
+    assert "不该被读到的内容" not in response.text
+
+
+# -- search
+
+
+def cli_json(root: Path, *args) -> dict:
+    return json.loads(run_cli("search", *args, "--json", "-A", root).output)
+
+
+def test_api_search_answers_in_the_clis_json_shape(auditor, web_archive):
+    for args, params in [(["防汛"], {"q": "防汛"}),
+                         (["疫情", "--facets", "--per-page", "2", "--page", "2"],
+                          {"q": "疫情", "facets": "1", "per_page": "2", "page": "2"}),
+                         (["--type", "方案", "--current"], {"type": "方案", "current": "1"}),
+                         (['"领导小组" -消毒', "--from", "2020-01", "--to", "2020-12"],
+                          {"q": '"领导小组" -消毒', "from": "2020-01", "to": "2020-12"})]:
+        assert auditor.get("/api/search", params=params).json() == cli_json(web_archive, *args)
+
+
+def test_search_page_shows_hits_with_marked_snippets_and_keeps_the_search_in_its_address(
+        auditor, web_archive):
+    expected = cli_json(web_archive, "防汛")
+    page = auditor.get("/search", params={"q": "防汛"}).text
+    assert f"共 {expected['total']} 条" in page
+    for hit in expected["hits"]:
+        assert f'href="/records/{hit["record_id"]}"' in page
+    assert "<mark>防汛</mark>" in page
+    assert 'value="防汛"' in page
+
+
+def test_search_page_escapes_what_it_shows(auditor):
+    page = auditor.get("/search", params={"q": '<script>alert(1)</script>'}).text
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;" in page
+
+
+def facet_links(page: str, label: str) -> list[tuple[str, str, int]]:
+    """(href, value, count) of one facet's links on a search page."""
+    section = re.search(r'data-facet="' + label + r'">(.*?)</section>', page, re.S).group(1)
+    return [(href.replace("&amp;", "&"), value, int(count)) for href, value, count in
+            re.findall(r'<a href="([^"]+)">([^<]+)</a> <span class="count">(\d+)</span>',
+                       section)]
+
+
+def test_facets_count_and_narrow_the_search_when_followed(auditor, web_archive):
+    everything = cli_json(web_archive, "--facets")
+    page = auditor.get("/search").text
+    kinds = facet_links(page, "文种")
+    assert [(v, n) for _, v, n in kinds] == list(everything["facets"]["文种"].items())[:10]
+    for label in ("文种", "发文机关", "年度"):
+        href, value, count = facet_links(page, label)[0]
+        narrowed = auditor.get(href).text
+        assert f"共 {count} 条" in narrowed, (label, value)
+        assert f'<strong aria-current="true">{value}</strong>' in narrowed
+    href, value, count = kinds[0]
+    assert auditor.get(href.replace("/search", "/api/search")).json()["total"] == count
+
+
+def test_paging(auditor, web_archive):
+    total = cli_json(web_archive)["total"]
+    assert total >= 3
+    first = auditor.get("/search", params={"per_page": "2"}).text
+    assert f"第 1/{(total + 1) // 2} 页" in first
+    nxt = re.search(r'<a rel="next" href="([^"]+)"', first).group(1).replace("&amp;", "&")
+    second = auditor.get(nxt).text
+    assert "第 2/" in second and 'rel="prev"' in second
+    ids = lambda page: re.findall(r'class="title" href="/records/(\d+)"', page)  # noqa: E731
+    assert not set(ids(first)) & set(ids(second))
+
+
+def test_the_held_searcher_sees_documents_archived_after_it_opened(auditor, web_archive,
+                                                                   tmp_path):
+    assert auditor.get("/api/search", params={"q": "网页工作台"}).json()["total"] == 0
+    new = tmp_path / "关于试用网页工作台的通知.txt"
+    new.write_text("关于试用网页工作台的通知\n各科室：\n即日起试用网页工作台检索档案。\n"
+                   "县档案馆\n2021年5月6日\n", encoding="utf-8")
+    run_cli("archive", "add", new, "-A", web_archive, "-q")
+    found = auditor.get("/api/search", params={"q": "网页工作台"}).json()
+    assert found["total"] == 1 and found["pending"] == 0
+
+
+# -- record page and verify
+
+
+def test_record_page_shows_metadata_code_people_measures_files_and_trail(auditor, web_archive):
+    shown = json.loads(run_cli("archive", "show", "2", "--json", "-A", web_archive).output)
+    page = auditor.get("/records/2").text
+    assert shown["archival_code"] in page
+    assert shown["metadata"]["标题"] in page
+    for f in shown["files"]:
+        assert f["sha256"] in page and f'/records/2/files/{f["sha256"]}' in page
+    for person in shown["people"][:3]:
+        assert person["name"] in page
+    for measure in shown["measures"][:3]:
+        assert measure["title"] in page
+    if any(f["media_type"] == "application/pdf" for f in shown["files"]):
+        assert '<object id="pdf"' in page and 'type="application/pdf"' in page
+    log = json.loads(run_cli("archive", "log", "--json", "-A", web_archive).output)
+    for entry in (e for e in log if e["record_id"] == 2):
+        assert entry["hash"][:12] in page
+    assert "归档" in page
+
+
+def test_record_page_shows_the_version_chain(auditor, web_archive, tmp_path):
+    first = tmp_path / "关于开展档案自查的通知.txt"
+    first.write_text("关于开展档案自查的通知\n各科室：\n请于六月底前完成档案自查。\n县档案馆\n2021年5月6日\n",
+                     encoding="utf-8")
+    run_cli("archive", "add", first, "-A", web_archive, "-q")
+    old_id = max(r["id"] for r in json.loads(
+        run_cli("archive", "list", "--json", "-A", web_archive).output))
+    second = tmp_path / "关于开展档案自查的通知（修订）.txt"
+    second.write_text("关于开展档案自查的通知\n各科室：\n请于七月底前完成档案自查。\n县档案馆\n2021年5月8日\n",
+                      encoding="utf-8")
+    run_cli("archive", "add", second, "--supersedes", old_id, "-A", web_archive, "-q")
+    new_id = old_id + 1
+    for shown, other in ((old_id, new_id), (new_id, old_id)):
+        page = auditor.get(f"/records/{shown}").text
+        chain = re.search(r'<ol class="chain" id="chain">(.*?)</ol>', page, re.S).group(1)
+        assert f'href="/records/{other}"' in chain and "（本记录）" in chain
+    old_page = auditor.get(f"/records/{old_id}").text
+    assert f"已被记录 {new_id} 取代" in old_page
+    assert "取代" in auditor.get(f"/records/{new_id}").text
+
+
+def test_verify_runs_from_the_page_and_shows_findings(auditor, web_archive):
+    form = auditor.get("/verify").text
+    assert 'method="post"' in form and "开始校验" in form
+    good = auditor.post("/verify", data={"csrf_token": token(form)})
+    assert good.status_code == 200 and "档案库完好" in good.text
+    f = record_files(web_archive, 1)[0]
+    stored = web_archive / "objects" / f["sha256"][:2] / f["sha256"]
+    stored.chmod(0o644)
+    stored.write_bytes(stored.read_bytes() + b"tampered")
+    bad = auditor.post("/verify", data={"csrf_token": token(form)})
+    assert "发现" in bad.text and "处问题" in bad.text and f["sha256"] in bad.text
+    assert "档案库完好" not in bad.text
