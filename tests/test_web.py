@@ -251,6 +251,31 @@ def test_login_rate_limit_per_name_and_address(web_archive):
         assert sign_in(client, "审计甲").status_code == 303
 
 
+def test_forged_addresses_gain_little_a_name_has_its_own_limit(web_archive):
+    limiter = LoginLimiter(attempts=5, window_s=300, per_name=8, clock=lambda: 0.0)
+    app = create_app(web_archive, limiter=limiter)
+    tried = 0
+    for n in range(3):  # each "address" a client could claim
+        with TestClient(app, client=(f"10.0.0.{n}", 4000), follow_redirects=False) as client:
+            while tried < 8 and sign_in(client, "clerk1", "wrong-password").status_code == 401:
+                tried += 1
+    with TestClient(app, client=("10.0.0.99", 4000), follow_redirects=False) as client:
+        assert sign_in(client, "clerk1").status_code == 429
+        assert sign_in(client, "admin1").status_code == 303
+
+
+def test_an_oversized_form_is_refused_in_chinese(client):
+    page = client.get("/login").text
+    response = client.post("/login", data={"csrf_token": token(page), "username": "审计甲",
+                                           "password": "x" * (2 << 20)})
+    assert response.status_code == 413 and "提交的内容过大" in response.text
+
+
+def test_serve_refuses_a_missing_archive_in_chinese(tmp_path):
+    ran = gongwen("serve", "-A", tmp_path / "nothing-here", expect=1, timeout=60)
+    assert "不存在" in ran.err
+
+
 def test_security_headers_on_pages_errors_files_and_static(auditor):
     for path in ("/login", "/search?q=防汛", "/no/such/page", "/static/style.css",
                  "/records/999999", "/api/search?q=防汛"):

@@ -21,8 +21,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from .security import (CSRF_FIELD, CSRF_HEADER, LoginLimiter, SecurityHeaders, csrf_ok,
-                       csrf_token, set_security_headers)
+from .security import (CSRF_FIELD, CSRF_HEADER, BodyLimit, LoginLimiter, SecurityHeaders,
+                       csrf_ok, csrf_token, set_security_headers)
 from .users import ROLE_NAMES, User, UserStore
 from .workspace import Workspace
 
@@ -208,10 +208,10 @@ def create_app(archive_dir: Path, https_only: bool = False,
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityHeaders),
+        middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit, limit=MAX_BODY),
                     Middleware(SessionMiddleware, secret_key=secret, session_cookie="gongwen",
                                max_age=SESSION_MAX_AGE_S, same_site="lax", https_only=https_only)],
         exception_handlers={HTTPException: http_error, Exception: server_error},
-        lifespan=lifespan, max_body_size=MAX_BODY)
+        lifespan=lifespan)
     app.state.gongwen = ctx
     return app

@@ -1,6 +1,7 @@
 """The archive's pages: search (and its JSON twin), a record, its files, verify, accounts."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -188,7 +189,7 @@ async def download(request: Request) -> Response:
     inline = request.query_params.get("view") == "1" and stored.media_type == "application/pdf"
     disposition = "inline" if inline else "attachment"
     headers = {"content-disposition": f"{disposition}; filename*=UTF-8''{quote(stored.name)}",
-               "content-length": str(stored.size)}
+               "content-length": str(os.fstat(handle.fileno()).st_size)}  # as opened
     return StreamingResponse(_chunks(handle), headers=headers,
                              media_type=stored.media_type or "application/octet-stream")
 

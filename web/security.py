@@ -9,6 +9,7 @@ from collections import deque
 from typing import Callable
 
 from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -51,6 +52,35 @@ class SecurityHeaders:
         await self.app(scope, receive, sending)
 
 
+class BodyLimit:
+    """Pure ASGI middleware: a request body over `limit` bytes fails as it is read, as an
+    HTTPException(413) the application's error page answers (Starlette's own limit answers
+    in English)."""
+
+    def __init__(self, app: ASGIApp, limit: int):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", ())).get(b"content-length", b"0")
+        seen = int(declared) if declared.isdigit() else 0
+
+        async def receiving() -> Message:
+            nonlocal seen
+            if seen > self.limit:
+                raise HTTPException(413)
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise HTTPException(413)
+            return message
+
+        await self.app(scope, receiving, send)
+
+
 def csrf_token(request: Request) -> str:
     """The session's CSRF token, made on first use."""
     token = request.session.get("csrf")
@@ -65,12 +95,16 @@ def csrf_ok(request: Request, sent: str | None) -> bool:
 
 
 class LoginLimiter:
-    """At most `attempts` failed logins per user name and client address within `window_s`;
-    in memory (one server process), so a restart forgets."""
+    """At most `attempts` failed logins per user name and client address within `window_s`,
+    and `per_name` per name from all addresses together (a client that forges its address
+    gains little); in memory (one server process), so a restart forgets."""
 
-    def __init__(self, attempts: int = 5, window_s: float = 300,
+    ANY = "*"  # the key of a name's failures from every address
+
+    def __init__(self, attempts: int = 5, window_s: float = 300, per_name: int = 20,
                  clock: Callable[[], float] = time.monotonic):
-        self.attempts, self.window_s, self.clock = attempts, window_s, clock
+        self.attempts, self.window_s, self.per_name, self.clock = (attempts, window_s,
+                                                                   per_name, clock)
         self._failures: dict[tuple[str, str], deque[float]] = {}
         self._lock = threading.Lock()
 
@@ -83,11 +117,13 @@ class LoginLimiter:
 
     def blocked(self, name: str, address: str) -> bool:
         with self._lock:
-            return len(self._recent((name, address))) >= self.attempts
+            return (len(self._recent((name, address))) >= self.attempts
+                    or len(self._recent((name, self.ANY))) >= self.per_name)
 
     def failed(self, name: str, address: str) -> None:
         with self._lock:
             self._recent((name, address)).append(self.clock())
+            self._recent((name, self.ANY)).append(self.clock())
             if len(self._failures) > 10_000:  # forget keys with no recent failure
                 for key in [k for k in self._failures if not self._recent(k)]:
                     del self._failures[key]

@@ -17,7 +17,7 @@ T = TypeVar("T")
 class Workspace:
     def __init__(self, root: Path):
         self.root = Path(root)
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gongwen-archive")
+        self._pool: ThreadPoolExecutor | None = None
         self._archive: Archive | None = None
         self._backend: SearchBackend | None = None
 
@@ -33,6 +33,8 @@ class Workspace:
 
     async def run(self, work: Callable[..., T], *args) -> T:
         """`work(archive, backend, *args)` on the archive's thread."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gongwen-archive")
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, self._call, work, args)
 
@@ -44,5 +46,8 @@ class Workspace:
         self._archive = self._backend = None
 
     def close(self) -> None:
-        self._pool.submit(self._close).result()
-        self._pool.shutdown()
+        """Let go of the archive (the server stops); a later call opens it again."""
+        if self._pool is not None:
+            self._pool.submit(self._close).result()
+            self._pool.shutdown()
+            self._pool = None
