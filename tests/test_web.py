@@ -515,3 +515,29 @@ def test_verify_runs_from_the_page_and_shows_findings(auditor, web_archive):
     bad = auditor.post("/verify", data={"csrf_token": token(form)})
     assert "发现" in bad.text and "处问题" in bad.text and f["sha256"] in bad.text
     assert "档案库完好" not in bad.text
+
+
+def test_who_page_answers_like_gongwen_who(auditor, web_archive):
+    expected = json.loads(run_cli("who", "消毒", "--json", "-A", web_archive).output)
+    assert expected
+    page = auditor.get("/who", params={"q": "消毒"}).text
+    assert f"共 {len(expected)} 项措施" in page
+    for hit in expected:
+        assert hit["title"] in page
+        for source in hit["sources"]:
+            assert f'href="/records/{source["record_id"]}"' in page
+    person = next(n for h in expected for n in h["doers"] + h["leaders"])
+    narrowed = json.loads(run_cli("who", "消毒", "--person", person, "--json",
+                                  "-A", web_archive).output)
+    link = re.search(r'<a href="([^"]+)">' + re.escape(person) + "</a>", page).group(1)
+    assert f"共 {len(narrowed)} 项措施" in auditor.get(link.replace("&amp;", "&")).text
+    assert auditor.get("/who", params={"q": '"消毒'}).status_code == 400
+
+
+def test_a_persons_name_on_a_record_lists_the_documents_naming_them(auditor, web_archive):
+    shown = json.loads(run_cli("archive", "show", "2", "--json", "-A", web_archive).output)
+    name = shown["people"][0]["name"]
+    expected = cli_json(web_archive, "--person", name)
+    page = auditor.get("/records/2").text
+    link = re.search(r'<a href="(/search\?person=[^"]+)"[^>]*>' + re.escape(name), page).group(1)
+    assert f"共 {expected['total']} 条" in auditor.get(link.replace("&amp;", "&")).text

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import quote
 
 from markupsafe import Markup, escape
@@ -110,6 +110,29 @@ async def search_api(request: Request) -> Response:
     except ArchiveError as exc:
         return JSONResponse({"error": str(exc)}, status_code=503)
     return JSONResponse(results_json(results, pending))
+
+
+WHO_LIMIT = 50
+
+
+def _who(archive: Archive, backend, form: SearchForm):
+    return backend.who(form.q, replace(form, current=False).filters(), WHO_LIMIT)
+
+
+async def who_page(request: Request) -> Response:
+    """谁负责: the measures matching the words, who answers for them, and where they are
+    written (gongwen who)."""
+    form = SearchForm.of(request.query_params)
+    hits, problem, status = None, "", 200
+    if form.q:
+        try:
+            hits = await context(request).workspace.run(_who, form)
+        except QueryError as exc:
+            problem, status = str(exc), 400
+        except ArchiveError as exc:
+            problem, status = str(exc), 503
+    return render(request, "who.html", status, form=form, hits=hits, problem=problem,
+                  marked=marked, limit=WHO_LIMIT)
 
 
 @dataclass(frozen=True)
@@ -227,6 +250,7 @@ def routes(page) -> list[Route]:
     return [
         Route("/search", page(search_page), methods=["GET"]),
         Route("/api/search", page(search_api, api=True), methods=["GET"]),
+        Route("/who", page(who_page), methods=["GET"]),
         Route("/records/{record_id:int}", page(record_page), methods=["GET"]),
         Route("/records/{record_id:int}/files/{sha:sha256}", page(download), methods=["GET"]),
         Route("/verify", page(verify_page), methods=["GET", "POST"]),

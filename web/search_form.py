@@ -54,8 +54,8 @@ class SearchForm:
     def filtered(self) -> bool:
         return self.filters() != Filters()
 
-    def link(self, **changes) -> str:
-        """This search's address with `changes`; defaults are left out."""
+    def link(self, path: str = "/search", **changes) -> str:
+        """This search's address (on page `path`) with `changes`; defaults are left out."""
         changed = replace(self, **changes)
         default = SearchForm()
         params = {}
@@ -63,4 +63,4 @@ class SearchForm:
             value = getattr(changed, f.name)
             if value != getattr(default, f.name):
                 params[PARAMS[f.name]] = "1" if value is True else value
-        return "/search" + ("?" + urlencode(params) if params else "")
+        return path + ("?" + urlencode(params) if params else "")
