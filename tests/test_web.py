@@ -541,3 +541,36 @@ def test_a_persons_name_on_a_record_lists_the_documents_naming_them(auditor, web
     page = auditor.get("/records/2").text
     link = re.search(r'<a href="(/search\?person=[^"]+)"[^>]*>' + re.escape(name), page).group(1)
     assert f"共 {expected['total']} 条" in auditor.get(link.replace("&amp;", "&")).text
+
+
+def test_export_downloads_the_archival_package_and_audits_who_asked(auditor, web_archive,
+                                                                    tmp_path):
+    import zipfile
+
+    form = auditor.get("/export").text
+    response = auditor.post("/export", data={"csrf_token": token(form)})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/zip"
+    assert response.headers["content-disposition"].startswith("attachment;")
+    package = tmp_path / "package.zip"
+    package.write_bytes(response.content)
+    with zipfile.ZipFile(package) as z:
+        z.extractall(tmp_path / "out")
+    root = tmp_path / "out" / "归档包"
+    sums = (root / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    assert len(sums) > 3
+    for line in sums:
+        digest, name = line.split("  ", 1)
+        assert hashlib.sha256((root / name).read_bytes()).hexdigest() == digest, name
+    listed = json.loads(run_cli("archive", "list", "--json", "-A", web_archive).output)
+    assert len(json.loads((root / "manifest.json").read_text())["records"]) == len(listed)
+    log = json.loads(run_cli("archive", "log", "--json", "-A", web_archive).output)
+    assert [e["action"] for e in log[-2:]] == ["export", "web-export"]
+    assert log[-1]["detail"]["经办账号"] == "审计甲"
+    assert not list(Path(tempfile_dir()).glob("gongwen-export-*"))  # nothing left behind
+
+
+def tempfile_dir() -> str:
+    import tempfile
+
+    return tempfile.gettempdir()

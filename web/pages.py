@@ -9,13 +9,16 @@ from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
+from starlette.background import BackgroundTask
+from starlette.responses import (FileResponse, JSONResponse, RedirectResponse, Response,
+                                 StreamingResponse)
 from starlette.routing import Route
 
 from archive import audit
 from archive.core import Archive, ArchiveError
 from archive.records import LABELS, PERIODS, year_shown
 from archive.store import CHUNK, ObjectError
+from generator.errors import GongwenError
 from search.commands import results_json
 from search.query import FACETS, QueryError
 from search.snippets import MARK_CLOSE, MARK_OPEN
@@ -23,10 +26,12 @@ from search.snippets import MARK_CLOSE, MARK_OPEN
 from .accounts import ACTIONS as ACCOUNT_ACTIONS
 from .app import context, error_page, render
 from .search_form import SearchForm
+from .exporting import export_zip
 from .verifying import run_verify
 
 FILE_ROLES = {"original": "原件", "source": "YAML 源文件", "docx": "DOCX", "pdf": "PDF"}
-ACTIONS = audit.ACTIONS | ACCOUNT_ACTIONS | {"sync-index": "补编检索索引"}
+ACTIONS = audit.ACTIONS | ACCOUNT_ACTIONS | {"sync-index": "补编检索索引",
+                                             "web-export": "下载归档包"}
 
 
 class Sha256(Convertor):
@@ -224,6 +229,19 @@ async def verify_page(request: Request) -> Response:
     return render(request, "verify.html", outcome=outcome)
 
 
+async def export_page(request: Request) -> Response:
+    if request.method == "GET":
+        return render(request, "export.html")
+    try:
+        package = await run_in_threadpool(export_zip, context(request).workspace.root,
+                                          request.state.user.name)
+    except GongwenError as exc:
+        return error_page(request, 503, f"导出失败：{exc}")
+    return FileResponse(package.zip_path, media_type="application/zip",
+                        filename=package.download_name, content_disposition_type="attachment",
+                        background=BackgroundTask(package.remove))
+
+
 def _synced(archive: Archive, backend, actor: str):
     archive.require_writable()
     synced = backend.index()
@@ -254,6 +272,7 @@ def routes(page) -> list[Route]:
         Route("/records/{record_id:int}", page(record_page), methods=["GET"]),
         Route("/records/{record_id:int}/files/{sha:sha256}", page(download), methods=["GET"]),
         Route("/verify", page(verify_page), methods=["GET", "POST"]),
+        Route("/export", page(export_page), methods=["GET", "POST"]),
         Route("/index/sync", page(sync_index, role="clerk"), methods=["POST"]),
         Route("/users", page(users_page, role="admin"), methods=["GET"]),
     ]
