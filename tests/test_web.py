@@ -17,11 +17,10 @@ from click.testing import CliRunner
 from .clirun import assert_no_traceback, gongwen
 from .conftest import run_cli
 
-starlette = pytest.importorskip("starlette")
-from starlette.testclient import TestClient  # noqa: E402
+from starlette.testclient import TestClient
 
-from web.app import create_app  # noqa: E402
-from web.security import HEADERS, LoginLimiter  # noqa: E402
+from web.app import create_app
+from web.security import HEADERS, LoginLimiter
 
 PASSWORDS = {"审计甲": "审计员的密码-1", "clerk1": "clerk-password-2", "admin1": "admin-password-3"}
 ROLES = {"审计甲": "auditor", "clerk1": "clerk", "admin1": "admin"}

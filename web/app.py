@@ -76,7 +76,7 @@ async def _signed_in(request: Request) -> User | None:
     if not name:
         return None
     user = await run_in_threadpool(context(request).users.get, name)
-    if user is None or not user.active or request.session.get("v") != user.changed_at:
+    if user is None or not user.active or request.session.get("v") != user.stamp:
         request.session.clear()  # disabled, deleted, or its password changed since
         return None
     return user
@@ -149,7 +149,7 @@ async def login(request: Request) -> Response:
                       error="用户名或密码不对，或账号已停用。")
     ctx.limiter.succeeded(name, address)
     request.session.clear()
-    request.session.update({"user": user.name, "v": user.changed_at,
+    request.session.update({"user": user.name, "v": user.stamp,
                             "csrf": secrets.token_urlsafe(32)})
     return RedirectResponse(target, status_code=303)
 

@@ -59,7 +59,7 @@ def list_command(as_json, archive_dir) -> None:
         except UserError as exc:
             fail(str(exc))
     if as_json:
-        emit_json([asdict(u) for u in users])
+        emit_json([{k: v for k, v in asdict(u).items() if k != "stamp"} for u in users])
         return
     for u in users:
         state = "" if u.active else "  [已停用]"

@@ -4,10 +4,11 @@ archive's audit log (accounts.py); this module only stores and checks."""
 from __future__ import annotations
 
 import functools
+import secrets
 import sqlite3
 import unicodedata
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
@@ -28,7 +29,8 @@ BUSY_TIMEOUT_S = 10
 
 _SCHEMA = """CREATE TABLE IF NOT EXISTS users (
     name TEXT PRIMARY KEY, role TEXT NOT NULL, password TEXT NOT NULL,
-    active INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL, changed_at TEXT NOT NULL)"""
+    active INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL, changed_at TEXT NOT NULL,
+    stamp TEXT NOT NULL)"""  # stamp: new at every change; sessions made before it end
 
 _hasher = PasswordHasher()  # Argon2id with the library's RFC 9106 parameters
 
@@ -37,6 +39,13 @@ _hasher = PasswordHasher()  # Argon2id with the library's RFC 9106 parameters
 def _dummy() -> str:
     """A hash checked for unknown names, so they take as long as wrong passwords."""
     return _hasher.hash("not a password of anyone")
+
+
+_COLUMNS = "name, role, active, created_at, changed_at, stamp"
+
+
+def _user(row: tuple) -> User:
+    return User(row[0], row[1], bool(row[2]), row[3], row[4], row[5])
 
 
 class UserError(GongwenError):
@@ -50,6 +59,7 @@ class User:
     active: bool
     created_at: str
     changed_at: str
+    stamp: str = field(default="", repr=False)
 
     def can(self, role: str) -> bool:
         """Whether this account has the rights of `role`."""
@@ -122,15 +132,13 @@ class UserStore:
 
     def get(self, name: str) -> User | None:
         with self._connect(write=False) as conn:
-            row = conn.execute("SELECT name, role, active, created_at, changed_at FROM users"
-                               " WHERE name=?", (name,)).fetchone()
-        return User(row[0], row[1], bool(row[2]), row[3], row[4]) if row else None
+            row = conn.execute(f"SELECT {_COLUMNS} FROM users WHERE name=?", (name,)).fetchone()
+        return _user(row) if row else None
 
     def all(self) -> list[User]:
         with self._connect(write=False) as conn:
-            rows = conn.execute("SELECT name, role, active, created_at, changed_at FROM users"
-                                " ORDER BY name").fetchall()
-        return [User(r[0], r[1], bool(r[2]), r[3], r[4]) for r in rows]
+            rows = conn.execute(f"SELECT {_COLUMNS} FROM users ORDER BY name").fetchall()
+        return [_user(r) for r in rows]
 
     def authenticate(self, name: str, password: str) -> User | None:
         """The active account with this name and password; None otherwise (always after
@@ -151,8 +159,9 @@ class UserStore:
         if conn.execute("SELECT 1 FROM users WHERE name=?", (name,)).fetchone():
             raise UserError(f"用户“{name}”已存在（改密码用 gongwen user passwd）")
         at = now()
-        conn.execute("INSERT INTO users(name, role, password, active, created_at, changed_at)"
-                     " VALUES (?,?,?,1,?,?)", (name, role, _hasher.hash(password), at, at))
+        conn.execute("INSERT INTO users(name, role, password, active, created_at, changed_at,"
+                     " stamp) VALUES (?,?,?,1,?,?,?)",
+                     (name, role, _hasher.hash(password), at, at, secrets.token_hex(8)))
 
     @staticmethod
     def update(conn: sqlite3.Connection, name: str, *, password: str | None = None,
@@ -160,8 +169,9 @@ class UserStore:
         if not conn.execute("SELECT 1 FROM users WHERE name=?", (name,)).fetchone():
             raise UserError(f"没有用户“{name}”（用 gongwen user list 查看）")
         if password is not None:
-            conn.execute("UPDATE users SET password=?, changed_at=? WHERE name=?",
-                         (_hasher.hash(password), now(), name))
+            conn.execute("UPDATE users SET password=? WHERE name=?",
+                         (_hasher.hash(password), name))
         if active is not None:
-            conn.execute("UPDATE users SET active=?, changed_at=? WHERE name=?",
-                         (int(active), now(), name))
+            conn.execute("UPDATE users SET active=? WHERE name=?", (int(active), name))
+        conn.execute("UPDATE users SET changed_at=?, stamp=? WHERE name=?",
+                     (now(), secrets.token_hex(8), name))
