@@ -573,3 +573,53 @@ def tempfile_dir() -> str:
     import tempfile
 
     return tempfile.gettempdir()
+
+
+def test_on_a_terminal_the_password_is_asked_twice_and_not_shown(archive_copy):
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+
+    from .clirun import GONGWEN, ROOT
+
+    def read_until(fd: int, wanted: str, seen: list[bytes]) -> str:
+        while wanted not in b"".join(seen).decode("utf-8", "replace"):
+            ready, _, _ = select.select([fd], [], [], 60)
+            assert ready, b"".join(seen).decode("utf-8", "replace")
+            try:
+                seen.append(os.read(fd, 1024))
+            except OSError:  # the process ended and closed the terminal
+                break
+        return b"".join(seen).decode("utf-8", "replace")
+
+    def add(name: str, first: str, second: str) -> tuple[int, str]:
+        main, child = pty.openpty()
+        process = subprocess.Popen(
+            [*GONGWEN, "user", "add", name, "--role", "auditor", "-A", str(archive_copy)],
+            stdin=child, stdout=child, stderr=child, cwd=ROOT,
+            env=os.environ | {"PYTHONPATH": str(ROOT)})
+        os.close(child)
+        seen: list[bytes] = []
+        read_until(main, "密码: ", seen)  # the space comes once echo is off (getpass)
+        os.write(main, first.encode() + b"\r")
+        read_until(main, "再输入一次密码: ", seen)
+        os.write(main, second.encode() + b"\r")
+        text = read_until(main, "。", seen)  # the outcome, or the mismatch (then asked again)
+        if "不一致" in text:
+            process.terminate()  # asked again until it matches: the user gives up
+        code = process.wait(timeout=60)
+        text = read_until(main, "\x00", seen) if code else text
+        os.close(main)
+        return code, text
+
+    code, text = add("终端甲", "typed-on-a-terminal", "typed-on-a-terminal")
+    assert code == 0 and "已新增账号" in text, text
+    assert "typed-on-a-terminal" not in text  # hidden while typed
+    code, text = add("终端乙", "typed-on-a-terminal", "something-else-1")
+    assert code != 0 and "两次输入的不一致" in text, text
+    assert "Traceback" not in text
+    names = [u["name"] for u in json.loads(user_cli("list", "--json", "-A", archive_copy).output)]
+    assert names == ["终端甲"]
+    assert sys.platform.startswith("linux")
