@@ -564,8 +564,7 @@ def test_export_downloads_the_archival_package_and_audits_who_asked(auditor, web
     listed = json.loads(run_cli("archive", "list", "--json", "-A", web_archive).output)
     assert len(json.loads((root / "manifest.json").read_text())["records"]) == len(listed)
     log = json.loads(run_cli("archive", "log", "--json", "-A", web_archive).output)
-    assert [e["action"] for e in log[-2:]] == ["export", "web-export"]
-    assert log[-1]["detail"]["经办账号"] == "审计甲"
+    assert log[-1]["action"] == "export" and log[-1]["detail"]["经办账号"] == "审计甲"
     assert not list(Path(tempfile_dir()).glob("gongwen-export-*"))  # nothing left behind
 
 
@@ -623,3 +622,72 @@ def test_on_a_terminal_the_password_is_asked_twice_and_not_shown(archive_copy):
     names = [u["name"] for u in json.loads(user_cli("list", "--json", "-A", archive_copy).output)]
     assert names == ["终端甲"]
     assert sys.platform.startswith("linux")
+
+
+# -- upload (clerk)
+
+
+NEW_NOTICE = ("关于开展档案安全检查的通知\n各科室：\n请于六月底前完成档案库房安全检查。\n"
+              "县档案馆\n2021年5月6日\n")
+
+
+def test_clerk_uploads_several_files_each_with_its_own_outcome(client, web_archive,
+                                                              received_files):
+    sign_in(client, "clerk1")
+    form = client.get("/upload").text
+    assert 'type="file"' in form and 'src="/static/upload.js"' in form
+    files = [
+        ("files", ("关于开展档案安全检查的通知.txt", NEW_NOTICE.encode(), "text/plain")),
+        ("files", (received_files["docx"].name, received_files["docx"].read_bytes(),
+                   "application/octet-stream")),  # archived already
+        ("files", ("程序.exe", b"MZ\x90\x00not a document", "application/octet-stream")),
+        ("files", ("源文件.yaml", "标题: 某某\n".encode(), "text/yaml")),
+        ("files", ("日期有误.txt", "某通知\n正文。\n".encode(), "text/plain")),
+    ]
+    data = {"csrf_token": token(form), "kind-0": "通知", "title-0": "关于开展档案安全检查的通知（网页）",
+            "date-4": "去年"}
+    response = client.post("/upload", data=data, files=files,
+                           headers={"accept": "application/json"})
+    assert response.status_code == 200, response.text
+    outcomes = {f["name"]: f for f in response.json()["files"]}
+    new = outcomes["关于开展档案安全检查的通知.txt"]
+    assert new["status"] == "added" and new["archival_code"]
+    assert outcomes[received_files["docx"].name]["status"] == "duplicate"
+    assert "已归档" in outcomes[received_files["docx"].name]["message"]
+    assert outcomes["程序.exe"]["status"] == "failed" and outcomes["程序.exe"]["message"]
+    assert outcomes["源文件.yaml"]["status"] == "failed"
+    assert "generate --archive" in outcomes["源文件.yaml"]["message"]
+    assert outcomes["日期有误.txt"]["status"] == "failed"
+    assert "成文日期" in outcomes["日期有误.txt"]["message"]
+
+    shown = json.loads(run_cli("archive", "show", new["record_id"], "--json",
+                               "-A", web_archive).output)
+    assert shown["metadata"]["标题"] == "关于开展档案安全检查的通知（网页）"
+    assert shown["metadata"]["文种"] == "通知"
+    assert shown["files"][0]["name"] == "关于开展档案安全检查的通知.txt"
+    log = json.loads(run_cli("archive", "log", "--json", "-A", web_archive).output)
+    added = [e for e in log if e["action"] == "add" and e["record_id"] == new["record_id"]]
+    assert added[0]["detail"]["经办账号"] == "clerk1"
+    found = client.get("/api/search", params={"q": "档案库房"}).json()
+    assert [h["record_id"] for h in found["hits"]] == [new["record_id"]] and found["pending"] == 0
+    assert "档案库完好" in run_cli("archive", "verify", "-A", web_archive).output
+    assert not list(Path(tempfile_dir()).glob("gongwen-upload-*"))
+
+
+def test_upload_without_script_answers_with_a_page(client):
+    sign_in(client, "clerk1")
+    form = client.get("/upload").text
+    page = client.post("/upload", data={"csrf_token": token(form)},
+                       files=[("files", ("../../逃出去.txt", NEW_NOTICE.encode(), "text/plain"))])
+    assert page.status_code == 200 and "已归档" in page.text and "逃出去.txt" in page.text
+    empty = client.post("/upload", data={"csrf_token": token(form)})
+    assert empty.status_code == 400 and "请先选择" in empty.text
+
+
+def test_an_auditors_upload_is_refused_and_nothing_archived(auditor, web_archive):
+    before = json.loads(run_cli("archive", "list", "--json", "-A", web_archive).output)
+    assert auditor.get("/upload").status_code == 403
+    response = auditor.post("/upload", headers={"x-csrf-token": page_token(auditor)},
+                            files=[("files", ("通知.txt", NEW_NOTICE.encode(), "text/plain"))])
+    assert response.status_code == 403 and "文书" in response.text
+    assert json.loads(run_cli("archive", "list", "--json", "-A", web_archive).output) == before

@@ -29,7 +29,8 @@ from .workspace import Workspace
 HERE = Path(__file__).parent
 SECRET_ENV = "GONGWEN_WEB_SECRET"  # the same secret keeps sessions across restarts
 SESSION_MAX_AGE_S = 8 * 3600  # a working day
-MAX_BODY = 1 << 20  # no form of this slice sends more
+MAX_BODY = 1 << 20  # no form but the upload sends more
+MAX_UPLOAD = 1 << 30  # one upload of several received files (each at most MAX_INPUT_BYTES)
 log = logging.getLogger("gongwen.web")
 
 STATUS_TEXT = {400: "请求有误", 401: "需要登录", 403: "无权访问", 404: "找不到页面",
@@ -208,7 +209,8 @@ def create_app(archive_dir: Path, https_only: bool = False,
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit, limit=MAX_BODY),
+        middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit, limit=MAX_BODY,
+                                                           larger={"/upload": MAX_UPLOAD}),
                     Middleware(SessionMiddleware, secret_key=secret, session_cookie="gongwen",
                                max_age=SESSION_MAX_AGE_S, same_site="lax", https_only=https_only)],
         exception_handlers={HTTPException: http_error, Exception: server_error},

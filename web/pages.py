@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+import shutil
+from dataclasses import asdict, dataclass, replace
 from urllib.parse import quote
 
 from markupsafe import Markup, escape
@@ -10,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.background import BackgroundTask
+from starlette.datastructures import UploadFile
 from starlette.responses import (FileResponse, JSONResponse, RedirectResponse, Response,
                                  StreamingResponse)
 from starlette.routing import Route
@@ -27,11 +29,12 @@ from .accounts import ACTIONS as ACCOUNT_ACTIONS
 from .app import context, error_page, render
 from .search_form import SearchForm
 from .exporting import export_zip
+from .uploading import MAX_FILES, META_FIELDS, Uploaded, archive_uploads, stage
 from .verifying import run_verify
 
+UPLOAD_FIELDS = {name: LABELS[name] for name in META_FIELDS}
 FILE_ROLES = {"original": "原件", "source": "YAML 源文件", "docx": "DOCX", "pdf": "PDF"}
-ACTIONS = audit.ACTIONS | ACCOUNT_ACTIONS | {"sync-index": "补编检索索引",
-                                             "web-export": "下载归档包"}
+ACTIONS = audit.ACTIONS | ACCOUNT_ACTIONS | {"sync-index": "补编检索索引"}
 
 
 class Sha256(Convertor):
@@ -242,6 +245,34 @@ async def export_page(request: Request) -> Response:
                         background=BackgroundTask(package.remove))
 
 
+async def upload_page(request: Request) -> Response:
+    """Clerks archive received files: several at once, each with optional metadata; one
+    outcome per file (JSON for the page's script, else a page)."""
+    if request.method == "GET":
+        return render(request, "upload.html", report=None, fields=UPLOAD_FIELDS)
+    form = await request.form(max_files=MAX_FILES, max_fields=MAX_FILES * 10 + 10)
+    sent = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
+    if not sent:
+        return render(request, "upload.html", 400, report=None, fields=UPLOAD_FIELDS,
+                      problem="请先选择要归档的文件。")
+    uploads = [Uploaded(f.filename, f.file, {name: str(form.get(f"{name}-{n}") or "")
+                                             for name in UPLOAD_FIELDS})
+               for n, f in enumerate(sent)]
+    folder, staged = await run_in_threadpool(stage, uploads)
+    try:
+        report = await context(request).workspace.run(archive_uploads, folder, staged,
+                                                      request.state.user.name)
+    except GongwenError as exc:
+        return error_page(request, 503, f"未能归档：{exc}")
+    finally:
+        await run_in_threadpool(shutil.rmtree, folder, True)
+    if "application/json" in request.headers.get("accept", ""):
+        return JSONResponse({"files": [asdict(f) | {"status_text": f.status_text}
+                                       for f in report.files],
+                             "index_problem": report.index_problem})
+    return render(request, "upload.html", report=report, fields=UPLOAD_FIELDS)
+
+
 def _synced(archive: Archive, backend, actor: str):
     archive.require_writable()
     synced = backend.index()
@@ -273,6 +304,7 @@ def routes(page) -> list[Route]:
         Route("/records/{record_id:int}/files/{sha:sha256}", page(download), methods=["GET"]),
         Route("/verify", page(verify_page), methods=["GET", "POST"]),
         Route("/export", page(export_page), methods=["GET", "POST"]),
+        Route("/upload", page(upload_page, role="clerk"), methods=["GET", "POST"]),
         Route("/index/sync", page(sync_index, role="clerk"), methods=["POST"]),
         Route("/users", page(users_page, role="admin"), methods=["GET"]),
     ]

@@ -53,28 +53,30 @@ class SecurityHeaders:
 
 
 class BodyLimit:
-    """Pure ASGI middleware: a request body over `limit` bytes fails as it is read, as an
-    HTTPException(413) the application's error page answers (Starlette's own limit answers
-    in English)."""
+    """Pure ASGI middleware: a request body over `limit` bytes (`larger` for some paths) fails
+    as it is read, as an HTTPException(413) that the application's error page answers
+    (Starlette's own limit answers in English)."""
 
-    def __init__(self, app: ASGIApp, limit: int):
-        self.app, self.limit = app, limit
+    def __init__(self, app: ASGIApp, limit: int, larger: dict[str, int] | None = None):
+        self.app, self.limit, self.larger = app, limit, larger or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         declared = dict(scope.get("headers", ())).get(b"content-length", b"0")
-        seen = int(declared) if declared.isdigit() else 0
+        limit = self.larger.get(scope.get("path", ""), self.limit)
+        too_large = declared.isdigit() and int(declared) > limit
+        received = 0
 
         async def receiving() -> Message:
-            nonlocal seen
-            if seen > self.limit:
+            nonlocal received
+            if too_large:
                 raise HTTPException(413)
             message = await receive()
             if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
+                received += len(message.get("body", b""))
+                if received > limit:
                     raise HTTPException(413)
             return message
 
