@@ -31,6 +31,7 @@ SAMPLES = ["关于印发柳溪镇2024年防汛抗旱应急工作方案的通知.
            "柳溪镇2024年防汛抗旱应急工作方案.yaml",
            "关于印发疫情防控工作方案的通知.yaml"]
 NAME, PASSWORD = "审计员小王", "browser-test-password"
+CLERK, CLERK_PASSWORD = "文书小李", "clerk-browser-password"
 START_S = 90
 
 
@@ -47,6 +48,8 @@ def archive(tmp_path_factory) -> Path:
     gongwen("generate", *(ROOT / "samples" / s for s in SAMPLES), "-o", work / "out",
             "--archive", "-A", root, "-q", expect=0)
     gongwen("user", "add", NAME, "--role", "auditor", "-A", root, stdin=PASSWORD + "\n", expect=0)
+    gongwen("user", "add", CLERK, "--role", "clerk", "-A", root, stdin=CLERK_PASSWORD + "\n",
+            expect=0)
     return root
 
 
@@ -224,3 +227,49 @@ def test_search_page_fits_a_phone(server, browser, shots):
         snap(browser, shots, "6-手机宽度")
     finally:
         browser.set_window_size(1366, 768)
+
+
+def sign_in_as(browser, server, name: str, password: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.delete_all_cookies()
+    browser.get(server + "/login")
+    wait_for(browser, By.ID, "username").send_keys(name)
+    browser.find_element(By.ID, "password").send_keys(password)
+    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    wait_for(browser, By.ID, "q")
+
+
+def test_clerk_uploads_files_with_metadata_and_sees_each_outcome(server, browser, shots,
+                                                                 tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    notice = tmp_path / "关于开展防汛值班检查的通知.txt"
+    notice.write_text("关于开展防汛值班检查的通知\n各村：\n请于汛前完成值班检查。\n柳溪镇人民政府\n"
+                      "2024年5月6日\n", encoding="utf-8")
+    other = tmp_path / "不支持的文件.exe"
+    other.write_bytes(b"MZ not a document")
+    sign_in_as(browser, server, CLERK, CLERK_PASSWORD)
+    browser.find_element(By.LINK_TEXT, "归档收文").click()
+    chooser = wait_for(browser, By.ID, "files")
+    chooser.send_keys(f"{notice}\n{other}")
+    title = wait_for(browser, By.ID, "title-0")  # the script asks for each file's metadata
+    assert browser.find_element(By.ID, "title-1")
+    title.send_keys("关于开展防汛值班检查的通知（网页归档）")
+    browser.find_element(By.ID, "kind-0").send_keys("通知")
+    snap(browser, shots, "7-归档收文")
+    browser.find_element(By.ID, "run-upload").click()
+    WebDriverWait(browser, 120).until(
+        lambda d: d.find_element(By.ID, "progress-text").text == "完成。")
+    assert browser.find_element(By.ID, "progress").get_attribute("value") == "100"
+    rows = {r.find_elements(By.TAG_NAME, "td")[0].text: r
+            for r in browser.find_elements(By.CSS_SELECTOR, "#upload-result tbody tr")}
+    assert rows[notice.name].get_attribute("class") == "added"
+    assert rows[other.name].get_attribute("class") == "failed"
+    snap(browser, shots, "8-归档结果")
+    rows[notice.name].find_element(By.TAG_NAME, "a").click()
+    heading = wait_for(browser, By.TAG_NAME, "h1").text
+    assert heading == "关于开展防汛值班检查的通知（网页归档）"
+    browser.get(server + "/search?q=值班检查")
+    assert total_of(browser) == 1

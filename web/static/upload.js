@@ -24,7 +24,7 @@
     Array.from(input.files).forEach((file, n) => {
       const set = el("fieldset", { class: "file-meta" });
       set.append(el("legend", {}, file.name));
-      for (const [name, label] of Object.entries(fields)) {
+      for (const [name, label] of fields) {
         const id = `${name}-${n}`;
         set.append(el("label", { for: id }, label), el("input", { id: id, name: id }));
       }
@@ -84,7 +84,10 @@
     request.addEventListener("load", () => {
       if (request.status === 200) {
         progressText.textContent = "完成。";
+        form.reset();
+        holder.replaceChildren();
         showOutcomes(JSON.parse(request.responseText));
+        result.scrollIntoView();
       } else {
         progressText.textContent = `未能归档（${request.status}）：请刷新页面后重试。`;
       }
