@@ -691,3 +691,30 @@ def test_an_auditors_upload_is_refused_and_nothing_archived(auditor, web_archive
                             files=[("files", ("通知.txt", NEW_NOTICE.encode(), "text/plain"))])
     assert response.status_code == 403 and "文书" in response.text
     assert json.loads(run_cli("archive", "list", "--json", "-A", web_archive).output) == before
+
+
+def test_accounts_file_follows_the_umask(tmp_path):
+    import os
+    import stat
+
+    root = tmp_path / "arc"
+    gongwen("user", "add", "审计甲", "--role", "auditor", "-A", root,
+            stdin=PASSWORDS["审计甲"] + "\n", expect=0, preexec_fn=lambda: os.umask(0o027))
+    assert stat.S_IMODE((root / "users.sqlite").stat().st_mode) == 0o640
+
+
+def test_https_flag_makes_the_session_cookie_secure(web_archive):
+    with TestClient(create_app(web_archive, https_only=True), base_url="https://127.0.0.1",
+                    follow_redirects=False) as client:
+        cookie = sign_in(client, "审计甲").headers["set-cookie"].lower()
+    assert "secure" in cookie and "httponly" in cookie
+
+
+def test_an_archive_without_index_says_so_on_the_search_page(tmp_path):
+    root = tmp_path / "arc"
+    add_users(root)  # creates the (empty) archive
+    with TestClient(create_app(root), follow_redirects=False) as client:
+        sign_in(client, "审计甲")
+        page = client.get("/search", params={"q": "防汛"})
+        assert page.status_code == 503 and "还没有检索索引" in page.text
+        assert "Traceback" not in page.text
