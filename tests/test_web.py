@@ -718,3 +718,84 @@ def test_an_archive_without_index_says_so_on_the_search_page(tmp_path):
         page = client.get("/search", params={"q": "防汛"})
         assert page.status_code == 503 and "还没有检索索引" in page.text
         assert "Traceback" not in page.text
+
+
+# -- the writer's editor (clerk)
+
+
+def editor_post(client, path: str, text: str, csrf: str):
+    return client.post(path, json={"yaml": text}, headers={"x-csrf-token": csrf})
+
+
+def test_editor_checks_as_gongwen_validate_and_previews_the_pdf(client, web_archive):
+    from web.editor_pages import STARTER
+
+    sign_in(client, "clerk1")
+    page = client.get("/editor").text
+    csrf = token(page)
+    assert "<textarea" in page and "关于做好档案安全检查工作的通知" in page
+    good = editor_post(client, "/api/editor/check", STARTER, csrf).json()
+    assert good["ok"] and good["problems"] == []
+    broken = STARTER.replace("成文日期: 2021-05-06", "成文日期: 2021年13月")
+    line = next(n for n, text in enumerate(broken.splitlines(), start=1) if "成文日期" in text)
+    bad = editor_post(client, "/api/editor/check", broken, csrf).json()
+    assert not bad["ok"]
+    assert [p["line"] for p in bad["problems"]] == [line]
+    assert "成文日期" in bad["problems"][0]["field"] + bad["problems"][0]["message"]
+
+    made = editor_post(client, "/api/editor/preview", STARTER, csrf).json()
+    assert made["ok"] and made["preview"].startswith("/editor/preview.pdf?v=")
+    pdf = client.get(made["preview"])
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content[:5] == b"%PDF-"
+    changed = editor_post(client, "/api/editor/preview",
+                          STARTER.replace("某县档案馆", "某县档案局"), csrf).json()
+    assert changed["preview"] != made["preview"]
+    assert client.get(changed["preview"]).content != pdf.content
+
+    docx = client.post("/editor/download", data={"csrf_token": csrf, "yaml": STARTER,
+                                                 "format": "docx"})
+    assert docx.status_code == 200 and docx.content[:2] == b"PK"
+    assert "attachment;" in docx.headers["content-disposition"]
+    refused = client.post("/editor/download", data={"csrf_token": csrf, "yaml": broken,
+                                                    "format": "pdf"})
+    assert refused.status_code == 422 and f"第 {line} 行" in refused.text
+
+
+def test_editor_yaml_cannot_make_the_server_read_its_files(client, tmp_path):
+    from web.editor_pages import STARTER
+
+    secret = tmp_path / "服务器上的文件.yaml"
+    secret.write_text("文种: 通知\n标题: 机密内容甲乙丙\n", encoding="utf-8")
+    sign_in(client, "clerk1")
+    csrf = page_token(client, "/editor")
+    text = STARTER + f"附件:\n  - 文档: {secret}\n"
+    answer = editor_post(client, "/api/editor/check", text, csrf).json()
+    assert not answer["ok"]
+    assert "机密内容甲乙丙" not in json.dumps(answer, ensure_ascii=False)
+    made = editor_post(client, "/api/editor/preview", text, csrf).json()
+    assert "preview" not in made
+
+
+def test_editor_opens_an_archived_yaml_source(client, web_archive):
+    listed = json.loads(run_cli("archive", "list", "--json", "-A", web_archive).output)
+    generated = next(r for r in listed if r["origin"] == "generated")
+    source = next(f for f in generated["files"] if f["role"] == "source")
+    stored = (web_archive / "objects" / source["sha256"][:2] / source["sha256"]).read_text(
+        encoding="utf-8")
+    sign_in(client, "clerk1")
+    page = client.get("/editor", params={"record": generated["id"]}).text
+    first = next(line for line in stored.splitlines() if line.strip())
+    assert html_unescape(first) in html_unescape(page)
+
+
+def html_unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text)
+
+
+def test_editor_is_for_clerks(auditor):
+    assert auditor.get("/editor").status_code == 403
+    refused = auditor.post("/api/editor/check", json={"yaml": "文种: 通知"},
+                           headers={"x-csrf-token": page_token(auditor)})
+    assert refused.status_code == 403

@@ -185,7 +185,8 @@ async def server_error(request: Request, exc: Exception) -> Response:
 
 def create_app(archive_dir: Path, https_only: bool = False,
                limiter: LoginLimiter | None = None) -> Starlette:
-    from . import pages
+    from . import editor_pages, pages
+    from .editing import Editor
 
     root = Path(archive_dir)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"),
@@ -197,6 +198,7 @@ def create_app(archive_dir: Path, https_only: bool = False,
     async def lifespan(app: Starlette):
         yield
         await run_in_threadpool(ctx.workspace.close)
+        app.state.editor.close()
 
     secret = os.environ.get(SECRET_ENV) or secrets.token_urlsafe(48)
     routes = [
@@ -205,6 +207,7 @@ def create_app(archive_dir: Path, https_only: bool = False,
         Route("/login", login, methods=["POST"]),
         Route("/logout", page(logout), methods=["POST"]),
         *pages.routes(page),
+        *editor_pages.routes(page),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(
@@ -216,4 +219,6 @@ def create_app(archive_dir: Path, https_only: bool = False,
         exception_handlers={HTTPException: http_error, Exception: server_error},
         lifespan=lifespan)
     app.state.gongwen = ctx
+    app.state.editor = Editor()
+    app.state.previews = {}  # account -> (version, PDF): each writer's latest preview
     return app
