@@ -118,6 +118,17 @@ def wait_for(driver, how, what, timeout=30):
     return WebDriverWait(driver, timeout).until(ec.presence_of_element_located((how, what)))
 
 
+def navigating(driver, act, timeout=60) -> None:
+    """Do `act` (a click, an Enter) and wait until the page it leads to has replaced this one."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old = driver.find_element(By.TAG_NAME, "html")
+    act()
+    WebDriverWait(driver, timeout).until(ec.staleness_of(old))
+
+
 def total_of(driver) -> int:
     from selenium.webdriver.common.by import By
 
@@ -160,13 +171,13 @@ def test_auditor_signs_in_searches_narrows_opens_a_record_and_verifies(server, b
     wait_for(browser, By.ID, "username").send_keys(NAME)
     browser.find_element(By.ID, "password").send_keys(PASSWORD)
     snap(browser, shots, "1-登录")
-    browser.find_element(By.ID, "password").send_keys(Keys.ENTER)  # the keyboard suffices
-    wait_for(browser, By.ID, "total")
+    navigating(browser, lambda: browser.find_element(By.ID, "password").send_keys(Keys.ENTER))
+    wait_for(browser, By.ID, "total")  # the keyboard suffices
     assert "/search?q=" in browser.current_url  # back where the bookmark pointed
 
     search = browser.find_element(By.ID, "q")
     search.clear()
-    search.send_keys("工作", Keys.ENTER)
+    navigating(browser, lambda: search.send_keys("工作", Keys.ENTER))
     everything = total_of(browser)
     assert everything >= 2
     assert browser.find_elements(By.CSS_SELECTOR, ".snippet mark")
@@ -175,7 +186,7 @@ def test_auditor_signs_in_searches_narrows_opens_a_record_and_verifies(server, b
     facet = browser.find_element(By.CSS_SELECTOR, '[data-facet="文种"] li a')
     wanted = int(facet.find_element(By.XPATH, "following-sibling::span").text)
     kind = facet.text
-    facet.click()
+    navigating(browser, facet.click)
     wait_for(browser, By.CSS_SELECTOR, '[data-facet="文种"] strong[aria-current="true"]')
     assert total_of(browser) == wanted < everything
     assert "type=" in browser.current_url
@@ -183,7 +194,7 @@ def test_auditor_signs_in_searches_narrows_opens_a_record_and_verifies(server, b
     for meta in browser.find_elements(By.CSS_SELECTOR, ".hit .meta"):
         assert kind in meta.text
 
-    browser.find_element(By.CSS_SELECTOR, ".hit a.title").click()
+    navigating(browser, browser.find_element(By.CSS_SELECTOR, ".hit a.title").click)
     code = wait_for(browser, By.ID, "archival-code").text
     assert code.startswith("Z001-WS·")
     pdf = browser.find_element(By.ID, "pdf")
@@ -203,8 +214,8 @@ def test_auditor_signs_in_searches_narrows_opens_a_record_and_verifies(server, b
     assert_pdf_drawn(pdf)  # the browser's own viewer shows the pages inside the record page
     snap(browser, shots, "4-记录中的PDF")
 
-    browser.find_element(By.LINK_TEXT, "校验").click()
-    wait_for(browser, By.ID, "run-verify").click()
+    navigating(browser, browser.find_element(By.LINK_TEXT, "校验").click)
+    navigating(browser, browser.find_element(By.ID, "run-verify").click)
     ok = wait_for(browser, By.ID, "verify-ok", timeout=120)
     assert ok.text == "档案库完好。"
     snap(browser, shots, "5-校验")
@@ -213,11 +224,8 @@ def test_auditor_signs_in_searches_narrows_opens_a_record_and_verifies(server, b
 def test_search_page_fits_a_phone(server, browser, shots):
     from selenium.webdriver.common.by import By
 
+    sign_in_as(browser, server, NAME, PASSWORD)
     browser.get(server + "/search?q=防汛")
-    if "/login" in browser.current_url:
-        wait_for(browser, By.ID, "username").send_keys(NAME)
-        browser.find_element(By.ID, "password").send_keys(PASSWORD)
-        browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
     wait_for(browser, By.ID, "total")
     browser.set_window_size(390, 844)
     try:
@@ -236,7 +244,7 @@ def sign_in_as(browser, server, name: str, password: str) -> None:
     browser.get(server + "/login")
     wait_for(browser, By.ID, "username").send_keys(name)
     browser.find_element(By.ID, "password").send_keys(password)
-    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    navigating(browser, browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click)
     wait_for(browser, By.ID, "q")
 
 
@@ -251,7 +259,7 @@ def test_clerk_uploads_files_with_metadata_and_sees_each_outcome(server, browser
     other = tmp_path / "不支持的文件.exe"
     other.write_bytes(b"MZ not a document")
     sign_in_as(browser, server, CLERK, CLERK_PASSWORD)
-    browser.find_element(By.LINK_TEXT, "归档收文").click()
+    navigating(browser, browser.find_element(By.LINK_TEXT, "归档收文").click)
     chooser = wait_for(browser, By.ID, "files")
     chooser.send_keys(f"{notice}\n{other}")
     title = wait_for(browser, By.ID, "title-0")  # the script asks for each file's metadata
@@ -268,8 +276,46 @@ def test_clerk_uploads_files_with_metadata_and_sees_each_outcome(server, browser
     assert rows[notice.name].get_attribute("class") == "added"
     assert rows[other.name].get_attribute("class") == "failed"
     snap(browser, shots, "8-归档结果")
-    rows[notice.name].find_element(By.TAG_NAME, "a").click()
+    navigating(browser, rows[notice.name].find_element(By.TAG_NAME, "a").click)
     heading = wait_for(browser, By.TAG_NAME, "h1").text
     assert heading == "关于开展防汛值班检查的通知（网页归档）"
     browser.get(server + "/search?q=值班检查")
     assert total_of(browser) == 1
+
+
+def test_writer_sees_problems_while_typing_and_the_preview_refresh(server, browser, shots):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    sign_in_as(browser, server, CLERK, CLERK_PASSWORD)
+    navigating(browser, browser.find_element(By.LINK_TEXT, "写公文").click)
+    area = wait_for(browser, By.ID, "yaml")
+    first = wait_for(browser, By.CSS_SELECTOR, "#preview object#pdf", timeout=120)
+    first_url = first.get_attribute("data")
+    assert browser.find_element(By.ID, "state").text == "没有问题"
+    assert_pdf_drawn(first)
+    snap(browser, shots, "9-写公文")
+
+    area.send_keys(Keys.CONTROL, Keys.END)
+    area.send_keys("\n不认识的字段: 1")
+    lines = area.get_attribute("value").splitlines()
+    WebDriverWait(browser, 60).until(
+        lambda d: d.find_element(By.ID, "state").text.startswith("有 "))
+    problem = browser.find_element(By.CSS_SELECTOR, "#problems li")
+    assert f"第 {len(lines)} 行" in problem.text and "不认识的字段" in problem.text
+    snap(browser, shots, "10-写公文发现问题")
+
+    for _ in range(len("\n不认识的字段: 1")):
+        area.send_keys(Keys.BACKSPACE)
+    area.send_keys(Keys.CONTROL, Keys.HOME)
+    text = area.get_attribute("value")
+    at = text.index("某县档案馆")
+    area.send_keys(*([Keys.ARROW_RIGHT] * (at + len("某县档案馆"))), Keys.BACKSPACE, "局")
+    assert "发文机关: 某县档案局\n" in area.get_attribute("value")
+    WebDriverWait(browser, 120).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "#preview object#pdf").get_attribute("data")
+        != first_url)
+    assert browser.find_element(By.ID, "state").text == "没有问题"
+    assert_pdf_drawn(browser.find_element(By.CSS_SELECTOR, "#preview object#pdf"))
+    snap(browser, shots, "11-写公文预览已更新")
