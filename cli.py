@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -29,15 +30,18 @@ from generator.console import (
     allow_dir_option, generate_with_progress, print_problems, reading_named,
 )
 from generator.pipeline import FORMATS, Generated, output_problems
-from generator.load import load_document
-from generator.validate import Loaded
 from search.commands import index_group, search_command, who_command
 from web.commands import serve_command, user_group
+
+if TYPE_CHECKING:
+    from generator.validate import Loaded
 
 
 def _validate_all(files: tuple[Path, ...]) -> tuple[dict[Path, Loaded], list[Problem]]:
     """Every valid document by path, and every problem of the others (a problem may lie in a
     file the document uses: its template, roster or attachment)."""
+    from generator.load import load_document
+
     loaded: dict[Path, Loaded] = {}
     problems: list[Problem] = []
     for path in files:
@@ -108,6 +112,9 @@ def _generate(files: tuple[Path, ...], outdir: Path, fmt: str, jobs: int | None,
         print_problems(problems)
         click.secho(f"共发现 {len(problems)} 处问题，未生成任何文件。", fg="red", err=True)
         sys.exit(EXIT_INPUT)
+    for path in files:  # warnings do not stop generating, and show even with -q
+        for warning in _warnings(loaded[path]):
+            click.secho(str(warning), fg="yellow", err=True)
     if supersedes is not None and (not to_archive or len(files) != 1):
         click.secho("--supersedes 只能与 --archive 和一个 YAML 文件一起使用", fg="red", err=True)
         sys.exit(EXIT_INPUT)

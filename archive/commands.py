@@ -104,8 +104,10 @@ def stated_metadata(**values: str | None) -> Metadata:
 @click.option("--supersedes", type=RECORD_ID, help="新文件取代的记录编号（旧记录保留）。")
 @click.option("--fonds", help="全宗号，只在新建档案库时设定（默认 Z001）。")
 @archive_dir_option
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="读取文件的并行进程数，默认使用全部 CPU 核心。")
 @click.option("-q", "--quiet", is_flag=True, help="只报告问题。")
-def add_command(paths, supersedes, fonds, archive_dir, quiet, **meta) -> None:
+def add_command(paths, supersedes, fonds, archive_dir, jobs, quiet, **meta) -> None:
     """归档文件或目录（递归）：DOCX、PDF、TXT、Markdown。
 
     自动识别标题、发文字号、日期、发文机关、文种、人员和工作措施；同名的
@@ -127,11 +129,15 @@ def add_command(paths, supersedes, fonds, archive_dir, quiet, **meta) -> None:
         if fonds and not archive.catalog.records(include_deleted=True):
             archive.set_fonds(fonds)
         archive.clean_interrupted_writes()
-        with click.progressbar(files, label="归档中", file=sys.stderr,
+        from .receiving import read_all  # the importer: only when adding
+
+        wanted = (archive.received_wanted(path) for path in files)
+        with click.progressbar(read_all(wanted, len(files), overrides, jobs), length=len(files),
+                               label="归档中", file=sys.stderr,
                                hidden=quiet or len(files) < 2) as bar:
             with stops_on_storage_failure(archive, outcomes, len(files), quiet):
-                for path in bar:
-                    outcomes.append(archive.add_received(path, overrides, supersedes))
+                for read in bar:
+                    outcomes.append(archive.add_read(read, supersedes))
         finish_adds(archive, outcomes, quiet)
 
 
