@@ -99,7 +99,7 @@ def _in_folder(text: str, fmt: str | None):
             except InputError as exc:
                 checked = Checked([_shown(p, folder) for p in exc.problems])
                 return checked if fmt is None else Rendered(checked)
-            checked = Checked(warnings=[_shown(w, folder) for w in _warnings(loaded)])
+            checked = Checked(warnings=[_shown(w, folder) for w in loaded.all_warnings])
             if fmt is None:
                 return checked
             try:
@@ -113,7 +113,3 @@ def _in_folder(text: str, fmt: str | None):
             return Rendered(checked, output.read_bytes(), f"{title or '公文'}.{fmt}")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def _warnings(loaded) -> list:
-    return [*loaded.warnings, *(w for child in loaded.attached.values() for w in _warnings(child))]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from archive.core import Archive, ArchiveError
 from archive.keys import KEY_ENV, AuditKeyError, key_from_env
-from archive.verify import Finding, Report, verify
-from search.backend import backend_for
+from archive.commands import verify_with_index
+from archive.verify import Finding, Report
 
 
 @dataclass
@@ -27,11 +27,7 @@ def run_verify(root: Path) -> Verified:
     when it has one), the index included unless the catalog itself is corrupt."""
     try:
         with Archive(root, create=False) as archive:
-            report = verify(archive, key_from_env())
-            findings = list(report.findings)
-            if not any(f.kind == "corrupt" for f in findings):
-                with backend_for(archive) as backend:
-                    findings += backend.verify()
+            report, findings = verify_with_index(archive, key_from_env())
     except (ArchiveError, AuditKeyError) as exc:
         return Verified(None, problem=str(exc))
     return Verified(report, findings)
