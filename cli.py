@@ -31,6 +31,7 @@ from generator.console import (
 )
 from generator.pipeline import FORMATS, Generated, output_problems
 from search.commands import index_group, search_command, who_command
+from web.commands import serve_command, user_group
 
 if TYPE_CHECKING:
     from generator.validate import Loaded
@@ -51,11 +52,6 @@ def _validate_all(files: tuple[Path, ...]) -> tuple[dict[Path, Loaded], list[Pro
     return loaded, problems
 
 
-def _warnings(loaded: Loaded) -> list[Problem]:
-    """A document's warnings and those of the documents it attaches."""
-    return [*loaded.warnings, *(w for child in loaded.attached.values() for w in _warnings(child))]
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="gongwen", message="gongwen %(version)s")
 def main() -> None:
@@ -73,7 +69,7 @@ def validate(files: tuple[Path, ...], allow_dirs: tuple[Path, ...]) -> None:
     for path in files:
         if path in loaded:
             click.echo(f"✓ {path}：通过")
-            for warning in _warnings(loaded[path]):
+            for warning in loaded[path].all_warnings:
                 click.secho(f"  {warning}", fg="yellow")
     if problems:
         print_problems(problems)
@@ -112,7 +108,7 @@ def _generate(files: tuple[Path, ...], outdir: Path, fmt: str, jobs: int | None,
         click.secho(f"共发现 {len(problems)} 处问题，未生成任何文件。", fg="red", err=True)
         sys.exit(EXIT_INPUT)
     for path in files:  # warnings do not stop generating, and show even with -q
-        for warning in _warnings(loaded[path]):
+        for warning in loaded[path].all_warnings:
             click.secho(str(warning), fg="yellow", err=True)
     if supersedes is not None and (not to_archive or len(files) != 1):
         click.secho("--supersedes 只能与 --archive 和一个 YAML 文件一起使用", fg="red", err=True)
@@ -167,6 +163,8 @@ main.add_command(archive_group)
 main.add_command(index_group)
 main.add_command(search_command)
 main.add_command(who_command)
+main.add_command(serve_command)
+main.add_command(user_group)
 
 
 

@@ -351,6 +351,21 @@ witness_option = click.option(
     help="见证文件（请保存在档案库以外）：追加本次的链头、条数和时间；verify 还逐行核对。")
 
 
+def verify_with_index(archive: Archive, key=None, anchors=()) -> tuple:
+    """What `archive verify` checks: the archive (verify.verify), then the search index,
+    unless the catalog itself is corrupt (an index is not checked against a broken catalog)."""
+    from search.backend import backend_for
+
+    from .verify import verify
+
+    report = verify(archive, key, anchors)
+    findings = list(report.findings)
+    if not any(f.kind == "corrupt" for f in findings):
+        with backend_for(archive) as backend:
+            findings += backend.verify()
+    return report, findings
+
+
 @archive_group.command("verify")
 @click.option("--expect-head", "expected_heads", multiple=True, metavar="[条数:]哈希",
               help="此前记下的链头哈希：日志中已没有它（被截短或改写）时报错。可多次给出。")
@@ -364,9 +379,6 @@ def verify_command(expected_heads, witness, key_file, as_json, archive_dir) -> N
 
     有问题时退出码为 1。日志链头只能证明日志未被改动到这一点为止：把它记在档案库以外
     （--witness 文件或 --expect-head），才能发现整条日志被截短或重写。"""
-    from search.backend import backend_for
-
-    from .verify import verify
     from .witness import WitnessError, append_witness, parse_expected_head, read_witness
 
     with open_archive(archive_dir) as archive:
@@ -378,11 +390,7 @@ def verify_command(expected_heads, witness, key_file, as_json, archive_dir) -> N
             key = read_key_file(key_file) if key_file else None
         except (WitnessError, AuditKeyError, ArchiveError) as exc:
             fail(str(exc), EXIT_INPUT)
-        report = verify(archive, key, anchors)
-        findings = list(report.findings)
-        if not any(f.kind == "corrupt" for f in findings):
-            with backend_for(archive) as backend:
-                findings += backend.verify()
+        report, findings = verify_with_index(archive, key, anchors)
         appended = False
         if witness and not findings:
             try:

@@ -88,6 +88,7 @@ class Archive:
         self.objects = ObjectStore(self.root / "objects")
         self._key: AuditKey | None = None
         self._checked = False  # schema and audit key checked for writing
+        self.acting: dict[str, str] = {}  # added to every entry this object logs (a web account)
 
     def _holds_documents(self) -> bool:
         objects = self.root / "objects"
@@ -127,7 +128,7 @@ class Archive:
         return key
 
     def _log(self, conn, action: str, record_id: int | None, detail: dict) -> audit.Entry:
-        return audit.append(conn, action, record_id, detail, key=self._key)
+        return audit.append(conn, action, record_id, detail | self.acting, key=self._key)
 
     def set_audit_key(self, key: AuditKey) -> audit.Entry:
         """From now on every entry is signed with `key`, kept outside the archive."""

@@ -38,6 +38,11 @@ class Loaded:
     warnings: tuple[Problem, ...] = ()  # not wrong, but worth a look (a writer's title lines)
     facts: KindFacts | None = None  # what generator.kinds' rules look at
 
+    @property
+    def all_warnings(self) -> list[Problem]:
+        """This document's warnings and those of the documents it attaches."""
+        return [*self.warnings, *(w for child in self.attached.values() for w in child.all_warnings)]
+
 
 def validate_document(source: Source) -> tuple[DocumentSpec | None, list[Problem]]:
     """The document a resolved tree states, or None and every problem found, by position."""
