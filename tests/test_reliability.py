@@ -39,6 +39,30 @@ def write_batch(folder: Path, prefix: str, count: int) -> list[Path]:
     return paths
 
 
+def processes_naming(text: str) -> list[int]:
+    """Pids of the processes whose command line holds `text` (forked workers keep the
+    parent's command line)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                if text.encode() in (proc / "cmdline").read_bytes():
+                    found.append(int(proc.name))
+            except OSError:
+                pass
+    return found
+
+
+def assert_no_process_left(text: str, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while processes_naming(text) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = processes_naming(text)
+    for pid in left:  # leave nothing behind for the rest of the suite
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"processes left after the add was killed: {left}"
+
+
 def catalog_count(root: Path) -> int:
     try:
         conn = sqlite3.connect(f"file:{root / 'catalog.sqlite'}?mode=ro", uri=True, timeout=30)
@@ -90,6 +114,7 @@ def test_killed_add_is_completed_by_running_it_again(tmp_path):
     process.wait()
     interrupted_at = catalog_count(root)
     assert 0 < interrupted_at < len(files), "the add was not interrupted midway"
+    assert_no_process_left(str(root))  # its file readers end with it
 
     code, report = verify(root)
     allowed = {"extra", "incomplete", "index"}  # what an interrupted add may leave
