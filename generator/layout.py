@@ -108,8 +108,8 @@ TABLE_TITLE_FACE = HEITI
 TABLE_SIZE_PT = SIZE_PT["四号"]
 TABLE_LINE_PT = 21.0  # exact line height of cell text (1.5 x 四号)
 TABLE_RULE_PT = 0.5
-TABLE_CELL_PAD_MM = 1.5  # left and right, inside each cell
-TABLE_CELL_PAD_V_MM = 1.0  # above and below
+TABLE_CELL_PAD_MM = 1.9  # left and right, inside each cell: Word's 108 twips (Table Grid)
+TABLE_CELL_PAD_V_MM = 0.0  # above and below, as Word
 # A landscape A4 table page (section 8): the sheet turned a quarter, so the text block is
 # the same 225 x 156 mm rectangle; its top is the portrait page's 订口 side.
 LANDSCAPE_MARGIN_TOP_MM = MARGIN_LEFT_MM

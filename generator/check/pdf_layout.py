@@ -60,12 +60,29 @@ class Page:
     lines: list[Line]
     red_rules: list[float]  # top and bottom edges (mm) of red shapes at least 100 mm wide
 
+    @property
+    def landscape(self) -> bool:
+        """A landscape A4 table page (GB/T 9704 section 8), its block the portrait one turned."""
+        return self.width > self.height
+
+    @property
+    def bottom(self) -> float:
+        """The text block's bottom edge (mm from the top)."""
+        return self.height - L.LANDSCAPE_MARGIN_BOTTOM_MM if self.landscape else BOTTOM
+
+    @property
+    def edges(self) -> tuple[float, float]:
+        """The text block's left and right edges (mm from the left)."""
+        if self.landscape:
+            return L.LANDSCAPE_MARGIN_LEFT_MM, self.width - L.LANDSCAPE_MARGIN_RIGHT_MM
+        return LEFT, RIGHT
+
     def footer(self) -> Line | None:
-        below = [line for line in self.lines if line.top > BOTTOM + 2]
+        below = [line for line in self.lines if line.top > self.bottom + 2]
         return below[-1] if below else None
 
     def text_lines(self) -> list[Line]:
-        return [line for line in self.lines if line.top <= BOTTOM + 2]
+        return [line for line in self.lines if line.top <= self.bottom + 2]
 
 
 def read_pages(path: Path) -> tuple[list[Page], dict[str, bool]]:
@@ -152,7 +169,8 @@ def check_pdf_layout(path: Path, display: str, imported: Imported) -> list[Findi
         return []  # a scan: no text to measure
     out = _page_size(pages, display)
     body_size = _body_size(pages)
-    body = [line for page in pages for line in page.text_lines() if abs(line.size - body_size) < 0.3]
+    body = [line for page in pages if not page.landscape
+            for line in page.text_lines() if abs(line.size - body_size) < 0.3]
     out += _margins(pages, body, display)
     out += _fonts(pages, body, body_size, imported, display)
     out += _grid(body, display)
@@ -167,13 +185,18 @@ def check_pdf_layout(path: Path, display: str, imported: Imported) -> list[Findi
 
 
 def _page_size(pages: list[Page], display: str) -> list[Finding]:
-    wrong = [p for p in pages if abs(p.width - L.PAGE_WIDTH_MM) > 1 or abs(p.height - L.PAGE_HEIGHT_MM) > 1]
+    """A4 upright; a landscape A4 page (a wide table's, section 8) too."""
+    wrong = [p for p in pages if not _is_a4(p.width, p.height) and not _is_a4(p.height, p.width)]
     if not wrong:
         return []
     first = wrong[0]
     return [finding("page-size", Location(display, page=first.number),
                     f"纸张为 {first.width:.0f} × {first.height:.0f} mm（共{len(wrong)}页）",
                     "改为 A4 纵向（210 × 297 mm）")]
+
+
+def _is_a4(width: float, height: float) -> bool:
+    return abs(width - L.PAGE_WIDTH_MM) <= 1 and abs(height - L.PAGE_HEIGHT_MM) <= 1
 
 
 def _body_size(pages: list[Page]) -> float:
@@ -194,7 +217,7 @@ def _margins(pages: list[Page], body: list[Line], display: str) -> list[Finding]
         right = max(line.core_x1 for line in wide)
         if abs(right - RIGHT) > 1.2:
             problems.append(f"右 {L.PAGE_WIDTH_MM - right:.1f} mm（应为 {L.MARGIN_RIGHT_MM:g}）")
-    tops = [p.text_lines()[0].top for p in pages[1:] if p.text_lines()]
+    tops = [p.text_lines()[0].top for p in pages[1:] if p.text_lines() and not p.landscape]
     if tops:
         top = statistics.median(tops)
         if top < TOP - 1 or top > TOP + 8:
@@ -314,9 +337,10 @@ def _page_numbers(pages: list[Page], display: str) -> list[Finding]:
             problems.append(f"写作“{footer.text}”")
         if abs(footer.size - L.PAGE_NUMBER_SIZE_PT) > 0.5:
             problems.append(f"字号 {footer.size:g}pt")
-        if page.number % 2 and abs(footer.x1 - (RIGHT - one_char)) > 2:
+        left, right = page.edges
+        if page.number % 2 and abs(footer.x1 - (right - one_char)) > 2:
             problems.append("单页页码应居右空一字")
-        if not page.number % 2 and abs(footer.x0 - (LEFT + one_char)) > 2:
+        if not page.number % 2 and abs(footer.x0 - (left + one_char)) > 2:
             problems.append("双页页码应居左空一字")
         if problems:
             wrong.append((page, problems))

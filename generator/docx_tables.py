@@ -1,0 +1,103 @@
+"""The body's tables as Word tables: merged cells, 表头 rows repeated on every page, column
+widths, and a landscape section for a 横向 table. Faces and sizes come from the template's
+styles (docx_template.py), so layout.py stays the one place for them."""
+from __future__ import annotations
+
+import copy
+
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.section import Section
+from docx.shared import Mm, Pt
+
+from . import layout as L
+from .docx_template import TABLE_CELL_STYLES, TABLE_TITLE_STYLE
+from .model import Document, Table
+
+_GRID_STYLE = "Table Grid"  # single 0.5 pt black rules on every cell (python-docx's template)
+
+
+def document_tables(doc: Document) -> list[Table]:
+    """The tables in the order the template writes them: the body, then each attachment's."""
+    bodies = [doc.body] + [att.body for att in doc.attachments]
+    return [block for body in bodies for block in body if block.is_table]
+
+
+def add_tables(word, doc: Document) -> None:
+    """Put each table after the 表格标题 paragraph the template wrote for it (removed when
+    the table has no title)."""
+    anchors = [p for p in word.paragraphs if p.style is not None and p.style.name == TABLE_TITLE_STYLE]
+    for anchor, table in zip(anchors, document_tables(doc)):
+        made = _word_table(word, table)
+        anchor._p.addnext(made._tbl)
+        if table.landscape:
+            _landscape_section(word, anchor._p, made._tbl)
+        if not table.title:
+            anchor._p.getparent().remove(anchor._p)
+
+
+def _word_table(word, table: Table):
+    parts = [(row, True) for row in table.header] + [(row, False) for row in table.rows]
+    made = word.add_table(rows=len(parts), cols=table.columns)
+    made.style = word.styles[_GRID_STYLE]
+    made.alignment = WD_TABLE_ALIGNMENT.CENTER
+    made.autofit = False
+    for column, width in zip(made.columns, table.widths_mm):
+        column.width = Mm(width)
+    for r, row in enumerate(made.rows):
+        for c, cell in enumerate(row.cells):
+            cell.width = Mm(table.widths_mm[c])
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            cell.paragraphs[0].style = word.styles[TABLE_CELL_STYLES[parts[r][1]]]
+        _row_flags(row, header=parts[r][1])
+    offset = 0
+    for rows, _ in ((table.header, True), (table.rows, False)):
+        for r, row in enumerate(rows):
+            for cell in row.cells:
+                first = made.cell(offset + r, cell.col)
+                first.paragraphs[0].add_run(cell.text)
+                if cell.cols > 1 or cell.rows > 1:
+                    first.merge(made.cell(offset + r + cell.rows - 1, cell.col + cell.cols - 1))
+        offset += len(rows)
+    return made
+
+
+def _row_flags(row, header: bool) -> None:
+    """w:cantSplit (a row stays on one page) and, on 表头 rows, w:tblHeader (Word repeats
+    them at the top of every page): python-docx has no API for either. Schema order:
+    cantSplit comes before tblHeader."""
+    trpr = row._tr.get_or_add_trPr()
+    for name in ("cantSplit", "tblHeader") if header else ("cantSplit",):
+        trpr.append(OxmlElement(f"w:{name}"))
+
+
+def _landscape_section(word, before, tbl) -> None:
+    """A section of its own for the table: the portrait section ends just before its title,
+    a landscape one (same footers, numbers running on) ends just after the table. Word
+    keeps a section's properties in the w:sectPr of its last paragraph."""
+    body_sectpr = word.sections[-1]._sectPr
+    portrait = _break_paragraph(copy.deepcopy(body_sectpr))
+    before.addprevious(portrait)
+    turned = copy.deepcopy(body_sectpr)
+    section = Section(turned, word.part)
+    section.start_type = WD_SECTION.NEW_PAGE
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(L.PAGE_HEIGHT_MM), Mm(L.PAGE_WIDTH_MM)
+    section.top_margin = Mm(L.LANDSCAPE_MARGIN_TOP_MM)
+    section.bottom_margin = Mm(L.LANDSCAPE_MARGIN_BOTTOM_MM)
+    section.left_margin = Mm(L.LANDSCAPE_MARGIN_LEFT_MM)
+    section.right_margin = Mm(L.LANDSCAPE_MARGIN_RIGHT_MM)
+    # the page number's top stays 7 mm below the text block
+    section.footer_distance = Mm(L.LANDSCAPE_MARGIN_BOTTOM_MM - L.PAGE_NUMBER_GAP_MM) - Pt(
+        L.PAGE_NUMBER_SIZE_PT)
+    tbl.addnext(_break_paragraph(turned))
+
+
+def _break_paragraph(sectpr):
+    """An empty paragraph ending a section with the properties `sectpr`."""
+    p = OxmlElement("w:p")
+    ppr = OxmlElement("w:pPr")
+    ppr.append(sectpr)
+    p.append(ppr)
+    return p
