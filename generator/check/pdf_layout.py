@@ -35,6 +35,7 @@ class Line:
     top: float  # mm from the top edge
     bottom: float
     chars: list[dict]
+    in_table: bool = False  # inside a ruled table: its cells are not body text
 
     @property
     def size(self) -> float:
@@ -84,6 +85,10 @@ class Page:
     def text_lines(self) -> list[Line]:
         return [line for line in self.lines if line.top <= self.bottom + 2]
 
+    def body_lines(self) -> list[Line]:
+        """The text block's lines outside tables."""
+        return [line for line in self.text_lines() if not line.in_table]
+
 
 def read_pages(path: Path) -> tuple[list[Page], dict[str, bool]]:
     """Every page's lines and red rules, and the fonts, a page at a time (the input limits
@@ -110,6 +115,7 @@ def _read_pages(data: bytes) -> tuple[list[Page], dict[str, bool]]:
                           line["top"] * MM_PER_PT, line["bottom"] * MM_PER_PT,
                           [{key: c.get(key) for key in _CHAR_KEYS} for c in line["chars"]])
                      for n, line in enumerate(page.extract_text_lines(), start=1)]
+            _mark_tables(lines, page)
             # a CSS border is filled as a frame, so either edge may be the rule that shows
             rules = [shape[edge] * MM_PER_PT for shape in page.rects + page.lines
                      for edge in ("top", "bottom")
@@ -119,6 +125,15 @@ def _read_pages(data: bytes) -> tuple[list[Page], dict[str, bool]]:
                               lines, rules))
             fonts |= page_fonts(page)
     return pages, fonts
+
+
+def _mark_tables(lines: list[Line], page) -> None:
+    """Mark the lines inside the tables pdfplumber finds from the page's rules."""
+    boxes = [[v * MM_PER_PT for v in table.bbox] for table in page.find_tables()]
+    for line in lines:
+        middle = (line.top + line.bottom) / 2
+        line.in_table = any(x0 - 1 <= line.x0 and line.x1 <= x1 + 1 and top <= middle <= bottom
+                            for x0, top, x1, bottom in boxes)
 
 
 def _is_red(colour) -> bool:
@@ -170,7 +185,7 @@ def check_pdf_layout(path: Path, display: str, imported: Imported) -> list[Findi
     out = _page_size(pages, display)
     body_size = _body_size(pages)
     body = [line for page in pages if not page.landscape
-            for line in page.text_lines() if abs(line.size - body_size) < 0.3]
+            for line in page.body_lines() if abs(line.size - body_size) < 0.3]
     out += _margins(pages, body, display)
     out += _fonts(pages, body, body_size, imported, display)
     out += _grid(body, display)
@@ -200,7 +215,7 @@ def _is_a4(width: float, height: float) -> bool:
 
 
 def _body_size(pages: list[Page]) -> float:
-    sizes = Counter(round(c["size"], 1) for p in pages for line in p.text_lines()
+    sizes = Counter(round(c["size"], 1) for p in pages for line in p.body_lines()
                     for c in line.chars if c["text"].strip())
     return sizes.most_common(1)[0][0] if sizes else L.BODY_SIZE_PT
 
