@@ -31,6 +31,9 @@ def add_tables(word, doc: Document) -> None:
     for anchor, table in zip(anchors, document_tables(doc)):
         made = _word_table(word, table)
         anchor._p.addnext(made._tbl)
+        if doc.body and table is doc.body[-1]:  # the closing does not stand alone after it
+            for cell in made.rows[-1].cells:
+                cell.paragraphs[0].paragraph_format.keep_with_next = True
         if table.landscape:
             _landscape_section(word, anchor._p, made._tbl)
         if not table.title:

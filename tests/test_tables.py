@@ -296,3 +296,16 @@ def test_bad_table_reported_by_the_cli_in_chinese(tmp_path):
     result = run_cli("generate", path, "-o", tmp_path / "out", expect=2)
     assert "plan.yaml:9:" in result.output and "第2行只有 1 列" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_a_table_ending_the_body_keeps_the_closing_with_its_last_row(tmp_path):
+    spec = plan(rows=30)
+    spec["正文"] = [INTRO, spec["正文"][1]["内容"][1]]  # the table is the body's last item
+    source = write_yaml(tmp_path / "plan.yaml", spec)
+    outputs = {p.suffix[1:]: p for p in generate_file(source, tmp_path / "out", FORMATS).outputs}
+    last_row = docx.Document(str(outputs["docx"])).tables[0].rows[-1]
+    assert all(c.paragraphs[0].paragraph_format.keep_with_next for c in last_row.cells)
+    libreoffice_convert([outputs["docx"]], tmp_path / "lo", tmp_path / "lo-profile")
+    pages = read_pages(tmp_path / "lo" / "plan.pdf")
+    signed = next(p for p in pages if any(line.text == "青苇村民委员会" for line in p.lines))
+    assert any("7月30日" in line.text for line in signed.lines)
