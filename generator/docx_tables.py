@@ -8,6 +8,7 @@ import copy
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.section import Section
 from docx.shared import Mm, Pt
 
@@ -26,7 +27,7 @@ def document_tables(doc: Document) -> list[Table]:
 
 def add_tables(word, doc: Document) -> None:
     """Put each table after the 表格标题 paragraph the template wrote for it (removed when
-    the table has no title)."""
+    the table has no title, unless it stands between two tables)."""
     anchors = [p for p in word.paragraphs if p.style is not None and p.style.name == TABLE_TITLE_STYLE]
     for anchor, table in zip(anchors, document_tables(doc)):
         made = _word_table(word, table)
@@ -36,8 +37,9 @@ def add_tables(word, doc: Document) -> None:
                 cell.paragraphs[0].paragraph_format.keep_with_next = True
         if table.landscape:
             _landscape_section(word, anchor._p, made._tbl)
-        if not table.title:
-            anchor._p.getparent().remove(anchor._p)
+        before = anchor._p.getprevious()
+        if not table.title and (before is None or before.tag != qn("w:tbl")):
+            anchor._p.getparent().remove(anchor._p)  # (kept between tables: Word would join them)
 
 
 def _word_table(word, table: Table):
@@ -80,8 +82,11 @@ def _landscape_section(word, before, tbl) -> None:
     a landscape one (same footers, numbers running on) ends just after the table. Word
     keeps a section's properties in the w:sectPr of its last paragraph."""
     body_sectpr = word.sections[-1]._sectPr
-    portrait = _break_paragraph(copy.deepcopy(body_sectpr))
-    before.addprevious(portrait)
+    previous = before.getprevious()
+    if previous is not None and _ends_landscape_section(previous):
+        previous.getparent().remove(previous)  # right after another landscape table: one section
+    else:
+        before.addprevious(_break_paragraph(copy.deepcopy(body_sectpr)))
     turned = copy.deepcopy(body_sectpr)
     section = Section(turned, word.part)
     section.start_type = WD_SECTION.NEW_PAGE
@@ -95,6 +100,11 @@ def _landscape_section(word, before, tbl) -> None:
     section.footer_distance = Mm(L.LANDSCAPE_MARGIN_BOTTOM_MM - L.PAGE_NUMBER_GAP_MM) - Pt(
         L.PAGE_NUMBER_SIZE_PT)
     tbl.addnext(_break_paragraph(turned))
+
+
+def _ends_landscape_section(element) -> bool:
+    size = element.find(f"{qn('w:pPr')}/{qn('w:sectPr')}/{qn('w:pgSz')}")
+    return size is not None and size.get(qn("w:orient")) == "landscape"
 
 
 def _break_paragraph(sectpr):

@@ -309,3 +309,22 @@ def test_a_table_ending_the_body_keeps_the_closing_with_its_last_row(tmp_path):
     pages = read_pages(tmp_path / "lo" / "plan.pdf")
     signed = next(p for p in pages if any(line.text == "青苇村民委员会" for line in p.lines))
     assert any("7月30日" in line.text for line in signed.lines)
+
+
+def test_tables_one_after_another_stay_apart_and_share_a_landscape_section(tmp_path):
+    def small(mark: str, landscape: bool) -> dict:
+        return {"表格": {"横向": landscape, "行": [[f"{mark}甲", f"{mark}乙"], [f"{mark}丙", f"{mark}丁"]]}}
+
+    spec = plan(rows=2)
+    spec["正文"] = [INTRO, small("横一", True), small("横二", True), INTRO,
+                  small("竖一", False), small("竖二", False), INTRO]
+    source = write_yaml(tmp_path / "plan.yaml", spec)
+    outputs = {p.suffix[1:]: p for p in generate_file(source, tmp_path / "out", FORMATS).outputs}
+    document = docx.Document(str(outputs["docx"]))
+    assert [t.cell(0, 0).text for t in document.tables] == ["横一甲", "横二甲", "竖一甲", "竖二甲"]
+    assert [s.page_width.mm > s.page_height.mm for s in document.sections] == [False, True, False]
+    pages = read_pages(outputs["pdf"])
+    wide = [p for p in pages if p.width > p.height]
+    assert len(wide) == 1
+    text = _squash("".join(line.text for line in wide[0].lines))
+    assert "横一甲" in text and "横二丁" in text and "竖一甲" not in text
