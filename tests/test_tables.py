@@ -12,6 +12,7 @@ import yaml
 from docx.oxml.ns import qn
 
 from archive.extract import body_paragraphs, extract, paragraph_text
+from generator import layout as L
 from generator.errors import InputError
 from generator.importer.paragraphs import read_paragraphs
 from generator.load import load_document
@@ -181,8 +182,37 @@ def test_the_landscape_table_is_on_a_landscape_page_with_its_number(made, which)
     page = wide[0]
     text = _squash("".join(line.text for line in page.lines))
     assert "青苇村防汛物资清单" in text and "物资每月清点一次" in text
-    assert f"—{page.number}—" in text  # its page number, in the sequence of the others
     assert pages[page.number].width < pages[page.number].height  # upright again after it
+    number = turned_number(made[which], page.number)
+    if which == "lo":  # the DOCX's footer cannot turn: the number is at this page's foot
+        assert number is None and f"—{page.number}—" in text
+        return
+    # ours: where the other pages have it once the sheet is turned upright (section 8): in
+    # the left margin, 7 mm from the block, one character from the block's bottom (odd
+    # pages) or top (even pages), reading top to bottom
+    text, x1, top, bottom = number
+    assert text == f"—{page.number}—"
+    assert abs(x1 - (L.LANDSCAPE_MARGIN_LEFT_MM - L.PAGE_NUMBER_GAP_MM)) < 1
+    one = L.PAGE_NUMBER_SIZE_PT * 25.4 / 72
+    if page.number % 2:
+        assert abs(bottom - (L.PAGE_WIDTH_MM - L.LANDSCAPE_MARGIN_BOTTOM_MM - one)) < 1
+    else:
+        assert abs(top - (L.LANDSCAPE_MARGIN_TOP_MM + one)) < 1
+
+
+def turned_number(pdf: Path, number: int):
+    """(text, right edge, top, bottom) in mm of the characters set a quarter turn on page
+    `number`, or None."""
+    import pdfplumber
+
+    mm = 25.4 / 72
+    with pdfplumber.open(pdf) as doc:
+        chars = sorted((c for c in doc.pages[number - 1].chars if not c["upright"]),
+                       key=lambda c: c["top"])
+    if not chars:
+        return None
+    return (_squash("".join(c["text"] for c in chars)), max(c["x1"] for c in chars) * mm,
+            chars[0]["top"] * mm, chars[-1]["bottom"] * mm)
 
 
 def test_table_cells_are_set_one_size_below_the_body_in_fangsong(made):
@@ -328,3 +358,22 @@ def test_tables_one_after_another_stay_apart_and_share_a_landscape_section(tmp_p
     assert len(wide) == 1
     text = _squash("".join(line.text for line in wide[0].lines))
     assert "横一甲" in text and "横二丁" in text and "竖一甲" not in text
+
+
+def test_on_an_odd_landscape_page_the_number_is_at_the_blocks_bottom_end(tmp_path):
+    attached = plan(rows=2)
+    attached["正文"] = [INTRO, {"表格": SUPPLIES}, INTRO]
+    write_yaml(tmp_path / "plan.yaml", attached)
+    notice = {"文种": "通知", "标题": "关于印发青苇村防汛物资清单的通知", "发文机关": "青苇村民委员会",
+              "成文日期": "2024-06-20", "主送机关": ["各村民小组"],
+              "正文": ["现将清单印发给你们，请认真核对。"], "附件": [{"文档": "plan.yaml"}]}
+    source = write_yaml(tmp_path / "notice.yaml", notice)
+    pdf = next(p for p in generate_file(source, tmp_path / "out", ("pdf",)).outputs)
+    pages = read_pages(pdf)
+    assert [p.width > p.height for p in pages] == [False, False, True, False]
+    text, x1, top, bottom = turned_number(pdf, 3)
+    one = L.PAGE_NUMBER_SIZE_PT * 25.4 / 72
+    assert text == "—3—" and abs(bottom - (L.PAGE_WIDTH_MM - L.LANDSCAPE_MARGIN_BOTTOM_MM - one)) < 1
+    assert abs(x1 - (L.LANDSCAPE_MARGIN_LEFT_MM - L.PAGE_NUMBER_GAP_MM)) < 1
+    result = run_cli("check", pdf)
+    assert "错误 0 处" in result.output and "警告 0 处" in result.output

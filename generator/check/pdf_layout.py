@@ -8,9 +8,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from archive.pdftext import text_lines
+
 from .. import layout as L
 from ..importer.document import Imported
 from ..importer.markers import Form, read_marker
+
 from .faces import face_name, face_of
 from .findings import Finding, Location, finding
 
@@ -36,6 +39,7 @@ class Line:
     bottom: float
     chars: list[dict]
     in_table: bool = False  # inside a ruled table: its cells are not body text
+    turned: bool = False  # set a quarter turn, read top to bottom (a landscape page's number)
 
     @property
     def size(self) -> float:
@@ -79,11 +83,21 @@ class Page:
         return LEFT, RIGHT
 
     def footer(self) -> Line | None:
+        """The page number's line: below the block, or on a landscape page turned with the
+        sheet in the left margin (the upright sheet's foot)."""
+        if self.landscape:
+            side = [line for line in self.lines if self._in_side_margin(line)]
+            if side:
+                return side[-1]
         below = [line for line in self.lines if line.top > self.bottom + 2]
         return below[-1] if below else None
 
+    def _in_side_margin(self, line: Line) -> bool:
+        return line.turned and line.x1 < L.LANDSCAPE_MARGIN_LEFT_MM - 2
+
     def text_lines(self) -> list[Line]:
-        return [line for line in self.lines if line.top <= self.bottom + 2]
+        return [line for line in self.lines if line.top <= self.bottom + 2
+                and not (self.landscape and self._in_side_margin(line))]
 
     def body_lines(self) -> list[Line]:
         """The text block's lines outside tables."""
@@ -113,8 +127,9 @@ def _read_pages(data: bytes) -> tuple[list[Page], dict[str, bool]]:
         for number, page in enumerate(pdf.pages(), start=1):
             lines = [Line(number, n, line["text"], line["x0"] * MM_PER_PT, line["x1"] * MM_PER_PT,
                           line["top"] * MM_PER_PT, line["bottom"] * MM_PER_PT,
-                          [{key: c.get(key) for key in _CHAR_KEYS} for c in line["chars"]])
-                     for n, line in enumerate(page.extract_text_lines(), start=1)]
+                          [{key: c.get(key) for key in _CHAR_KEYS} for c in line["chars"]],
+                          turned=line["turned"])
+                     for n, line in enumerate(text_lines(page), start=1)]
             _mark_tables(lines, page)
             # a CSS border is filled as a frame, so either edge may be the rule that shows
             rules = [shape[edge] * MM_PER_PT for shape in page.rects + page.lines
@@ -352,11 +367,17 @@ def _page_numbers(pages: list[Page], display: str) -> list[Finding]:
             problems.append(f"写作“{footer.text}”")
         if abs(footer.size - L.PAGE_NUMBER_SIZE_PT) > 0.5:
             problems.append(f"字号 {footer.size:g}pt")
-        left, right = page.edges
-        if page.number % 2 and abs(footer.x1 - (right - one_char)) > 2:
-            problems.append("单页页码应居右空一字")
-        if not page.number % 2 and abs(footer.x0 - (left + one_char)) > 2:
-            problems.append("双页页码应居左空一字")
+        if footer.turned:  # a landscape page's: the upright sheet's right is this page's bottom
+            if page.number % 2 and abs(footer.bottom - (page.bottom - one_char)) > 2:
+                problems.append("横排表格页的单页页码应在版心下端之上空一字（竖放时居右空一字）")
+            if not page.number % 2 and abs(footer.top - (L.LANDSCAPE_MARGIN_TOP_MM + one_char)) > 2:
+                problems.append("横排表格页的双页页码应在版心上端之下空一字（竖放时居左空一字）")
+        else:
+            left, right = page.edges
+            if page.number % 2 and abs(footer.x1 - (right - one_char)) > 2:
+                problems.append("单页页码应居右空一字")
+            if not page.number % 2 and abs(footer.x0 - (left + one_char)) > 2:
+                problems.append("双页页码应居左空一字")
         if problems:
             wrong.append((page, problems))
     out = []
