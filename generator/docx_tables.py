@@ -7,13 +7,15 @@ import copy
 
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.oxml import OxmlElement
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.section import Section
 from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
 
 from . import layout as L
-from .docx_template import TABLE_CELL_STYLES, TABLE_TITLE_STYLE
+from .docx_template import TABLE_CELL_STYLES, TABLE_TITLE_STYLE, page_number
 from .model import Document, Table
 
 _GRID_STYLE = "Table Grid"  # single 0.5 pt black rules on every cell (python-docx's template)
@@ -96,10 +98,54 @@ def _landscape_section(word, before, tbl) -> None:
     section.bottom_margin = Mm(L.LANDSCAPE_MARGIN_BOTTOM_MM)
     section.left_margin = Mm(L.LANDSCAPE_MARGIN_LEFT_MM)
     section.right_margin = Mm(L.LANDSCAPE_MARGIN_RIGHT_MM)
-    # the page number's top stays 7 mm below the text block
+    # the footers' own paragraph inside the bottom margin, as the upright pages' is
     section.footer_distance = Mm(L.LANDSCAPE_MARGIN_BOTTOM_MM - L.PAGE_NUMBER_GAP_MM) - Pt(
         L.PAGE_NUMBER_SIZE_PT)
+    _turned_page_numbers(section)
     tbl.addnext(_break_paragraph(turned))
+
+
+def _turned_page_numbers(section) -> None:
+    """The landscape section's own footers: the page number turned with the sheet into the
+    left margin (the upright sheet's foot, GB/T 9704 section 8), as in our PDF. A text box
+    of vertical text (top to bottom) as tall as the block, aligned to the left margin's
+    inner edge and the block's top: its paragraph, "— N —" set as the upright footers' is,
+    ends one character above the block's bottom on odd pages (jc right) and starts one
+    character below its top on even ones (jc left); 7 mm of inset keep it off the block."""
+    for ref in section._sectPr.findall(qn("w:footerReference")):
+        section._sectPr.remove(ref)  # copied from the upright section: footers of its own
+    for n, (footer, align) in enumerate(((section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+                                         (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT))):
+        footer.is_linked_to_previous = False
+        run = parse_xml(_TURNED_BOX.format(
+            ns=_NS, id=9001 + n, width=Mm(L.LANDSCAPE_MARGIN_LEFT_MM),
+            height=Mm(L.PAGE_WIDTH_MM - L.LANDSCAPE_MARGIN_TOP_MM - L.LANDSCAPE_MARGIN_BOTTOM_MM),
+            inset=Mm(L.PAGE_NUMBER_GAP_MM)))
+        footer.paragraphs[0]._p.append(run)
+        content = run.find(".//" + qn("w:txbxContent"))
+        number = Paragraph(content.find(qn("w:p")), footer)
+        page_number(number, align)
+
+
+
+_NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+       'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+       'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+       'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"')
+# Vertical text ("vert"): its insets turn with it, so tIns is the box's right side.
+_TURNED_BOX = """<w:r {ns}><w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0"
+ relativeHeight="1" behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1">
+<wp:simplePos x="0" y="0"/>
+<wp:positionH relativeFrom="leftMargin"><wp:align>right</wp:align></wp:positionH>
+<wp:positionV relativeFrom="margin"><wp:align>top</wp:align></wp:positionV>
+<wp:extent cx="{width}" cy="{height}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>
+<wp:docPr id="{id}" name="页码{id}"/><wp:cNvGraphicFramePr/>
+<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">
+<wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{width}" cy="{height}"/></a:xfrm>
+<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr>
+<wps:txbx><w:txbxContent><w:p/></w:txbxContent></wps:txbx>
+<wps:bodyPr vert="vert" wrap="square" lIns="0" tIns="{inset}" rIns="0" bIns="0" anchor="t"><a:noAutofit/></wps:bodyPr>
+</wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>"""
 
 
 def _ends_landscape_section(element) -> bool:

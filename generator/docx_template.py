@@ -209,11 +209,11 @@ def _page(doc) -> None:
     grid.set(qn("w:linePitch"), str(L.LINE_PITCH_TWIPS))
     grid.set(qn("w:charSpace"), str(L.DOCX_CHAR_SPACE))
     doc.settings.odd_and_even_pages_header_footer = True
-    _page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
-    _page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
+    page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
+    page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
 
 
-def _page_number(paragraph, align) -> None:
+def page_number(paragraph, align) -> None:
     """"— N —": odd pages right, even pages left, one character in."""
     paragraph.style = "页码"
     pf = paragraph.paragraph_format

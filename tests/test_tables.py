@@ -183,21 +183,22 @@ def test_the_landscape_table_is_on_a_landscape_page_with_its_number(made, which)
     text = _squash("".join(line.text for line in page.lines))
     assert "青苇村防汛物资清单" in text and "物资每月清点一次" in text
     assert pages[page.number].width < pages[page.number].height  # upright again after it
-    number = turned_number(made[which], page.number)
-    if which == "lo":  # the DOCX's footer cannot turn: the number is at this page's foot
-        assert number is None and f"—{page.number}—" in text
-        return
-    # ours: where the other pages have it once the sheet is turned upright (section 8): in
-    # the left margin, 7 mm from the block, one character from the block's bottom (odd
-    # pages) or top (even pages), reading top to bottom
-    text, x1, top, bottom = number
+    # where the other pages have it once the sheet is turned upright (section 8): in the
+    # left margin, 7 mm from the block, one character from the block's bottom (odd pages)
+    # or top (even pages), reading top to bottom; in the DOCX a text box in the footer
+    text, x1, top, bottom = turned_number(made[which], page.number)
     assert text == f"—{page.number}—"
     assert abs(x1 - (L.LANDSCAPE_MARGIN_LEFT_MM - L.PAGE_NUMBER_GAP_MM)) < 1
     one = L.PAGE_NUMBER_SIZE_PT * 25.4 / 72
     if page.number % 2:
-        assert abs(bottom - (L.PAGE_WIDTH_MM - L.LANDSCAPE_MARGIN_BOTTOM_MM - one)) < 1
+        assert abs(bottom - (L.PAGE_WIDTH_MM - L.LANDSCAPE_MARGIN_BOTTOM_MM - one)) < TURNED_SLACK[which]
     else:
-        assert abs(top - (L.LANDSCAPE_MARGIN_TOP_MM + one)) < 1
+        assert abs(top - (L.LANDSCAPE_MARGIN_TOP_MM + one)) < TURNED_SLACK[which]
+
+
+# LibreOffice 7.4 sets the DOCX's turned number on some landscape pages about 2 mm further
+# down than its text box says (on others exactly; cause not found, README says so)
+TURNED_SLACK = {"pdf": 1.0, "lo": 2.5}
 
 
 def turned_number(pdf: Path, number: int):
@@ -368,12 +369,15 @@ def test_on_an_odd_landscape_page_the_number_is_at_the_blocks_bottom_end(tmp_pat
               "成文日期": "2024-06-20", "主送机关": ["各村民小组"],
               "正文": ["现将清单印发给你们，请认真核对。"], "附件": [{"文档": "plan.yaml"}]}
     source = write_yaml(tmp_path / "notice.yaml", notice)
-    pdf = next(p for p in generate_file(source, tmp_path / "out", ("pdf",)).outputs)
-    pages = read_pages(pdf)
-    assert [p.width > p.height for p in pages] == [False, False, True, False]
-    text, x1, top, bottom = turned_number(pdf, 3)
+    outputs = {p.suffix[1:]: p for p in generate_file(source, tmp_path / "out", FORMATS).outputs}
+    libreoffice_convert([outputs["docx"]], tmp_path / "lo", tmp_path / "lo-profile")
     one = L.PAGE_NUMBER_SIZE_PT * 25.4 / 72
-    assert text == "—3—" and abs(bottom - (L.PAGE_WIDTH_MM - L.LANDSCAPE_MARGIN_BOTTOM_MM - one)) < 1
-    assert abs(x1 - (L.LANDSCAPE_MARGIN_LEFT_MM - L.PAGE_NUMBER_GAP_MM)) < 1
-    result = run_cli("check", pdf)
+    for which, pdf in (("pdf", outputs["pdf"]), ("lo", tmp_path / "lo" / "notice.pdf")):
+        pages = read_pages(pdf)
+        assert [p.width > p.height for p in pages] == [False, False, True, False]
+        text, x1, top, bottom = turned_number(pdf, 3)
+        assert text == "—3—"
+        assert abs(bottom - (L.PAGE_WIDTH_MM - L.LANDSCAPE_MARGIN_BOTTOM_MM - one)) < TURNED_SLACK[which]
+        assert abs(x1 - (L.LANDSCAPE_MARGIN_LEFT_MM - L.PAGE_NUMBER_GAP_MM)) < 1
+    result = run_cli("check", outputs["pdf"], outputs["docx"])
     assert "错误 0 处" in result.output and "警告 0 处" in result.output
