@@ -45,8 +45,8 @@ def add_tables(word, doc: Document) -> None:
 
 
 def _word_table(word, table: Table):
-    parts = [(row, True) for row in table.header] + [(row, False) for row in table.rows]
-    made = word.add_table(rows=len(parts), cols=table.columns)
+    in_header = [True] * len(table.header) + [False] * len(table.rows)
+    made = word.add_table(rows=len(in_header), cols=table.columns)
     made.style = word.styles[_GRID_STYLE]
     made.alignment = WD_TABLE_ALIGNMENT.CENTER
     made.autofit = False
@@ -56,10 +56,10 @@ def _word_table(word, table: Table):
         for c, cell in enumerate(row.cells):
             cell.width = Mm(table.widths_mm[c])
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-            cell.paragraphs[0].style = word.styles[TABLE_CELL_STYLES[parts[r][1]]]
-        _row_flags(row, header=parts[r][1])
-    offset = 0
-    for rows, _ in ((table.header, True), (table.rows, False)):
+            cell.paragraphs[0].style = word.styles[TABLE_CELL_STYLES[in_header[r]]]
+        _row_flags(row, header=in_header[r])
+    offset = 0  # the 表头 rows, then the body's
+    for rows in (table.header, table.rows):
         for r, row in enumerate(rows):
             for cell in row.cells:
                 first = made.cell(offset + r, cell.col)
