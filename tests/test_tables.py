@@ -381,3 +381,12 @@ def test_on_an_odd_landscape_page_the_number_is_at_the_blocks_bottom_end(tmp_pat
         assert abs(x1 - (L.LANDSCAPE_MARGIN_LEFT_MM - L.PAGE_NUMBER_GAP_MM)) < 1
     result = run_cli("check", outputs["pdf"], outputs["docx"])
     assert "错误 0 处" in result.output and "警告 0 处" in result.output
+
+
+def test_check_reads_cells_as_text_and_leaves_table_titles_unnumbered(tmp_path):
+    path = tmp_path / "plan.yaml"
+    path.write_text(BASE + "      标题: 一、值班表\n      行:\n        - [值班, \"张三,李四\"]\n",
+                    encoding="utf-8")
+    result = run_cli("check", path, expect=None)
+    assert "number-manual" not in result.output  # gongwen does not number tables
+    assert "第9行" in result.output and "punct-half-width" in result.output
