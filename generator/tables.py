@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import layout as L
+from .limits import MAX_TABLE_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,9 @@ def place(part: str, rows: list[list[Written]], columns: int | None) -> tuple[li
     for r, row in enumerate(rows):
         if columns is None:
             columns = sum(cell.cols for cell in row)
+            if columns > MAX_TABLE_COLUMNS:  # before any cell is placed: bounded time
+                raise ShapeError((part, r), f"{_row_name(part, r)}共 {columns} 列，超过表格 "
+                                            f"{MAX_TABLE_COLUMNS} 列的上限")
         col, placed = 0, []
         for c, cell in enumerate(row):
             while (r, col) in taken:

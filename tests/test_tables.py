@@ -309,6 +309,9 @@ def problems_of(tmp_path: Path, table: str):
     # a cell mapping with a key it does not have
     ("      行:\n        - [一, {文字: 二, 合并: 2}]\n",
      8, "正文[1].表格.行[1][2].合并", ["未知字段"]),
+    # more columns than any page holds (refused before any cell is placed)
+    ("      行:\n        - [一, {文字: 二, 合并列: 1000000000}]\n",
+     8, "正文[1].表格.行[1]", ["1000000001 列", "40 列的上限"]),
     # a header row in a multi-row header that is too short
     ("      表头: [[{文字: 甲, 合并列: 2}], [乙]]\n      行:\n        - [一, 二]\n",
      7, "正文[1].表格.表头[2]", ["表头第2行只有 1 列"]),
