@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -29,14 +30,18 @@ from generator.console import (
     allow_dir_option, generate_with_progress, print_problems, reading_named,
 )
 from generator.pipeline import FORMATS, Generated, output_problems
-from generator.load import load_document
-from generator.validate import Loaded
 from search.commands import index_group, search_command, who_command
+from web.commands import serve_command, user_group
+
+if TYPE_CHECKING:
+    from generator.validate import Loaded
 
 
 def _validate_all(files: tuple[Path, ...]) -> tuple[dict[Path, Loaded], list[Problem]]:
     """Every valid document by path, and every problem of the others (a problem may lie in a
     file the document uses: its template, roster or attachment)."""
+    from generator.load import load_document
+
     loaded: dict[Path, Loaded] = {}
     problems: list[Problem] = []
     for path in files:
@@ -45,11 +50,6 @@ def _validate_all(files: tuple[Path, ...]) -> tuple[dict[Path, Loaded], list[Pro
         except InputError as exc:
             problems.extend(exc.problems)
     return loaded, problems
-
-
-def _warnings(loaded: Loaded) -> list[Problem]:
-    """A document's warnings and those of the documents it attaches."""
-    return [*loaded.warnings, *(w for child in loaded.attached.values() for w in _warnings(child))]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -69,7 +69,7 @@ def validate(files: tuple[Path, ...], allow_dirs: tuple[Path, ...]) -> None:
     for path in files:
         if path in loaded:
             click.echo(f"✓ {path}：通过")
-            for warning in _warnings(loaded[path]):
+            for warning in loaded[path].all_warnings:
                 click.secho(f"  {warning}", fg="yellow")
     if problems:
         print_problems(problems)
@@ -107,6 +107,9 @@ def _generate(files: tuple[Path, ...], outdir: Path, fmt: str, jobs: int | None,
         print_problems(problems)
         click.secho(f"共发现 {len(problems)} 处问题，未生成任何文件。", fg="red", err=True)
         sys.exit(EXIT_INPUT)
+    for path in files:  # warnings do not stop generating, and show even with -q
+        for warning in loaded[path].all_warnings:
+            click.secho(str(warning), fg="yellow", err=True)
     if supersedes is not None and (not to_archive or len(files) != 1):
         click.secho("--supersedes 只能与 --archive 和一个 YAML 文件一起使用", fg="red", err=True)
         sys.exit(EXIT_INPUT)
@@ -160,6 +163,8 @@ main.add_command(archive_group)
 main.add_command(index_group)
 main.add_command(search_command)
 main.add_command(who_command)
+main.add_command(serve_command)
+main.add_command(user_group)
 
 
 

@@ -49,6 +49,8 @@ system_packages() {
   if [ "$mode" = test ]; then
     # A second, independent client that opens our DOCX files; also converts .doc/.wps.
     apt_install libreoffice-writer-nogui
+    # A real browser for the web workspace's tests (selenium drives it headless).
+    apt_install chromium chromium-driver
   fi
 }
 

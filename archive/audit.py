@@ -81,10 +81,13 @@ def head(conn: sqlite3.Connection) -> tuple[int, str]:
     return count, str(row[0]) if row else GENESIS
 
 
-def entries(conn: sqlite3.Connection) -> list[Entry]:
+def entries(conn: sqlite3.Connection, record_id: int | None = None) -> list[Entry]:
+    """The whole log, or (record_id) the entries about one record."""
     has_mac = any(r[1] == "mac" for r in conn.execute("PRAGMA table_info(audit)"))
+    where, params = ("WHERE record_id=? ", (record_id,)) if record_id is not None else ("", ())
     rows = conn.execute("SELECT seq, at, user, action, record_id, detail, prev_hash, hash, "
-                        + ("mac" if has_mac else "NULL") + " FROM audit ORDER BY seq").fetchall()
+                        + ("mac" if has_mac else "NULL") + " FROM audit " + where
+                        + "ORDER BY seq", params).fetchall()
     return [_entry(r) for r in rows]
 
 

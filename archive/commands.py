@@ -104,8 +104,10 @@ def stated_metadata(**values: str | None) -> Metadata:
 @click.option("--supersedes", type=RECORD_ID, help="新文件取代的记录编号（旧记录保留）。")
 @click.option("--fonds", help="全宗号，只在新建档案库时设定（默认 Z001）。")
 @archive_dir_option
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="读取文件的并行进程数，默认使用全部 CPU 核心。")
 @click.option("-q", "--quiet", is_flag=True, help="只报告问题。")
-def add_command(paths, supersedes, fonds, archive_dir, quiet, **meta) -> None:
+def add_command(paths, supersedes, fonds, archive_dir, jobs, quiet, **meta) -> None:
     """归档文件或目录（递归）：DOCX、PDF、TXT、Markdown。
 
     自动识别标题、发文字号、日期、发文机关、文种、人员和工作措施；同名的
@@ -127,11 +129,15 @@ def add_command(paths, supersedes, fonds, archive_dir, quiet, **meta) -> None:
         if fonds and not archive.catalog.records(include_deleted=True):
             archive.set_fonds(fonds)
         archive.clean_interrupted_writes()
-        with click.progressbar(files, label="归档中", file=sys.stderr,
+        from .receiving import read_all  # the importer: only when adding
+
+        wanted = (archive.received_wanted(path) for path in files)
+        with click.progressbar(read_all(wanted, len(files), overrides, jobs), length=len(files),
+                               label="归档中", file=sys.stderr,
                                hidden=quiet or len(files) < 2) as bar:
             with stops_on_storage_failure(archive, outcomes, len(files), quiet):
-                for path in bar:
-                    outcomes.append(archive.add_received(path, overrides, supersedes))
+                for read in bar:
+                    outcomes.append(archive.add_read(read, supersedes))
         finish_adds(archive, outcomes, quiet)
 
 
@@ -345,6 +351,21 @@ witness_option = click.option(
     help="见证文件（请保存在档案库以外）：追加本次的链头、条数和时间；verify 还逐行核对。")
 
 
+def verify_with_index(archive: Archive, key=None, anchors=()) -> tuple:
+    """What `archive verify` checks: the archive (verify.verify), then the search index,
+    unless the catalog itself is corrupt (an index is not checked against a broken catalog)."""
+    from search.backend import backend_for
+
+    from .verify import verify
+
+    report = verify(archive, key, anchors)
+    findings = list(report.findings)
+    if not any(f.kind == "corrupt" for f in findings):
+        with backend_for(archive) as backend:
+            findings += backend.verify()
+    return report, findings
+
+
 @archive_group.command("verify")
 @click.option("--expect-head", "expected_heads", multiple=True, metavar="[条数:]哈希",
               help="此前记下的链头哈希：日志中已没有它（被截短或改写）时报错。可多次给出。")
@@ -358,9 +379,6 @@ def verify_command(expected_heads, witness, key_file, as_json, archive_dir) -> N
 
     有问题时退出码为 1。日志链头只能证明日志未被改动到这一点为止：把它记在档案库以外
     （--witness 文件或 --expect-head），才能发现整条日志被截短或重写。"""
-    from search.backend import backend_for
-
-    from .verify import verify
     from .witness import WitnessError, append_witness, parse_expected_head, read_witness
 
     with open_archive(archive_dir) as archive:
@@ -372,11 +390,7 @@ def verify_command(expected_heads, witness, key_file, as_json, archive_dir) -> N
             key = read_key_file(key_file) if key_file else None
         except (WitnessError, AuditKeyError, ArchiveError) as exc:
             fail(str(exc), EXIT_INPUT)
-        report = verify(archive, key, anchors)
-        findings = list(report.findings)
-        if not any(f.kind == "corrupt" for f in findings):
-            with backend_for(archive) as backend:
-                findings += backend.verify()
+        report, findings = verify_with_index(archive, key, anchors)
         appended = False
         if witness and not findings:
             try:

@@ -13,26 +13,24 @@ import re
 import sqlite3
 import stat
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from generator.errors import GongwenError, describe_os_error, sqlite_reason
-from generator.importer.document import import_received
-from generator.importer.paragraphs import read_received
 
 from . import audit
 from .catalog import Catalog, CatalogError, archival_code
 from .facts import digest, record_facts
 from .keys import KEY_ENV, META_KEY_ID, AuditKey, AuditKeyError, key_from_env
-from .extract import ExtractError, media_type
-from .pdftext import furniture_note
-from .reading import content_of
+from .incoming import Incoming, Outcome
 from .inputs import InputRefused, read_input
-from .overrides import read_sidecar, sidecar_path, stated
-from .records import (LABELS, Content, Metadata, Record, StoredFile, default_period,
+from .overrides import stated
+from .records import (LABELS, Metadata, Record, StoredFile, default_period,
                       record_year)
 from .store import ObjectStore, sha256_bytes
+
+if TYPE_CHECKING:
+    from .receiving import ReceivedFile
 
 DEFAULT_FONDS = "Z001"
 FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")  # as people type them
@@ -46,28 +44,6 @@ class ArchiveError(GongwenError):
 class StorageFailure(GongwenError):
     """The archive's disk refused a write (full, a quota or size limit, an I/O error): nothing of
     the document being added was kept, and a batch must stop here."""
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What happened to one input of an add."""
-
-    path: str
-    status: str  # added | duplicate | failed
-    record_id: int | None = None
-    archival_code: str = ""
-    message: str = ""
-    warnings: tuple[str, ...] = ()
-
-
-@dataclass
-class Incoming:
-    """One document about to be archived: its files (main first) and its content."""
-
-    files: list[tuple[StoredFile, bytes]]
-    content: Content
-    origin: str  # received | generated
-    path: str
 
 
 def archive_containing(path: Path, include_self: bool = True) -> Path | None:
@@ -112,6 +88,7 @@ class Archive:
         self.objects = ObjectStore(self.root / "objects")
         self._key: AuditKey | None = None
         self._checked = False  # schema and audit key checked for writing
+        self.acting: dict[str, str] = {}  # added to every entry this object logs (a web account)
 
     def _holds_documents(self) -> bool:
         objects = self.root / "objects"
@@ -151,7 +128,7 @@ class Archive:
         return key
 
     def _log(self, conn, action: str, record_id: int | None, detail: dict) -> audit.Entry:
-        return audit.append(conn, action, record_id, detail, key=self._key)
+        return audit.append(conn, action, record_id, detail | self.acting, key=self._key)
 
     def set_audit_key(self, key: AuditKey) -> audit.Entry:
         """From now on every entry is signed with `key`, kept outside the archive."""
@@ -202,6 +179,16 @@ class Archive:
                      supersedes: int | None = None) -> Outcome:
         """Archive one received file (DOCX, PDF, TXT, Markdown). Never raises for a bad file:
         the outcome says what was wrong."""
+        wanted = self.received_wanted(path)
+        if isinstance(wanted, Outcome):
+            return wanted
+        from .receiving import read_received_file  # the importer: only when reading
+
+        return self.add_read(read_received_file(wanted, overrides), supersedes)
+
+    def received_wanted(self, path: Path) -> "ReceivedFile | Outcome":
+        """The file's bytes when it is to be read; the outcome when it cannot be read or is
+        archived already (known by its hash before any reading)."""
         try:
             data = read_input(path, follow_links=False)
         except InputRefused as exc:
@@ -210,28 +197,13 @@ class Archive:
         existing = self.catalog.find_file(sha)
         if existing:
             return self._duplicate(str(path), existing)
-        try:
-            received = read_received(path.name, data)
-            stated = Metadata()
-            sidecar = sidecar_path(path)
-            if sidecar.is_symlink():  # it could stand for any file of the user's
-                raise ArchiveError(f"旁注文件“{sidecar.name}”是符号链接，未读取；请放一个普通文件")
-            if sidecar.is_file():
-                stated = read_sidecar(sidecar)
-        except (ExtractError, GongwenError) as exc:
-            return Outcome(str(path), "failed", message=str(exc))
-        extracted = received.extracted
-        imported = import_received(path, received, for_yaml=False)
-        content = content_of(imported, received.paragraphs, extracted.text)
-        content.pages = extracted.pages
-        content.metadata = content.metadata.merged(stated).merged(overrides or Metadata())
-        content.warnings += extracted.notes
-        if extracted.removed:
-            content.warnings.append(furniture_note(extracted.removed))
-        if not extracted.text.strip() and not extracted.notes:
-            content.warnings.append("未提取到文字（可能是扫描件），只能按元数据检索")
-        main = StoredFile("original", sha, len(data), path.name, media_type(path))
-        return self.add(Incoming([(main, data)], content, "received", str(path)), supersedes)
+        from .receiving import ReceivedFile
+
+        return ReceivedFile(path, data, sha)
+
+    def add_read(self, read: "Incoming | Outcome", supersedes: int | None = None) -> Outcome:
+        """Archive what read_received_file made of a file (an outcome passes through)."""
+        return read if isinstance(read, Outcome) else self.add(read, supersedes)
 
     def add(self, incoming: Incoming, supersedes: int | None = None) -> Outcome:
         """Archive one document. Never raises for what the user asked wrongly (a record that

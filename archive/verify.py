@@ -286,7 +286,8 @@ def _objects(archive: Archive, expected: dict[str, str]) -> list[Finding]:
 
 
 ARCHIVE_ENTRIES = re.compile(r"catalog\.sqlite(-wal|-shm|-journal)?|objects|index-[0-9]{1,9}"
-                             r"|\.index\.lock|\.objects\.lock")
+                             r"|\.index\.lock|\.objects\.lock"
+                             r"|users\.sqlite(-journal)?")  # the web workspace's accounts
 
 
 def _foreign_entries(root: Path, current_index: str | None) -> list[Finding]:

@@ -147,8 +147,10 @@ def _styles(doc) -> None:
     # Off the line grid: LibreOffice gives a line taller than the grid pitch two grid lines
     # and centres it, which put the mark 3.6 mm and the 发文字号 7.6 mm low (measured).
     set_paragraph_flag(doc.styles["发文机关标志"].element.get_or_add_pPr(), "snapToGrid", "0")
+    # 签发人 ends one character in from the right (7.2.6); tab stops count from the text
+    # block's left edge, not from the paragraph's indent
     doc.styles["发文字号上行文"].paragraph_format.tab_stops.add_tab_stop(
-        Twips(round(L.mm_to_pt(L.TEXT_WIDTH_MM) * 20)) - CHAR * 2, WD_TAB_ALIGNMENT.RIGHT)
+        Twips(round(L.mm_to_pt(L.TEXT_WIDTH_MM) * 20)) - CHAR, WD_TAB_ALIGNMENT.RIGHT)
     for name in ("发文字号", "发文字号上行文"):
         _red_rule_below(doc.styles[name].element)
     doc.styles["附件标签"].paragraph_format.page_break_before = True

@@ -14,6 +14,7 @@ class Problem:
     column: int | None  # 1-based
     field: str  # e.g. 正文[2].内容[0].工作措施[3].责任人[1]
     message: str  # Chinese, says what was expected
+    rule: str = ""  # the gongwen check rule it is, when it is one (generator.kinds)
 
     def __str__(self) -> str:
         where = self.file

@@ -10,7 +10,7 @@ from .resolve import attached_files, resolve
 from .positions import problem_at
 from .source import read_source
 from .titles import written_line_issues
-from .validate import Loaded, validate_document
+from .validate import Loaded, kind_problems, spec_facts, validate_document
 
 
 def load_document(path: Path | str, text: str | None = None) -> Loaded:
@@ -51,6 +51,7 @@ def _load(path: Path, problems: list[Problem], stack: tuple[Path, ...],
         return None
     warnings = [problem_at(resolved, ("标题",), f"警告：{issue.message}；建议{issue.fix}")
                 for issue in written_line_issues(spec.title)]
+    warnings += kind_problems(resolved, spec, blocking=False)
     for index, child in attached.items():
         unprinted = [name for name, value in _unprinted_fields(child.spec) if value]
         if unprinted:
@@ -58,7 +59,8 @@ def _load(path: Path, problems: list[Problem], stack: tuple[Path, ...],
             warnings.append(problem_at(resolved, ("附件", index, "文档"),
                                        f"警告：附件文档中的{names}作为附件时不印出（由本文件的版头、"
                                        "版记和附注代替）；需要印出的内容请写在本文件中"))
-    return Loaded(path, spec, attached, resolved.inputs, tuple(warnings))
+    return Loaded(path, spec, attached, resolved.inputs, tuple(warnings),
+                  spec_facts(resolved, spec))
 
 
 NESTED_ATTACHMENT = ("附件文档本身又附有文档：附件的附件不会印出。请把这些文档直接列在本文件的“附件”中，"

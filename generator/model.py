@@ -17,6 +17,14 @@ class Style(str, Enum):
     ROSTER = "roster"  # "组　长：王某某　职务", continuation lines aligned under the name
 
 
+class ClosingKeep(str, Enum):
+    """How the body's end meets the closing (署名, 成文日期); generator.paging decides."""
+
+    FREE = "free"  # the last body paragraph flows on like any other
+    BOUND = "bound"  # it moves whole to the closing's page
+    CARRIED = "carried"  # body[-1] is the tail of body[-2], carried to the closing's page
+
+
 @dataclass(frozen=True)
 class Para:
     """One paragraph. `lead` takes the heading face of its style; `text` the body face.
@@ -133,3 +141,4 @@ class Document:
     note: str | None = None  # 附注, with its brackets
     attachments: list[Attachment] = field(default_factory=list)
     imprint: Imprint | None = None
+    closing_keep: ClosingKeep = ClosingKeep.FREE

@@ -1,10 +1,8 @@
 """YAML files -> DOCX and/or PDF files: all of a run's outputs, or none."""
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
-import signal
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -14,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .errors import InputError, Problem, RenderError, os_reason
+from .workers import end_workers, worker_start
 
 if TYPE_CHECKING:
     from .access import ReadableFolders
@@ -27,9 +26,9 @@ FORMATS = ("docx", "pdf")
 def _renderer(fmt: str):
     if fmt == "docx":
         from .render_docx import render_docx
-        return render_docx
+        return lambda paged, target: render_docx(paged.doc, target)
     from .render_pdf import render_pdf
-    return render_pdf
+    return lambda paged, target: render_pdf(paged.doc, target, paged.pages)
 
 
 @dataclass(frozen=True)
@@ -183,7 +182,7 @@ def _render_all(files: list[Path], staging: Path, outdir: Path, formats: tuple[s
             if on_done:
                 on_done(results[-1])
         return results
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_start)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=worker_start)
     try:
         futures = {pool.submit(_generate_one, path, index, staging, outdir, formats, folders): index
                    for index, path in enumerate(files)}
@@ -198,26 +197,10 @@ def _render_all(files: list[Path], staging: Path, outdir: Path, formats: tuple[s
     except BaseException:
         # SIGTERM or Ctrl-C may have come while the pool held its own lock, so a shutdown could
         # wait forever: end the workers (they ignore both signals) before anything is cleaned up
-        _end_workers()
+        end_workers()
         raise
     pool.shutdown(wait=True)
     return [done[n] for n in range(len(files))]
-
-
-def _end_workers() -> None:
-    """Kill this process's worker processes and wait until they are gone, so that no worker
-    still writes into the staging folder when it is removed."""
-    for child in multiprocessing.active_children():
-        child.kill()
-    for child in multiprocessing.active_children():
-        child.join(timeout=30)
-
-
-def _worker_start() -> None:
-    """A worker leaves SIGTERM and Ctrl-C to the main process, which waits for it and then
-    cleans up."""
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, signal.SIG_IGN)
 
 
 def _generate_one(source: Path, index: int, staging: Path, outdir: Path,
@@ -235,16 +218,20 @@ def _render(doc: "Document", source: Path, index: int, staging: Path, outdir: Pa
             formats: tuple[str, ...]) -> Generated:
     """Every format of one document into the staging folder (short names: the final name's
     length was checked before)."""
+    from .paging import settle_closing
+
     outputs: list[Path] = []
     seconds: dict[str, float] = {}
+    start = time.perf_counter()
+    paged = settle_closing(doc)  # one page layout decides for both formats
     for fmt in formats:
         target = staging / f"{index}.{fmt}"
-        start = time.perf_counter()
         try:
-            _renderer(fmt)(doc, target)
+            _renderer(fmt)(paged, target)
         except OSError as exc:
             final = outdir / output_name(source, fmt)
             raise RenderError(f"写入“{final}”失败：{os_reason(exc)}") from None
         seconds[fmt] = time.perf_counter() - start
+        start = time.perf_counter()
         outputs.append(target)
     return Generated(source, tuple(outputs), seconds)

@@ -4,13 +4,14 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 from docxtpl import DocxTemplate
 
 from . import layout as L
-from .model import Document
+from .model import ClosingKeep, Document
 from .docx_imprint import add_imprint
 from .docx_tables import add_tables
 from .templates import DOCX_TEMPLATE
@@ -73,7 +74,7 @@ def _place_measured(word, doc: Document) -> None:
             pf.line_spacing = Pt(size)
             above = len(doc.masthead.lines_above_mark)
             pf.space_before = Mm(L.MARK_TOP_MM) - Pt(L.LINE_PITCH_PT * above)
-    _keep_closing_together(word)
+    _keep_closing_together(word, doc.closing_keep)
     if doc.imprint is not None:
         add_imprint(word, doc.imprint)
 
@@ -91,8 +92,9 @@ def _lower(run, points: float) -> None:
         position, *(f"w:{t}" for t in _RPR_AFTER_POSITION))
 
 
-def _keep_closing_together(word) -> None:
-    """No signature on a page of its own: bind the last body paragraph to it."""
+def _keep_closing_together(word, keep: ClosingKeep) -> None:
+    """The closing's lines stay together; the last body paragraph goes with them only when
+    generator.paging bound it (whole, or as the tail carried from the paragraph before)."""
     paragraphs = word.paragraphs
     signs = [i for i, p in enumerate(paragraphs) if p.style.name == "发文机关署名"]
     if not signs:
@@ -101,5 +103,14 @@ def _keep_closing_together(word) -> None:
     while i >= 0 and paragraphs[i].style.name in ("公文空行", "附件说明"):
         paragraphs[i].paragraph_format.keep_with_next = True
         i -= 1
-    if i >= 0:
-        paragraphs[i].paragraph_format.keep_with_next = True
+    if i < 0 or keep is ClosingKeep.FREE:
+        return
+    # The bound lines begin the closing's page, as in the PDF. keep-with-next alone is not
+    # enough: where the 版记 does not fit under the 成文日期, LibreOffice splits the 版记
+    # (a footnote) over two pages instead of moving the lines (measured).
+    paragraphs[i].paragraph_format.keep_with_next = True
+    paragraphs[i].paragraph_format.page_break_before = True
+    if keep is ClosingKeep.CARRIED and i > 0:
+        paragraphs[i].paragraph_format.first_line_indent = 0
+        # the head's last line is a full line: set it full, as justify does the others
+        paragraphs[i - 1].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.DISTRIBUTE

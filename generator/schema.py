@@ -11,6 +11,7 @@ from pydantic import (
 )
 
 from .dates import deadline_text, parse_date
+from .kinds import KIND_NAMES, kind_named
 from .tables import ShapeError, Written, block_width_mm, place
 
 Text = Annotated[str, Field(min_length=1)]
@@ -371,9 +372,9 @@ def _organ_list(key: str, clause: str = ""):
 
 
 class DocumentSpec(Model):
-    """One document: 方案, 制度 or 通知."""
+    """One document of any 文种 generator.kinds knows."""
 
-    kind: Literal["方案", "制度", "通知"] = Field(alias="文种")
+    kind: Annotated[Literal[KIND_NAMES], BeforeValidator(kind_named)] = Field(alias="文种")
     title: Text = Field(alias="标题")
     organ: Text = Field(alias="发文机关")
     date: Date = Field(alias="成文日期")

@@ -5,13 +5,15 @@ from __future__ import annotations
 import difflib
 import re
 import typing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator
 
 from pydantic import BaseModel, ValidationError
 
+from .check.rules import RULES, Severity
 from .errors import Problem
+from .kinds import KindFacts, kind_issues
 from .positions import describe_error, problem_at
 from .schema import (
     PERSON_KEYS, UNION_TAG_PREFIX, DocumentSpec, LeadingGroupItem, MeasuresItem, Role, Section,
@@ -35,6 +37,12 @@ class Loaded:
     attached: dict[int, "Loaded"] = field(default_factory=dict)  # attachment index -> doc
     inputs: tuple[Path, ...] = ()  # the template and roster files a unit plan was built from
     warnings: tuple[Problem, ...] = ()  # not wrong, but worth a look (a writer's title lines)
+    facts: KindFacts | None = None  # what generator.kinds' rules look at
+
+    @property
+    def all_warnings(self) -> list[Problem]:
+        """This document's warnings and those of the documents it attaches."""
+        return [*self.warnings, *(w for child in self.attached.values() for w in child.all_warnings)]
 
 
 def validate_document(source: Source) -> tuple[DocumentSpec | None, list[Problem]]:
@@ -45,8 +53,43 @@ def validate_document(source: Source) -> tuple[DocumentSpec | None, list[Problem
         spec = DocumentSpec.model_validate(source.data)
     except ValidationError as exc:
         found.extend(_translate(source, error) for error in exc.errors())
+    if spec is not None:
+        found.extend(kind_problems(source, spec, blocking=True))
     found.sort(key=lambda p: (p.line or 0, p.column or 0))
     return (None if found else spec), found
+
+
+def kind_problems(source: Source, spec: DocumentSpec, blocking: bool) -> list[Problem]:
+    """What the document's 文种 asks of it (generator.kinds): the errors, which stop
+    generation, or (`blocking` False) the warnings."""
+    out = []
+    for issue in kind_issues(spec_facts(source, spec)):
+        if (RULES[issue.rule].severity is Severity.ERROR) is blocking:
+            prefix = "" if blocking else "警告："
+            message = f"{issue.message}；{issue.fix}"
+            if not issue.missing and issue.field in source.data:
+                problem = problem_at(source, (issue.field,), prefix + message)
+            else:  # a field the 文种 asks for and the writer left out: said at the 文种
+                problem = problem_at(source, ("文种",), f"{prefix}缺少“{issue.field}”：{message}")
+            out.append(replace(problem, rule=issue.rule))
+    return out
+
+
+def spec_facts(source: Source, spec: DocumentSpec) -> KindFacts:
+    return KindFacts(kind=spec.kind, title=spec.title, recipients=tuple(spec.recipients),
+                     body="".join(_strings(source.data.get("正文"))), note=spec.note or "",
+                     masthead=spec.mark is not None, signer=spec.signer)
+
+
+def _strings(node: Any) -> Iterator[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _strings(value)
 
 
 # ---- pydantic errors -> Chinese ------------------------------------------------------

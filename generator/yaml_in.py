@@ -202,7 +202,17 @@ def _refuse_binary(self, node: Any) -> Any:
                            problem_mark=node.start_mark)
 
 
+def _refuse_collection_tag(self, node: Any) -> Any:
+    # ruamel builds these from any node and fails on a scalar (AttributeError); a 公文 never
+    # needs them: lists and mappings are written plainly
+    raise ConstructorError(problem=f"不能使用 {node.tag.replace('tag:yaml.org,2002:', '!!')}："
+                           "列表写作 [甲, 乙] 或每项一行“- ”，映射写作“字段: 值”",
+                           problem_mark=node.start_mark)
+
+
 _Constructor.add_constructor("tag:yaml.org,2002:binary", _refuse_binary)
+for _tag in ("omap", "pairs", "set"):
+    _Constructor.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse_collection_tag)
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp",
                              lambda self, node: self.construct_scalar(node))
 _Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)

@@ -46,6 +46,15 @@ def _marked(snippet: str, html: bool) -> str:
     return "".join(out).replace("\n", " ")
 
 
+def results_json(results, pending: int) -> dict:
+    """A search's results as `gongwen search --json` prints them (and the web's /api/search
+    answers): hits marked with <mark>, and how many records the index has not caught up with."""
+    data = asdict(results) | {"pending": pending}
+    for hit in data["hits"]:
+        hit["snippet"] = _marked(hit["snippet"], html=True)
+    return data
+
+
 class WordsCommand(click.Command):
     """A command whose search words may start with "-" (the README's `-排除词`): an argument
     of one "-" and more that is not one of the command's options, nor an option's value, is
@@ -124,10 +133,7 @@ def search_command(words, unit, kind, person, docno, period, date_from, date_to,
             fail(str(exc))
         pending = note_pending(archive)
     if as_json:
-        data = asdict(results) | {"pending": pending}
-        for hit in data["hits"]:
-            hit["snippet"] = _marked(hit["snippet"], html=True)
-        emit_json(data)
+        emit_json(results_json(results, pending))
         return
     for n, hit in enumerate(results.hits, start=(page - 1) * per_page + 1):
         old = f"  [已被记录 {hit.superseded_by} 取代]" if hit.superseded_by else ""

@@ -42,12 +42,15 @@ restrict_unpickling()  # before any index is opened: a forged pickle must not ru
 SCHEMA_REVISION = 13
 TITLE_BOOST = 3.0
 BATCH = 500
-PARALLEL_FROM = 1000  # records; below this, starting worker processes costs more than it saves
+# records; from here one writer per core (forked: ~0.1 s to start) halves the time: 784 real
+# texts 11.9 -> 6.1 s on 2 cores. Its segments are at least SMALL_SEGMENT each, so the next
+# commit keeps them.
+PARALLEL_FROM = 400
 # records per commit: a writer's postings stay in memory (one sort, no spill to disk and
 # merge), and a large sync keeps what it has done if it is interrupted
 SEGMENT_RECORDS = 2000
 REBUILD_RECORDS = 100_000  # a fresh build: Whoosh's writers spill to disk beyond WRITER_MB
-SMALL_SEGMENT = 500  # documents: smaller segments are merged by the next commit
+SMALL_SEGMENT = 200  # documents: smaller segments are merged by the next commit
 MAX_SEGMENTS = 12  # beyond, the next commit merges the smallest
 WRITER_MB = 256  # per process
 

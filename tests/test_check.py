@@ -11,6 +11,7 @@ from pathlib import Path
 
 import docx
 import pytest
+import yaml
 from click.testing import CliRunner
 from docx.shared import Mm, Pt
 
@@ -439,3 +440,106 @@ def test_scan_says_it_has_no_text_layer_instead_of_no_problems(tmp_path, monkeyp
     found = report["files"][0]["findings"]
     assert [f["rule"] for f in found if f["rule"] == "no-text-layer"] == ["no-text-layer"]
     assert any("无文字层（扫描件），未进行文字识别" in f["message"] for f in found)
+
+
+# -- 文种 rules (generator/kinds.py): the same in a YAML and in a document read back
+
+KIND_YAML = {"标题": "关于拨付汛期物资经费的请示", "发文机关": "河口镇人民政府", "成文日期": "2024-05-21",
+             "正文": ["为做好汛期物资储备，现申请拨付经费二十万元。", "妥否，请批示。"]}
+
+YAML_KIND_CASES = [
+    # (fields over KIND_YAML, rule, the YAML key the finding stands at)
+    ({"文种": "请示", "主送机关": ["县人民政府", "县财政局"], "附注": "联系人：王林，电话：0000-1234567"},
+     "kind-recipients", "主送机关"),
+    ({"文种": "请示", "主送机关": ["县人民政府"]}, "kind-contact", "文种"),
+    ({"文种": "请示", "主送机关": ["县人民政府"], "附注": "联系人：王林，电话：0000-1234567",
+      "发文机关标志": "河口镇人民政府文件", "发文字号": "河政发〔2024〕5号"}, "kind-signer-missing", "文种"),
+    ({"文种": "通知", "主送机关": ["各村民委员会"], "签发人": "周明远",
+      "发文机关标志": "河口镇人民政府文件", "发文字号": "河政发〔2024〕5号"}, "kind-signer", "签发人"),
+    ({"文种": "报告", "标题": "关于汛期物资储备情况的报告", "主送机关": ["县人民政府"]}, "kind-mixed", "正文"),
+    ({"文种": "公告", "标题": "关于汛期河道管理的公告", "主送机关": ["各村民委员会"],
+      "正文": ["汛期禁止在河道内采砂。"]}, "kind-recipients", "主送机关"),
+    ({"文种": "批复", "标题": "关于同意拨付汛期物资经费的批复", "主送机关": ["河口镇人民政府"],
+      "正文": ["同意拨付经费二十万元。"]}, "kind-reply", "正文"),
+    ({"文种": "议案", "标题": "关于提请审议河道管理办法的议案", "主送机关": ["县人民政府"],
+      "正文": ["现提请审议。"]}, "kind-recipients", "主送机关"),
+    ({"文种": "函", "标题": "关于商请协助汛期物资调运的函", "主送机关": ["县交通运输局"],
+      "正文": ["请予协助。"]}, "kind-format", "文种"),
+]
+
+
+@pytest.mark.parametrize("fields, rule, key", YAML_KIND_CASES,
+                         ids=[f"{c[0]['文种']}-{c[1]}" for c in YAML_KIND_CASES])
+def test_kind_rules_in_yaml(tmp_path, fields, rule, key):
+    spec = {**KIND_YAML, **fields}
+    path = tmp_path / "文种.yaml"
+    text = yaml.safe_dump(spec, allow_unicode=True, sort_keys=False)
+    path.write_text(text, encoding="utf-8")
+    found = [f for f in findings_of(path) if f["rule"].startswith("kind-")]
+    assert [f["rule"] for f in found] == [rule], found
+    line = next(n for n, l in enumerate(text.splitlines(), 1) if l.startswith(key + ":"))
+    assert found[0]["line"] in (line, line + 1), (found[0], text)
+
+
+def test_a_kind_error_stops_generation_and_a_warning_does_not(tmp_path):
+    stopped = tmp_path / "函.yaml"
+    stopped.write_text(yaml.safe_dump({**KIND_YAML, **YAML_KIND_CASES[-1][0]}, allow_unicode=True),
+                       encoding="utf-8")
+    result = CliRunner().invoke(main, ["generate", str(stopped), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "信函格式" in result.output
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+    warned = tmp_path / "请示.yaml"
+    warned.write_text(yaml.safe_dump({**KIND_YAML, **YAML_KIND_CASES[0][0]}, allow_unicode=True),
+                      encoding="utf-8")
+    result = CliRunner().invoke(main, ["generate", "-q", str(warned), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0 and "警告：请示一般只写一个主送机关" in result.output
+    assert (tmp_path / "out" / "请示.pdf").exists()
+
+
+TEXT_KIND_CASES = [
+    # (lines of a received text, rule, line of the finding)
+    (["青山镇人民政府", "青政报〔2024〕3号", "关于拨付汛期物资经费的请示", "县人民政府：",
+      "现申请拨付经费二十万元。", "妥否，请批示。", "青山镇人民政府", "2024年5月21日",
+      "（联系人：王林，电话：0000-1234567）"], "kind-signer-missing", 3),
+    (["关于汛期物资储备情况的请示报告", "县人民政府：", "现将物资储备情况报告如下。", "青山镇人民政府",
+      "2024年5月21日"], "kind-mixed", 1),
+    (["关于同意拨付汛期物资经费的批复", "青山镇人民政府：", "同意拨付经费二十万元。", "县人民政府",
+      "2024年5月28日"], "kind-reply", 1),
+]
+
+
+@pytest.mark.parametrize("lines, rule, line", TEXT_KIND_CASES,
+                         ids=[c[1] for c in TEXT_KIND_CASES])
+def test_kind_rules_in_documents_read_back(tmp_path, lines, rule, line):
+    path = tmp_path / "收文.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    found = [f for f in findings_of(path) if f["rule"].startswith("kind-")]
+    assert rule_places(found, "line") == [(rule, line)], found
+
+
+def test_every_kind_is_accepted_or_refused_with_its_format():
+    from generator.errors import InputError
+    from generator.kinds import BUILT_FORMATS, KINDS
+    from generator.load import load_document
+
+    for name, kind in KINDS.items():
+        spec = {**KIND_YAML, "文种": name, "主送机关": ["县人民代表大会常务委员会"],
+                "正文": ["关于所请示事项，现说明如下。"], "附注": "联系人：王林，电话：0000-1234567"}
+        if kind.recipients == "none":
+            del spec["主送机关"]
+        source = yaml.safe_dump(spec, allow_unicode=True)
+        try:
+            load_document(Path("文种.yaml"), text=source)
+            accepted = True
+        except InputError as exc:
+            accepted = False
+            assert any(p.rule == "kind-format" for p in exc.problems), (name, exc.problems)
+        assert accepted == (kind.format in BUILT_FORMATS), name
+
+
+def test_readme_lists_every_kind():
+    from generator.kinds import KINDS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("### 文种"):readme.index("**YAML 中写的路径**")]
+    assert [name for name in KINDS if name not in table] == []

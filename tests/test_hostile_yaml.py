@@ -222,3 +222,13 @@ def test_binary_values_are_refused_at_their_line(tmp_path):
     plan.write_text(PLAN.replace("标题: 值班工作方案", "标题: !!binary YQdi"), encoding="utf-8")
     ran = gongwen("validate", plan, expect=2)
     assert "!!binary" in ran.err and f"{plan}:2:" in ran.err
+
+
+@pytest.mark.parametrize("tag", ["!!omap", "!!set", "!!pairs"])
+def test_collection_tags_on_a_value_are_refused_at_their_line(tmp_path, tag):
+    """ruamel builds these from a plain value and fails inside (an AttributeError)."""
+    plan = tmp_path / "方案.yaml"
+    plan.write_text(PLAN.replace("标题: 值班工作方案", f"标题: {tag} 值班工作方案"), encoding="utf-8")
+    for command in ("validate", "check"):
+        ran = gongwen(command, plan, expect=2 if command == "validate" else 1)
+        assert tag in ran.text and (":2:" in ran.text or "第2行" in ran.text), ran.text

@@ -216,6 +216,14 @@ def test_validate_warns_but_passes(tmp_path):
     assert "警告" not in gongwen("validate", good, expect=0).text
 
 
+def test_generate_shows_the_same_warnings_and_still_generates(tmp_path):
+    source = tmp_path / "断行不当.yaml"
+    source.write_text(_spec(ORPHANED), encoding="utf-8")
+    result = gongwen("generate", "-q", source, "-o", tmp_path / "out", expect=0)
+    assert "警告：标题第2行只有“知”" in result.err and "断行不当.yaml:" in result.err
+    assert (tmp_path / "out" / "断行不当.pdf").exists()
+
+
 def test_check_finds_writer_breaks_in_yaml_docx_and_pdf(tmp_path):
     source = tmp_path / "断行不当.yaml"
     source.write_text(_spec(ORPHANED), encoding="utf-8")

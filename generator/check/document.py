@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..dates import format_date, read_written_date
+from ..kinds import KINDS, KindFacts, kind_issues, kind_named
 from ..importer.clean import is_furniture
 from ..importer.document import Imported, import_file
 from ..importer.findings import Finding as ImportFinding
@@ -53,6 +54,33 @@ def check_paragraphs(paragraphs: list[Paragraph], imported: Imported, file: str)
     out += _recipients_without_colon(imported, kept, file)
     out += _attachments_missing(imported, kept, file)
     out += _measures_without_owner(imported.fields.get("正文", []), kept, file)
+    out += _kind_rules(imported, kept, file)
+    return out
+
+
+def _kind_rules(imported: Imported, kept: list[Paragraph], file: str) -> list[Finding]:
+    """What the title's 文种 asks of the document (generator.kinds), at the part it is about
+    (the title when that part is missing). How gongwen would lay it out is not asked here."""
+    fields = imported.fields
+    title = (fields.get("标题") or "").replace("\n", "")
+    kind = kind_named(title_kind(title))
+    if kind not in KINDS:
+        return []
+    title_at = imported.found_at.get("标题")
+    recipients = fields.get("主送机关") or []
+    facts = KindFacts(kind=kind, title=title,
+                      recipients=tuple([recipients] if isinstance(recipients, str) else recipients),
+                      body="".join(p.text for p in kept if p is not title_at),
+                      note=fields.get("附注") or "", masthead="发文机关标志" in fields,
+                      signer=fields.get("签发人"))
+    out = []
+    for issue in kind_issues(facts):
+        if issue.rule == "kind-format" or issue.missing and issue.field == "主送机关":
+            continue  # how gongwen lays it out; a 主送 the reader did not find (recipients-colon)
+        at = imported.found_at.get(issue.field) or title_at
+        message = f"缺少“{issue.field}”：{issue.message}" if issue.missing else issue.message
+        out.append(finding(issue.rule, location_of(at, file) if at else Location(file), message,
+                           issue.fix))
     return out
 
 

@@ -31,6 +31,7 @@ class Rule:
 
 _GB = "GB/T 9704—2012 "
 _PUNCT = "GB/T 15834—2011 "
+_REGS = "党政机关公文处理工作条例 "
 E, W, N = Severity.ERROR, Severity.WARNING, Severity.NOTE
 
 _ALL = [
@@ -61,6 +62,14 @@ _ALL = [
     Rule("attachment-punct", W, "附件名称后加了标点", _GB + "7.3.4"),
     Rule("measure-owner", W, "工作措施没有责任领导或责任人"),
     Rule("clause-form", N, "责任分工写法不规范"),
+    # 文种 (generator/kinds.py)
+    Rule("kind-format", E, "文种的版式 gongwen 尚不能生成（信函、命令、纪要格式）", _GB + "10", "yaml"),
+    Rule("kind-recipients", W, "主送机关不合文种要求（请示一个、公告通告不写、议案主送人大）", _REGS + "第十五条"),
+    Rule("kind-signer-missing", E, "上行文版头缺签发人", _GB + "7.2.6"),
+    Rule("kind-signer", W, "非上行文标注了签发人", _GB + "7.2.6"),
+    Rule("kind-mixed", W, "请示与报告混用，或报告夹带请示事项", _REGS + "第十五条"),
+    Rule("kind-reply", W, "批复未引述所答复的请示", _REGS + "第八条"),
+    Rule("kind-contact", W, "请示附注未注明联系人和电话", _GB + "7.3.6"),
     Rule("person-not-in-roster", E, "责任人、组员等不在人员名单中", "", "yaml"),
     Rule("yaml-syntax", E, "YAML 语法错误", "", "yaml"),
     Rule("yaml-schema", E, "YAML 字段不符合要求", "", "yaml"),

@@ -133,7 +133,27 @@ def check_yaml_file(yaml_file: YamlFile, validate: bool = True) -> list[Finding]
     out += _attachment_refs(yaml_file, scalars)
     out += _measures_without_owner(yaml_file)
     if validate:
-        out += _validation(yaml_file, out)
+        problems, loaded = _problems(yaml_file)
+        out += _validation(yaml_file, out, problems)
+        if loaded is not None and loaded.facts is not None:
+            out += _kind_rules(yaml_file, scalars, loaded.facts)
+    return out
+
+
+def _kind_rules(yaml_file: YamlFile, scalars: list[Scalar], facts) -> list[Finding]:
+    """What the 文种 asks of the document (generator.kinds), at the field it is about, or at
+    the 文种 when that field is missing."""
+    from ..kinds import kind_issues
+
+    first = {}
+    for scalar in scalars:
+        first.setdefault(scalar.path[0], scalar)
+    out = []
+    for issue in kind_issues(facts):
+        message = f"缺少“{issue.field}”：{issue.message}" if issue.missing else issue.message
+        scalar = first.get(issue.field) or first.get("文种")
+        at = yaml_file.location(scalar) if scalar else Location(yaml_file.display, line=1)
+        out.append(finding(issue.rule, at, message, issue.fix))
     return out
 
 
@@ -255,17 +275,17 @@ def _has_value(node: Node | None) -> bool:
     return isinstance(node, (SequenceNode, MappingNode)) and bool(node.value)
 
 
-def _validation(yaml_file: YamlFile, found: list[Finding]) -> list[Finding]:
+def _validation(yaml_file: YamlFile, found: list[Finding], problems) -> list[Finding]:
     """What the validator says and the field rules did not: missing fields, wrong types,
     unknown keys, names not in 人员."""
-    problems = _problems(yaml_file)
     said = {(f.location.file, f.location.line) for f in found}
     out = []
     for problem in problems:
         file = yaml_file.display if Path(problem.file) == yaml_file.path else problem.file
         if (file, problem.line) in said:
             continue
-        rule = "person-not-in-roster" if "不在“人员”名单中" in problem.message else "yaml-schema"
+        rule = problem.rule or (
+            "person-not-in-roster" if "不在“人员”名单中" in problem.message else "yaml-schema")
         field = f"“{problem.field}”：" if problem.field else ""
         out.append(finding(rule, Location(file, line=problem.line, column=problem.column),
                            field + problem.message))
@@ -273,15 +293,15 @@ def _validation(yaml_file: YamlFile, found: list[Finding]) -> list[Finding]:
 
 
 def _problems(yaml_file: YamlFile):
-    """The validator's problems: as a document, or as a roster (花名册) when it is one."""
+    """The validator's problems, as a document (with the document when it is valid) or as a
+    roster (花名册) when it is one."""
     from ..district.roster import read_rosters
     from ..load import load_document
 
     keys = {k.value for k, _ in yaml_file.root.value} if isinstance(yaml_file.root, MappingNode) else set()
     if isinstance(yaml_file.root, SequenceNode) or keys and not keys & {"正文", "继承", "文种"}:
-        return read_rosters(yaml_file.path)[1]
+        return read_rosters(yaml_file.path)[1], None
     try:
-        load_document(yaml_file.path, text=yaml_file.text)
+        return [], load_document(yaml_file.path, text=yaml_file.text)
     except InputError as exc:
-        return exc.problems
-    return []
+        return exc.problems, None

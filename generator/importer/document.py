@@ -9,6 +9,7 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from ..dates import read_written_date
+from ..kinds import BUILT_FORMATS, KINDS, kind_named
 from ..yaml_out import dump, flow, flow_map
 from .blocks import Context, items_of
 from .clean import clean
@@ -19,9 +20,9 @@ from .outline import build_outline
 from .paragraphs import Paragraph, Received, read_file
 from .textloss import keep_lost_text
 
-_KIND = {"实施方案": "方案", "工作方案": "方案", "方案": "方案", "计划": "方案",
-         "制度": "制度", "办法": "制度", "规定": "制度", "细则": "制度", "规则": "制度",
-         "通知": "通知"}
+# titles' 文种 that gongwen writes as another (the rest of generator.kinds as they are)
+_KIND = {"实施方案": "方案", "工作方案": "方案", "计划": "方案",
+         "办法": "制度", "规定": "制度", "细则": "制度", "规则": "制度"}
 _ORDER = ("文种", "份号", "密级", "紧急程度", "发文机关标志", "发文字号", "签发人", "标题", "主送机关",
           "发文机关", "成文日期", "附注", "人员", "正文", "附件", "抄送", "印发机关", "印发日期")
 _FLOW_LISTS = ("主送机关", "抄送", "副组长", "成员", "组员", "责任人")
@@ -179,11 +180,18 @@ def _organ_from(fields: dict, web: dict[str, str]) -> str | None:
 
 def _kind(title: str, imported: Imported) -> str:
     kind = title_kind(title)
+    named = kind_named(kind)
     if kind in _KIND:
         return _KIND[kind]
+    if named in KINDS and KINDS[named].format in BUILT_FORMATS:
+        return named
+    if named in KINDS:
+        imported.findings.append(Finding(
+            Level.CHANGED, f"文种“{named}”用{KINDS[named].format.value}，gongwen 还不能生成，"
+            "暂按“通知”导入"))
+        return "通知"
     shown = f"“{kind}”" if kind else "未能从标题看出"
-    imported.findings.append(Finding(
-        Level.CHANGED, f"文种{shown}，gongwen 只生成方案、制度、通知，暂按“通知”导入"))
+    imported.findings.append(Finding(Level.CHANGED, f"文种{shown}，暂按“通知”导入"))
     return "通知"
 
 
