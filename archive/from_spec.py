@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Iterator
 
 from generator.build import joined_cc, joined_recipients
-from generator.model import Document, Para
+from generator.model import Block, Document, Table
 from generator.schema import (
     DocumentSpec,
     LeadingGroupItem,
@@ -73,8 +73,10 @@ def document_text(document: Document) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _paras(paras: list[Para]) -> list[str]:
-    return [p.lead + p.text for p in paras]
+def _paras(blocks: list[Block]) -> list[str]:
+    """One line a paragraph; a table's title and cells one a line, row by row."""
+    return [line for b in blocks
+            for line in (b.texts() if isinstance(b, Table) else [b.lead + b.text])]
 
 
 def _name(ref: str | Role) -> str:

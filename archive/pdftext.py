@@ -52,15 +52,33 @@ def furniture_note(removed) -> str:
 
 
 def pdf_page_lines(page, number: int) -> list[Line]:
-    """The text lines pdfplumber finds on `page`, what lies outside the page box left out."""
-    inside = page.within_bbox(page.bbox)
+    """The text lines pdfplumber finds on `page`, what lies outside the page box left out;
+    text set a quarter turn (a landscape page's number) after them, a column a line."""
     out = []
-    for n, found in enumerate(inside.extract_text_lines(), start=1):
+    for n, found in enumerate(text_lines(page.within_bbox(page.bbox)), start=1):
         text = found["text"].strip()
         if text:
             size = max(c["size"] for c in found["chars"])
             out.append(Line(text, number, n, found["x0"], found["x1"], found["top"], size))
     return out
+
+
+def text_lines(page) -> list[dict]:
+    """pdfplumber's text lines of the upright characters, then the turned characters' columns
+    read top to bottom (pdfplumber would make each turned character a line of its own), each
+    as {text, x0, x1, top, bottom, chars, turned}; a turned character's size is its width."""
+    upright = page.filter(lambda o: o.get("object_type") != "char" or o.get("upright", True))
+    lines = [dict(line, turned=False) for line in upright.extract_text_lines()]
+    columns: dict[int, list[dict]] = {}
+    for c in page.chars:
+        if not c.get("upright", True):
+            columns.setdefault(round(c["x0"]), []).append(dict(c, size=c["x1"] - c["x0"]))
+    for _, chars in sorted(columns.items()):
+        chars.sort(key=lambda c: c["top"])
+        lines.append({"text": "".join(c["text"] for c in chars), "x0": min(c["x0"] for c in chars),
+                      "x1": max(c["x1"] for c in chars), "top": chars[0]["top"],
+                      "bottom": chars[-1]["bottom"], "chars": chars, "turned": True})
+    return lines
 
 
 def _key(text: str) -> str:

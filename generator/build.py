@@ -4,13 +4,15 @@ from __future__ import annotations
 from .dates import format_date
 from .layout import mark_size_pt, signature_indents
 from .model import (
-    Attachment, AttachmentNoteLine, Document, Imprint, Masthead, Para, Signature, Style,
+    Attachment, AttachmentNoteLine, Block, Cell, Document, Imprint, Masthead, Para, Row,
+    Signature, Style, Table,
 )
 from .numbering import MAX_LEVEL, attachment_label, marker
 from .schema import (
     DocumentSpec, LeadingGroup, LeadingGroupItem, Measure, MeasuresItem, Person, Role, Section,
-    WorkingGroup, WorkingGroupsItem,
+    TableItem, TableSpec, WorkingGroup, WorkingGroupsItem,
 )
+from .tables import column_widths_mm
 from .validate import Loaded
 
 _HEADING_STYLES = {1: Style.H1, 2: Style.H2, 3: Style.H3, 4: Style.H4}
@@ -109,8 +111,8 @@ class Body:
     def __init__(self, people: list[Person]):
         self.people = {p.name: p for p in people}
 
-    def items(self, items: list, level: int) -> list[Para]:
-        out: list[Para] = []
+    def items(self, items: list, level: int) -> list[Block]:
+        out: list[Block] = []
         number = 0  # numbered siblings (sections, groups, measures) share one sequence
         for item in items:
             if isinstance(item, str):
@@ -128,11 +130,13 @@ class Body:
                 for measure in item.measures:
                     number += 1
                     out += self.measure(measure, level, number)
+            elif isinstance(item, TableItem):
+                out.append(table(item.table))
         return out
 
     # -- sections and blocks
 
-    def section(self, section: Section, level: int, number: int) -> list[Para]:
+    def section(self, section: Section, level: int, number: int) -> list[Block]:
         head = marker(level, number) + section.title
         if isinstance(section.content, str):
             return [_run_in(level, head, section.content)]
@@ -227,3 +231,17 @@ def _duties(intro: str, duties: list[str], level: int) -> list[Para]:
         Para(_HEADING_STYLES[level], lead=marker(level, n), text=duty)
         for n, duty in enumerate(duties, start=1)
     ]
+
+
+def table(spec: TableSpec) -> Table:
+    """A validated table on its grid (generator.tables places merged cells)."""
+    header, rows, columns = spec.placed()
+
+    def grid(part) -> list[Row]:
+        return [Row([Cell(c.text, c.col, c.cols, c.rows) for c in row]) for row in part]
+
+    return Table(
+        columns=columns,
+        widths_mm=column_widths_mm(spec.width_values, spec.widths_in_mm, columns, spec.landscape),
+        header=grid(header), rows=grid(rows), title=spec.title, landscape=spec.landscape,
+    )

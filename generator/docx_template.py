@@ -44,7 +44,12 @@ PARAGRAPH_STYLES = {
     "附件标签": (L.ATTACHMENT_LABEL_FACE, L.BODY_SIZE_PT, "left", 0, 0, 0),
     "版记": (L.BODY_FACE, L.IMPRINT_SIZE_PT, "left", 0, 0, 0),
     "页码": (L.PAGE_NUMBER_FACE, L.PAGE_NUMBER_SIZE_PT, "right", 0, 0, 1),
+    "表格标题": (L.TABLE_TITLE_FACE, L.BODY_SIZE_PT, "center", 0, 0, 0),
+    "表格文字": (L.TABLE_FACE, L.TABLE_SIZE_PT, "center", 0, 0, 0),
+    "表头文字": (L.TABLE_HEADER_FACE, L.TABLE_SIZE_PT, "center", 0, 0, 0),
 }
+TABLE_TITLE_STYLE = "表格标题"  # also where render_docx puts each table (docx_tables.py)
+TABLE_CELL_STYLES = {False: "表格文字", True: "表头文字"}  # by whether the row is a 表头 row
 LEVEL_STYLES = {"h1": "一级标题", "h2": "二级标题", "h3": "三级标题", "h4": "四级标题",
                 "roster": "名单", "body": "公文正文"}
 ROSTER_MORE_STYLE = "名单续行"
@@ -152,6 +157,7 @@ def _styles(doc) -> None:
     doc.styles["发文机关署名"].paragraph_format.keep_with_next = True
     _exact_line(doc.styles["版记"].paragraph_format, L.LINE_PITCH_PT)
     _exact_line(doc.styles["页码"].paragraph_format, L.PAGE_NUMBER_SIZE_PT)
+    _table_styles(doc)
     for name, face in ((BODY_CHAR_STYLE, L.BODY_FACE), (SIGNER_CHAR_STYLE, L.KAITI)):
         style = doc.styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
         set_faces(style.element.get_or_add_rPr(), face)
@@ -160,6 +166,14 @@ def _styles(doc) -> None:
     mark = doc.styles.add_style(FOOTNOTE_MARK_STYLE, WD_STYLE_TYPE.CHARACTER)
     mark.font.size = Pt(0.5)
     mark.font.color.rgb = RGBColor.from_string("FFFFFF")
+
+
+def _table_styles(doc) -> None:
+    """Cell text in exact lines off the body's grid (a grid line is a 三号 line)."""
+    doc.styles[TABLE_TITLE_STYLE].paragraph_format.keep_with_next = True
+    for name in TABLE_CELL_STYLES.values():
+        _exact_line(doc.styles[name].paragraph_format, L.TABLE_LINE_PT)
+        set_paragraph_flag(doc.styles[name].element.get_or_add_pPr(), "snapToGrid", "0")
 
 
 def _red_rule_below(style_el) -> None:
@@ -197,11 +211,11 @@ def _page(doc) -> None:
     grid.set(qn("w:linePitch"), str(L.LINE_PITCH_TWIPS))
     grid.set(qn("w:charSpace"), str(L.DOCX_CHAR_SPACE))
     doc.settings.odd_and_even_pages_header_footer = True
-    _page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
-    _page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
+    page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
+    page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
 
 
-def _page_number(paragraph, align) -> None:
+def page_number(paragraph, align) -> None:
     """"— N —": odd pages right, even pages left, one character in."""
     paragraph.style = "页码"
     pf = paragraph.paragraph_format
@@ -261,8 +275,11 @@ class _Writer:
 
     def body_loop(self, items: str) -> None:
         self.tag(f"{{%p for p in {items} %}}")
+        # a table: its title here; render_docx puts the table after it (docx_tables.py)
+        self.tag("{%p if p.is_table %}")
+        self.para(TABLE_TITLE_STYLE, ("{{ p.title or '' }}", None))
         # a 名单 line without a label: the name stands under the first line's name
-        self.tag("{%p if p.style.value == 'roster' and not p.lead %}")
+        self.tag("{%p elif p.style.value == 'roster' and not p.lead %}")
         self.para(ROSTER_MORE_STYLE, ("{{ p.text }}", None))
         for kind, style in LEVEL_STYLES.items():
             self.tag(f"{{%p elif p.style.value == '{kind}' %}}")

@@ -99,6 +99,25 @@ ATTACHMENT_LABEL_FACE = HEITI
 HEADING_FACES = {1: HEITI, 2: KAITI, 3: FANGSONG, 4: FANGSONG}
 
 
+# Tables (GB/T 9704 section 8 sets only the landscape page; the rest is common practice):
+# 四号 (one size below the body) 仿宋 cells, 黑体 header cells, 0.5 pt black rules, the title
+# centred above in 3号黑体.
+TABLE_FACE = FANGSONG
+TABLE_HEADER_FACE = HEITI
+TABLE_TITLE_FACE = HEITI
+TABLE_SIZE_PT = SIZE_PT["四号"]
+TABLE_LINE_PT = 21.0  # exact line height of cell text (1.5 x 四号)
+TABLE_RULE_PT = 0.5
+TABLE_CELL_PAD_MM = 1.9  # left and right, inside each cell: Word's 108 twips (Table Grid)
+TABLE_CELL_PAD_V_MM = 0.0  # above and below, as Word
+# A landscape A4 table page (section 8): the sheet turned a quarter, so the text block is
+# the same 225 x 156 mm rectangle; its top is the portrait page's 订口 side.
+LANDSCAPE_MARGIN_TOP_MM = MARGIN_LEFT_MM
+LANDSCAPE_MARGIN_BOTTOM_MM = MARGIN_RIGHT_MM
+LANDSCAPE_MARGIN_LEFT_MM = MARGIN_BOTTOM_MM
+LANDSCAPE_MARGIN_RIGHT_MM = MARGIN_TOP_MM
+
+
 def text_width_chars(text: str) -> float:
     """Width of text in body-character units: ASCII (half-width) counts one half."""
     return sum(0.5 if ord(ch) < 0x2000 else 1.0 for ch in text)

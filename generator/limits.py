@@ -9,3 +9,4 @@ MAX_TABLE_BYTES = 16 * 1024 * 1024  # one CSV roster
 MAX_YAML_NODES = 200_000  # nodes of one YAML document with every alias expanded
 MAX_YAML_DEPTH = 64  # nesting of maps and lists, aliases expanded
 MAX_NUMBERED_ITEMS = 99_999_999  # the largest number numbering.chinese_numeral writes
+MAX_TABLE_COLUMNS = 40  # a 表格's columns (a landscape block 225 mm wide: ~5 mm each)

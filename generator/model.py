@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import ClassVar
 
 
 class Style(str, Enum):
@@ -32,6 +33,43 @@ class Para:
     style: Style
     lead: str = ""
     text: str = ""
+    is_table: ClassVar[bool] = False
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell at grid column `col`, spanning `cols` columns and `rows` rows."""
+
+    text: str
+    col: int
+    cols: int = 1
+    rows: int = 1
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: list[Cell]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table among the body's paragraphs: 表头 rows repeat on every page it spans."""
+
+    columns: int
+    widths_mm: list[float]  # one a column
+    header: list[Row]
+    rows: list[Row]
+    title: str | None = None
+    landscape: bool = False  # on a landscape A4 page of its own (GB/T 9704 section 8)
+    is_table: ClassVar[bool] = True
+
+    def texts(self) -> list[str]:
+        """The title and every cell's text in reading order (row by row)."""
+        cells = [c.text for row in self.header + self.rows for c in row.cells]
+        return ([self.title] if self.title else []) + cells
+
+
+Block = Para | Table  # what a body holds, in reading order
 
 
 @dataclass(frozen=True)
@@ -86,7 +124,7 @@ class Attachment:
 
     label: str
     title_lines: list[str]
-    body: list[Para]
+    body: list[Block]
     attachment_note: list[AttachmentNoteLine] = field(default_factory=list)  # its own 附件
 
 
@@ -94,7 +132,7 @@ class Attachment:
 class Document:
     kind: str
     title_lines: list[str]
-    body: list[Para]
+    body: list[Block]
     signature: Signature
     masthead: Masthead | None = None
     doc_number: str | None = None  # shown above the title when there is no masthead

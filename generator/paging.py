@@ -42,7 +42,9 @@ class Paged:
 def settle_closing(doc: Document) -> Paged:
     """`doc` with `closing_keep` decided, and its layout."""
     free = lay_out(doc)
-    if _closing_has_body(doc, free):
+    if _closing_has_body(doc, free) or doc.body[-1].is_table:
+        # a table that ends the body keeps its last row with the closing (generator.docx_tables,
+        # the PDF's table-end anchor); it is not split or moved here
         return Paged(doc, free)
     for candidate in (_carried(doc), replace(doc, closing_keep=ClosingKeep.BOUND)):
         if candidate is None:

@@ -46,6 +46,14 @@ def describe_error(error: dict) -> str:
         return f"取值形式不对，实际为{got}"
     if kind in ("date_type", "date_parsing", "date_from_datetime_parsing"):
         return "日期应写作 2020-02-19 或 2020年2月19日"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"应为整数，实际为{got}"
+    if kind == "greater_than_equal":
+        return f"应不小于 {ctx.get('ge')}，实际为{got}"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"应为 true 或 false，实际为{got}"
+    if kind in ("float_type", "float_parsing"):
+        return f"应为数字，实际为{got}"
     if kind == "frozen_instance":
         return "不可修改"
     return f"取值无效（{error['msg']}）"

@@ -13,6 +13,7 @@ from docxtpl import DocxTemplate
 from . import layout as L
 from .model import ClosingKeep, Document
 from .docx_imprint import add_imprint
+from .docx_tables import add_tables
 from .templates import DOCX_TEMPLATE
 
 CHAR_TWIPS = round(L.CHAR_PITCH_PT * 20)
@@ -25,6 +26,7 @@ def render_docx(doc: Document, target: Path, template: Path = DOCX_TEMPLATE) -> 
     # autoescape: & < > in users' text must not corrupt the XML (docxtpl issue #557)
     tpl.render({"doc": doc}, autoescape=True)
     word = tpl.docx
+    add_tables(word, doc)
     _place_measured(word, doc)
     _core_properties(word, doc)
     word.save(target)

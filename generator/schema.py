@@ -12,6 +12,7 @@ from pydantic import (
 
 from .dates import deadline_text, parse_date
 from .kinds import KIND_NAMES, kind_named
+from .tables import ShapeError, Written, block_width_mm, place
 
 Text = Annotated[str, Field(min_length=1)]
 Date = Annotated[dt.date, BeforeValidator(parse_date)]
@@ -120,6 +121,138 @@ class Measure(Model):
         return deadline_text(value) if isinstance(value, str) else value
 
 
+def _cell_text(value: object) -> object:
+    """A number typed in a cell is its text; an empty cell (YAML null) is an empty text."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+CellText = Annotated[str, BeforeValidator(_cell_text)]
+
+
+class TableCell(Model):
+    """A cell written as a mapping: its text and the columns/rows it merges."""
+
+    text: CellText = Field("", alias="文字")
+    cols: Annotated[int, Field(ge=1)] = Field(1, alias="合并列")
+    rows: Annotated[int, Field(ge=1)] = Field(1, alias="合并行")
+
+
+def _cell_tag(value: Any) -> str:
+    return "tag:merged" if isinstance(value, dict) else "tag:text"
+
+
+Cell = Annotated[
+    Union[Annotated[CellText, Tag("tag:text")], Annotated[TableCell, Tag("tag:merged")]],
+    Discriminator(_cell_tag),
+]
+TableRow = Annotated[list[Cell], Field(min_length=1)]
+
+
+def _header_tag(value: Any) -> str:
+    """表头: one row of cells, or (every item a list) several rows."""
+    if isinstance(value, list) and value and all(isinstance(v, list) for v in value):
+        return "tag:rows"
+    return "tag:row"
+
+
+_MM_WIDTH = re.compile(r"^(\d+(?:\.\d+)?)\s*(?:mm|毫米)$")
+
+
+class TableSpec(Model):
+    """A table: 标题, 表头 (a row or rows), 行, 列宽 (relative numbers or "30mm"), 横向."""
+
+    title: Text | None = Field(None, alias="标题")
+    header: Annotated[
+        Union[Annotated[TableRow, Tag("tag:row")],
+              Annotated[list[TableRow], Tag("tag:rows")]],
+        Discriminator(_header_tag),
+    ] = Field(default_factory=list, alias="表头")
+    rows: Annotated[list[TableRow], Field(min_length=1)] = Field(alias="行")
+    widths: list[Union[float, str]] = Field(default_factory=list, alias="列宽")
+    landscape: bool = Field(False, alias="横向")
+
+    @property
+    def header_rows(self) -> list[list]:
+        if not self.header:
+            return []
+        return [self.header] if _header_tag(self.header) == "tag:row" else list(self.header)
+
+    @field_validator("widths")
+    @classmethod
+    def _widths_form(cls, value: list) -> list:
+        mm = [isinstance(w, str) for w in value]
+        for n, w in enumerate(value, start=1):
+            if isinstance(w, str) and not _MM_WIDTH.match(w.strip()):
+                raise ValueError(f"列宽第{n}项“{w}”应为数字（各列的相对宽度）或毫米数（如 30mm）")
+            if not isinstance(w, str) and w <= 0:
+                raise ValueError(f"列宽第{n}项应大于 0")
+        if any(mm) and not all(mm):
+            raise ValueError("列宽要么都写相对数字（如 [1, 2, 1]），要么都写毫米数（如 [20mm, 40mm]），"
+                             "不能混写")
+        return value
+
+    @property
+    def widths_in_mm(self) -> bool:
+        return bool(self.widths) and isinstance(self.widths[0], str)
+
+    @property
+    def width_values(self) -> list[float]:
+        return [float(_MM_WIDTH.match(w.strip())[1]) if isinstance(w, str) else float(w)
+                for w in self.widths]
+
+    def placed(self):
+        """(header rows, body rows, columns) on the grid (tables.place); ShapeError if the
+        rows do not make a rectangle."""
+        header, columns = place("表头", [[_written(c) for c in row] for row in self.header_rows],
+                                None)
+        first = sum(_written(c).cols for c in self.rows[0])
+        if header and first != columns:
+            raise ShapeError(("行", 0), f"第1行有 {first} 列，表头为 {columns} 列，两者应相同")
+        rows, columns = place("行", [[_written(c) for c in row] for row in self.rows],
+                              columns if header else None)
+        return header, rows, columns
+
+    @model_validator(mode="after")
+    def _shape(self) -> "TableSpec":
+        from pydantic_core import PydanticCustomError
+
+        def refuse(at: tuple, message: str):
+            return PydanticCustomError("value_error", "{error}", {"error": message, "at": at})
+
+        try:
+            _, _, columns = self.placed()
+        except ShapeError as exc:
+            at = exc.at
+            if at[0] == "表头" and len(self.header_rows) == 1 and _header_tag(self.header) == "tag:row":
+                at = at[:1] + at[2:]  # one header row is written without its own list
+            raise refuse(tuple(x for x in at if x is not None), exc.message) from None
+        if self.widths and len(self.widths) != columns:
+            raise refuse(("列宽",), f"列宽写了 {len(self.widths)} 项，表格有 {columns} 列，"
+                                   f"应每列一项")
+        if self.widths_in_mm:
+            total, block = sum(self.width_values), block_width_mm(self.landscape)
+            if total > block + 0.5:
+                raise refuse(("列宽",), f"列宽合计 {total:g} mm，超过版心宽度 {block:g} mm"
+                                       + ("" if self.landscape else "（宽表可写 横向: true）"))
+        return self
+
+
+def _written(cell) -> Written:
+    if isinstance(cell, TableCell):
+        return Written(cell.text, cell.cols, cell.rows)
+    return Written(cell)
+
+
+class TableItem(Model):
+    table: TableSpec = Field(alias="表格")
+
+
 class LeadingGroupItem(Model):
     leading_group: LeadingGroup = Field(alias="领导小组")
 
@@ -149,7 +282,8 @@ class Section(Model):
 
 _BLOCK_TAGS = {"领导小组": "tag:leading_group", "leading_group": "tag:leading_group",
                "工作组": "tag:working_groups", "working_groups": "tag:working_groups",
-               "工作措施": "tag:measures", "measures": "tag:measures"}
+               "工作措施": "tag:measures", "measures": "tag:measures",
+               "表格": "tag:table", "table": "tag:table"}
 
 
 def _item_tag(value: Any) -> str:
@@ -170,6 +304,7 @@ Item = Annotated[
         Annotated[LeadingGroupItem, Tag("tag:leading_group")],
         Annotated[WorkingGroupsItem, Tag("tag:working_groups")],
         Annotated[MeasuresItem, Tag("tag:measures")],
+        Annotated[TableItem, Tag("tag:table")],
     ],
     Discriminator(_item_tag),
 ]

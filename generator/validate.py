@@ -17,13 +17,14 @@ from .kinds import KindFacts, kind_issues
 from .positions import describe_error, problem_at
 from .schema import (
     PERSON_KEYS, UNION_TAG_PREFIX, DocumentSpec, LeadingGroupItem, MeasuresItem, Role, Section,
-    WorkingGroupsItem,
+    TableCell, TableItem, WorkingGroupsItem,
 )
 from .source import Source, field_path
 
 _TAGGED_MODELS: dict[str, type[BaseModel]] = {
     "tag:role": Role, "tag:section": Section, "tag:leading_group": LeadingGroupItem,
     "tag:working_groups": WorkingGroupsItem, "tag:measures": MeasuresItem,
+    "tag:table": TableItem, "tag:merged": TableCell,
 }
 
 
@@ -95,6 +96,7 @@ def _strings(node: Any) -> Iterator[str]:
 
 def _translate(source: Source, error: dict) -> Problem:
     loc = tuple(p for p in error["loc"] if not str(p).startswith(UNION_TAG_PREFIX))
+    loc += tuple((error.get("ctx") or {}).get("at", ()))  # a place inside the value (a table's row)
     kind = error["type"]
     if kind == "extra_forbidden":
         path, line, col = source.locate_key(loc)

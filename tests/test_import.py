@@ -26,7 +26,9 @@ from .conftest import ROOT, SAMPLES, run_cli
 MESSY = Path(__file__).parent / "fixtures" / "import"
 WEB_COPY = ROOT / "samples" / "导入" / "网页复制的森林防火方案.txt"  # also run by setup.sh samples
 UNIT_PLAN = ROOT / "samples" / "district" / "单位" / "青山县第二实验小学联防联控制度.yaml"
-ROUND_TRIP = [*SAMPLES, UNIT_PLAN]
+# import reads a table's cells as text, it does not rebuild the 表格 (tests/test_tables.py
+# checks the cells are read): samples with tables make no structural round trip
+ROUND_TRIP = [*(s for s in SAMPLES if "表格:" not in s.read_text("utf-8")), UNIT_PLAN]
 
 
 # -- the structure a round trip must keep

@@ -106,19 +106,29 @@ def _page(document, display: str) -> list[Finding]:
         at = Location(display)
         where = f"第{n}节" if len(document.sections) > 1 else ""
         width, height = section.page_width, section.page_height
-        if width is None or height is None or not (
-                _near(width.twips if width else 0, L.mm_to_twips(L.PAGE_WIDTH_MM)) and
-                _near(height.twips if height else 0, L.mm_to_twips(L.PAGE_HEIGHT_MM))):
+        w, h = (width.twips if width else 0), (height.twips if height else 0)
+        # a landscape A4 section (a wide table's, GB/T 9704 section 8): the block turned
+        landscape = _a4(h, w) and not _a4(w, h)
+        if width is None or height is None or not (_a4(w, h) or landscape):
             size = f"{_mm(width)} × {_mm(height)} mm" if width and height else "未设置"
             out.append(finding("page-size", at, f"{where}纸张为 {size}", "改为 A4 纵向（210 × 297 mm）"))
-        wanted = {"上": (section.top_margin, L.MARGIN_TOP_MM), "下": (section.bottom_margin, L.MARGIN_BOTTOM_MM),
-                  "左": (section.left_margin, L.MARGIN_LEFT_MM), "右": (section.right_margin, L.MARGIN_RIGHT_MM)}
+        margins = ((L.LANDSCAPE_MARGIN_TOP_MM, L.LANDSCAPE_MARGIN_BOTTOM_MM, L.LANDSCAPE_MARGIN_LEFT_MM,
+                    L.LANDSCAPE_MARGIN_RIGHT_MM) if landscape else
+                   (L.MARGIN_TOP_MM, L.MARGIN_BOTTOM_MM, L.MARGIN_LEFT_MM, L.MARGIN_RIGHT_MM))
+        wanted = {side: (have, mm) for side, have, mm in zip(
+            "上下左右", (section.top_margin, section.bottom_margin, section.left_margin,
+                       section.right_margin), margins)}
         wrong = [f"{side} {_mm(have)} mm（应为 {mm:g}）" for side, (have, mm) in wanted.items()
                  if have is None or not _near(have.twips, L.mm_to_twips(mm))]
         if wrong:
             out.append(finding("page-margin", at, f"{where}页边距：{'，'.join(wrong)}",
                                "天头37 mm、订口28 mm，版心156 × 225 mm（下35、右26 mm）"))
     return out
+
+
+def _a4(width_twips: float, height_twips: float) -> bool:
+    return (_near(width_twips, L.mm_to_twips(L.PAGE_WIDTH_MM))
+            and _near(height_twips, L.mm_to_twips(L.PAGE_HEIGHT_MM)))
 
 
 def _near(twips: float, wanted: float) -> bool:
@@ -154,7 +164,8 @@ def _fonts(paragraphs, styles: Styles, imported: Imported, display: str) -> list
     unset: list[int] = []
     for number, p in paragraphs:
         text = paragraph_text(p).strip()
-        if not _has_cjk(text) or roles.get(number) in ("mark", "imprint", "head") or _in_table(p):
+        if (not _has_cjk(text) or roles.get(number) in ("mark", "imprint", "head") or _in_table(p)
+                or _table_title(p)):
             continue
         runs = [(r, _run_text(r)) for r in p.iter(_w("r"))]
         runs = [(r, t) for r, t in runs if _has_cjk(t)]
@@ -232,6 +243,12 @@ def _run_text(r) -> str:
 
 def _has_cjk(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def _table_title(p) -> bool:
+    """A paragraph right above a table: its title, in whatever face the unit uses."""
+    after = p.getnext()
+    return after is not None and after.tag == _w("tbl")
 
 
 def _in_table(p) -> bool:

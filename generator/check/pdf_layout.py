@@ -8,9 +8,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from archive.pdftext import text_lines
+
 from .. import layout as L
 from ..importer.document import Imported
 from ..importer.markers import Form, read_marker
+
 from .faces import face_name, face_of
 from .findings import Finding, Location, finding
 
@@ -35,6 +38,8 @@ class Line:
     top: float  # mm from the top edge
     bottom: float
     chars: list[dict]
+    in_table: bool = False  # inside a ruled table: its cells are not body text
+    turned: bool = False  # set a quarter turn, read top to bottom (a landscape page's number)
 
     @property
     def size(self) -> float:
@@ -60,12 +65,43 @@ class Page:
     lines: list[Line]
     red_rules: list[float]  # top and bottom edges (mm) of red shapes at least 100 mm wide
 
+    @property
+    def landscape(self) -> bool:
+        """A landscape A4 table page (GB/T 9704 section 8), its block the portrait one turned."""
+        return self.width > self.height
+
+    @property
+    def bottom(self) -> float:
+        """The text block's bottom edge (mm from the top)."""
+        return self.height - L.LANDSCAPE_MARGIN_BOTTOM_MM if self.landscape else BOTTOM
+
+    @property
+    def edges(self) -> tuple[float, float]:
+        """The text block's left and right edges (mm from the left)."""
+        if self.landscape:
+            return L.LANDSCAPE_MARGIN_LEFT_MM, self.width - L.LANDSCAPE_MARGIN_RIGHT_MM
+        return LEFT, RIGHT
+
     def footer(self) -> Line | None:
-        below = [line for line in self.lines if line.top > BOTTOM + 2]
+        """The page number's line: below the block, or on a landscape page turned with the
+        sheet in the left margin (the upright sheet's foot)."""
+        if self.landscape:
+            side = [line for line in self.lines if self._in_side_margin(line)]
+            if side:
+                return side[-1]
+        below = [line for line in self.lines if line.top > self.bottom + 2]
         return below[-1] if below else None
 
+    def _in_side_margin(self, line: Line) -> bool:
+        return line.turned and line.x1 < L.LANDSCAPE_MARGIN_LEFT_MM - 2
+
     def text_lines(self) -> list[Line]:
-        return [line for line in self.lines if line.top <= BOTTOM + 2]
+        return [line for line in self.lines if line.top <= self.bottom + 2
+                and not (self.landscape and self._in_side_margin(line))]
+
+    def body_lines(self) -> list[Line]:
+        """The text block's lines outside tables."""
+        return [line for line in self.text_lines() if not line.in_table]
 
 
 def read_pages(path: Path) -> tuple[list[Page], dict[str, bool]]:
@@ -91,8 +127,10 @@ def _read_pages(data: bytes) -> tuple[list[Page], dict[str, bool]]:
         for number, page in enumerate(pdf.pages(), start=1):
             lines = [Line(number, n, line["text"], line["x0"] * MM_PER_PT, line["x1"] * MM_PER_PT,
                           line["top"] * MM_PER_PT, line["bottom"] * MM_PER_PT,
-                          [{key: c.get(key) for key in _CHAR_KEYS} for c in line["chars"]])
-                     for n, line in enumerate(page.extract_text_lines(), start=1)]
+                          [{key: c.get(key) for key in _CHAR_KEYS} for c in line["chars"]],
+                          turned=line["turned"])
+                     for n, line in enumerate(text_lines(page), start=1)]
+            _mark_tables(lines, page)
             # a CSS border is filled as a frame, so either edge may be the rule that shows
             rules = [shape[edge] * MM_PER_PT for shape in page.rects + page.lines
                      for edge in ("top", "bottom")
@@ -102,6 +140,15 @@ def _read_pages(data: bytes) -> tuple[list[Page], dict[str, bool]]:
                               lines, rules))
             fonts |= page_fonts(page)
     return pages, fonts
+
+
+def _mark_tables(lines: list[Line], page) -> None:
+    """Mark the lines inside the tables pdfplumber finds from the page's rules."""
+    boxes = [[v * MM_PER_PT for v in table.bbox] for table in page.find_tables()]
+    for line in lines:
+        middle = (line.top + line.bottom) / 2
+        line.in_table = any(x0 - 1 <= line.x0 and line.x1 <= x1 + 1 and top <= middle <= bottom
+                            for x0, top, x1, bottom in boxes)
 
 
 def _is_red(colour) -> bool:
@@ -152,7 +199,8 @@ def check_pdf_layout(path: Path, display: str, imported: Imported) -> list[Findi
         return []  # a scan: no text to measure
     out = _page_size(pages, display)
     body_size = _body_size(pages)
-    body = [line for page in pages for line in page.text_lines() if abs(line.size - body_size) < 0.3]
+    body = [line for page in pages if not page.landscape
+            for line in page.body_lines() if abs(line.size - body_size) < 0.3]
     out += _margins(pages, body, display)
     out += _fonts(pages, body, body_size, imported, display)
     out += _grid(body, display)
@@ -167,7 +215,8 @@ def check_pdf_layout(path: Path, display: str, imported: Imported) -> list[Findi
 
 
 def _page_size(pages: list[Page], display: str) -> list[Finding]:
-    wrong = [p for p in pages if abs(p.width - L.PAGE_WIDTH_MM) > 1 or abs(p.height - L.PAGE_HEIGHT_MM) > 1]
+    """A4 upright; a landscape A4 page (a wide table's, section 8) too."""
+    wrong = [p for p in pages if not _is_a4(p.width, p.height) and not _is_a4(p.height, p.width)]
     if not wrong:
         return []
     first = wrong[0]
@@ -176,8 +225,12 @@ def _page_size(pages: list[Page], display: str) -> list[Finding]:
                     "改为 A4 纵向（210 × 297 mm）")]
 
 
+def _is_a4(width: float, height: float) -> bool:
+    return abs(width - L.PAGE_WIDTH_MM) <= 1 and abs(height - L.PAGE_HEIGHT_MM) <= 1
+
+
 def _body_size(pages: list[Page]) -> float:
-    sizes = Counter(round(c["size"], 1) for p in pages for line in p.text_lines()
+    sizes = Counter(round(c["size"], 1) for p in pages for line in p.body_lines()
                     for c in line.chars if c["text"].strip())
     return sizes.most_common(1)[0][0] if sizes else L.BODY_SIZE_PT
 
@@ -194,7 +247,7 @@ def _margins(pages: list[Page], body: list[Line], display: str) -> list[Finding]
         right = max(line.core_x1 for line in wide)
         if abs(right - RIGHT) > 1.2:
             problems.append(f"右 {L.PAGE_WIDTH_MM - right:.1f} mm（应为 {L.MARGIN_RIGHT_MM:g}）")
-    tops = [p.text_lines()[0].top for p in pages[1:] if p.text_lines()]
+    tops = [p.text_lines()[0].top for p in pages[1:] if p.text_lines() and not p.landscape]
     if tops:
         top = statistics.median(tops)
         if top < TOP - 1 or top > TOP + 8:
@@ -314,10 +367,17 @@ def _page_numbers(pages: list[Page], display: str) -> list[Finding]:
             problems.append(f"写作“{footer.text}”")
         if abs(footer.size - L.PAGE_NUMBER_SIZE_PT) > 0.5:
             problems.append(f"字号 {footer.size:g}pt")
-        if page.number % 2 and abs(footer.x1 - (RIGHT - one_char)) > 2:
-            problems.append("单页页码应居右空一字")
-        if not page.number % 2 and abs(footer.x0 - (LEFT + one_char)) > 2:
-            problems.append("双页页码应居左空一字")
+        if footer.turned:  # a landscape page's: the upright sheet's right is this page's bottom
+            if page.number % 2 and abs(footer.bottom - (page.bottom - one_char)) > 2:
+                problems.append("横排表格页的单页页码应在版心下端之上空一字（竖放时居右空一字）")
+            if not page.number % 2 and abs(footer.top - (L.LANDSCAPE_MARGIN_TOP_MM + one_char)) > 2:
+                problems.append("横排表格页的双页页码应在版心上端之下空一字（竖放时居左空一字）")
+        else:
+            left, right = page.edges
+            if page.number % 2 and abs(footer.x1 - (right - one_char)) > 2:
+                problems.append("单页页码应居右空一字")
+            if not page.number % 2 and abs(footer.x0 - (left + one_char)) > 2:
+                problems.append("双页页码应居左空一字")
         if problems:
             wrong.append((page, problems))
     out = []

@@ -199,7 +199,8 @@ def _title_field(yaml_file: YamlFile, scalar: Scalar) -> list[Finding]:
                            f"标题末尾有“{value[-1]}”", f"删去标题末尾的“{value[-1]}”"))
     if len(scalar.path) == 1:
         out += _title_lines(yaml_file, scalar)
-    marker = read_marker(value) if len(scalar.path) > 1 else None
+    # a table's title is not numbered by gongwen: a number written there is the writer's
+    marker = read_marker(value) if len(scalar.path) > 1 and "表格" not in scalar.path else None
     if marker is not None and scalar.path[0] == "正文":
         out.append(finding("number-manual", yaml_file.location(scalar, 0, len(marker.raw)),
                            f"标题前写了序数“{marker.raw}”，生成时会再编一次号",
