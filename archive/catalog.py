@@ -15,7 +15,7 @@ from typing import Iterator
 
 from generator.errors import GongwenError
 
-from .records import PERIODS, MeasureEntry, Mention, Metadata, Record, StoredFile
+from .records import PERIODS, Duty, MeasureEntry, Mention, Metadata, Record, StoredFile
 
 SCHEMA_VERSION = "1"
 BUSY_TIMEOUT_S = 120
@@ -70,6 +70,7 @@ _LATER_INDEXES = {
     "records_pending": "CREATE INDEX IF NOT EXISTS records_pending ON records(id)"
                        " WHERE indexed_revision != revision",
     "audit_recodes": f"CREATE INDEX IF NOT EXISTS audit_recodes ON audit(seq) WHERE {RECODED}",
+    "people_name": "CREATE INDEX IF NOT EXISTS people_name ON people(name)",  # a person's duties
 }
 
 
@@ -343,6 +344,18 @@ class Catalog:
         return [Mention(*map(as_text, row)) for row in self.conn.execute(
             "SELECT name, role, post, grp FROM people WHERE record_id=? ORDER BY rowid",
             (record_id,))]
+
+    def duties(self, name: str) -> list[Duty]:
+        """Every role `name` holds in a current record (not deleted, not superseded), newest
+        record first, in each record in the order the document names them."""
+        rows = self.conn.execute(
+            "SELECT r.id, r.archival_code, r.title, r.date, r.kind, p.role, p.grp, p.post"
+            " FROM people p JOIN records r ON r.id = p.record_id"
+            " WHERE p.name = ? AND r.deleted_at IS NULL AND r.id NOT IN (SELECT supersedes"
+            " FROM records WHERE supersedes IS NOT NULL AND deleted_at IS NULL)"
+            " ORDER BY r.id DESC, p.rowid",
+            (name.strip(),))
+        return [Duty(rid, *map(as_text, rest)) for rid, *rest in rows]
 
     _MEASURE_COLUMNS = "SELECT title, body, leaders, doers, deadline FROM measures"
 

@@ -90,6 +90,20 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class Duty:
+    """One role a person holds in one live record: 组长 of a 领导小组, 责任人 of a measure …"""
+
+    record_id: int
+    archival_code: str
+    title: str
+    date: str
+    kind: str
+    role: str
+    group: str
+    post: str
+
+
+@dataclass(frozen=True)
 class MeasureEntry:
     title: str
     text: str

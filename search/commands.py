@@ -150,7 +150,7 @@ def search_command(words, unit, kind, person, docno, period, date_from, date_to,
 
 
 @click.command("who", cls=WordsCommand)
-@click.argument("words", nargs=-1, required=True)
+@click.argument("words", nargs=-1)
 @filter_options
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
               help="最多列出多少项措施。")
@@ -158,9 +158,18 @@ def search_command(words, unit, kind, person, docno, period, date_from, date_to,
 @archive_dir_option
 def who_command(words, unit, kind, person, docno, period, date_from, date_to, limit, as_json,
                 archive_dir) -> None:
-    """谁负责：列出内容相符的工作措施、其责任领导和责任人，以及出自哪份文件。"""
+    """谁负责：列出内容相符的工作措施、其责任领导和责任人，以及出自哪份文件。
+
+    只给 --person 而不给检索词时，列出此人在各份现行文件中的全部职责（组长、成员、责任领导、
+    责任人等），如 gongwen who --person 张某某。"""
     from .backend import backend_for
 
+    if not words:
+        if not person:
+            fail("请给出检索词（如 gongwen who 消毒），或用 --person 姓名 列出某人的全部职责",
+                 EXIT_INPUT)
+        _person_duties(person, as_json, archive_dir)
+        return
     filters = Filters(unit, kind, person, docno, period, date_from, date_to)
     with open_archive(archive_dir) as archive, backend_for(archive) as backend:
         try:
@@ -181,6 +190,25 @@ def who_command(words, unit, kind, person, docno, period, date_from, date_to, li
                    + (f"　完成时限：{hit.deadline}" if hit.deadline else ""))
         click.echo("   " + _marked(hit.snippet, html=False))
     click.echo(f"共 {len(hits)} 项措施。")
+
+
+def _person_duties(name: str, as_json: bool, archive_dir: Path) -> None:
+    with open_archive(archive_dir) as archive:
+        duties = archive.catalog.duties(name)
+    if as_json:
+        emit_json([asdict(d) for d in duties])
+        return
+    current = None
+    for duty in duties:
+        if duty.record_id != current:
+            current = duty.record_id
+            click.echo(click.style(f"记录 {duty.record_id}　{duty.archival_code}　{duty.title}", bold=True)
+                       + (f"（{duty.kind}，{duty.date}）" if duty.date else f"（{duty.kind}）"))
+        where = f"　{duty.group}" if duty.group else ""
+        post = f"　职务：{duty.post}" if duty.post else ""
+        click.echo(f"   {duty.role}{where}{post}")
+    records = len({d.record_id for d in duties})
+    click.echo(f"{name}：共 {len(duties)} 项职责，出自 {records} 份文件。")
 
 
 @click.group("index")

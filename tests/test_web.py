@@ -526,20 +526,26 @@ def test_who_page_answers_like_gongwen_who(auditor, web_archive):
         for source in hit["sources"]:
             assert f'href="/records/{source["record_id"]}"' in page
     person = next(n for h in expected for n in h["doers"] + h["leaders"])
-    narrowed = json.loads(run_cli("who", "消毒", "--person", person, "--json",
-                                  "-A", web_archive).output)
-    link = re.search(r'<a href="([^"]+)">' + re.escape(person) + "</a>", page).group(1)
-    assert f"共 {len(narrowed)} 项措施" in auditor.get(link.replace("&amp;", "&")).text
+    duties = json.loads(run_cli("who", "--person", person, "--json", "-A", web_archive).output)
+    link = re.search(r'<a href="([^"]+)"[^>]*>' + re.escape(person) + "</a>", page).group(1)
+    assert link.startswith("/people/")
+    assert f"共 {len(duties)} 项职责" in auditor.get(link).text
     assert auditor.get("/who", params={"q": '"消毒'}).status_code == 400
 
 
-def test_a_persons_name_on_a_record_lists_the_documents_naming_them(auditor, web_archive):
+def test_a_persons_name_on_a_record_leads_to_all_their_duties(auditor, web_archive):
     shown = json.loads(run_cli("archive", "show", "2", "--json", "-A", web_archive).output)
     name = shown["people"][0]["name"]
     expected = cli_json(web_archive, "--person", name)
     page = auditor.get("/records/2").text
-    link = re.search(r'<a href="(/search\?person=[^"]+)"[^>]*>' + re.escape(name), page).group(1)
-    assert f"共 {expected['total']} 条" in auditor.get(link.replace("&amp;", "&")).text
+    link = re.search(r'<a href="(/people/[^"]+)"[^>]*>' + re.escape(name), page).group(1)
+    person = auditor.get(link).text
+    duties = json.loads(run_cli("who", "--person", name, "--json", "-A", web_archive).output)
+    assert len(duties) >= 1 and f"共 {len(duties)} 项职责" in person
+    for duty in duties:  # every role, under the record it is in
+        assert f'href="/records/{duty["record_id"]}"' in person and duty["role"] in person
+    search = re.search(r'<a href="(/search\?person=[^"]+)"', person).group(1)
+    assert f"共 {expected['total']} 条" in auditor.get(search.replace("&amp;", "&")).text
 
 
 def test_export_downloads_the_archival_package_and_audits_who_asked(auditor, web_archive,

@@ -11,6 +11,7 @@ def routes(page) -> list[Route]:
         Route("/search", page(search_pages.search_page), methods=["GET"]),
         Route("/api/search", page(search_pages.search_api, api=True), methods=["GET"]),
         Route("/who", page(search_pages.who_page), methods=["GET"]),
+        Route("/people/{name:str}", page(search_pages.person_page), methods=["GET"]),
         Route("/records/{record_id:int}", page(record_pages.record_page), methods=["GET"]),
         Route("/records/{record_id:int}/files/{sha:sha256}", page(record_pages.download),
               methods=["GET"]),

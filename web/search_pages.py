@@ -108,3 +108,37 @@ async def who_page(request: Request) -> Response:
             problem, status = str(exc), 503
     return render(request, "who.html", status, form=form, hits=hits, problem=problem,
                   marked=marked, limit=WHO_LIMIT)
+
+
+@dataclass(frozen=True)
+class RecordDuties:
+    """A person's roles in one record, for the person's page."""
+
+    record_id: int
+    archival_code: str
+    title: str
+    kind: str
+    date: str
+    roles: list
+
+
+def _duties(archive: Archive, backend, name: str) -> list[RecordDuties]:
+    out: list[RecordDuties] = []
+    for duty in archive.catalog.duties(name):
+        if not out or out[-1].record_id != duty.record_id:
+            out.append(RecordDuties(duty.record_id, duty.archival_code, duty.title, duty.kind,
+                                    duty.date, []))
+        out[-1].roles.append(duty)
+    return out
+
+
+async def person_page(request: Request) -> Response:
+    """A person's duties across the current records (gongwen who --person NAME): every
+    leading group, working group and measure the documents name them in."""
+    name = request.path_params["name"].strip()
+    try:
+        records = await context(request).workspace.run(_duties, name)
+    except ArchiveError as exc:
+        return render(request, "person.html", 503, person=name, records=[], problem=str(exc))
+    return render(request, "person.html", 200, person=name, records=records, problem="",
+                  duties=sum(len(r.roles) for r in records))
