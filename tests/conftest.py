@@ -6,6 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator.build import build_document
 from generator.pipeline import FORMATS, generate_file
@@ -42,6 +43,24 @@ def libreoffice_convert(files: list[Path], outdir: Path, profile: Path) -> None:
          "--convert-to", "pdf", "--outdir", str(outdir), *map(str, files)],
         check=True, capture_output=True, timeout=600,
     )
+
+
+def generated_in_both_clients(specs: list[tuple[Path, dict]], out: Path, tmp_path_factory
+                              ) -> list[dict]:
+    """Each spec written to its YAML path and generated into `out`, its DOCX laid out again by
+    LibreOffice: one {"spec", "docx", "pdf", "lo"} per spec, in order."""
+    from generator.pipeline import FORMATS, generate_file
+
+    cases = []
+    for source, spec in specs:
+        source.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+        outputs = {p.suffix[1:]: p for p in generate_file(source, out, FORMATS).outputs}
+        cases.append({"spec": spec, **outputs})
+    lo = tmp_path_factory.mktemp("lo")
+    libreoffice_convert([c["docx"] for c in cases], lo, tmp_path_factory.mktemp("lo-profile"))
+    for case in cases:
+        case["lo"] = lo / (case["docx"].stem + ".pdf")
+    return cases
 
 
 @pytest.fixture(scope="session")

@@ -13,9 +13,8 @@ import yaml
 
 from archive.extract import body_paragraphs, paragraph_text
 from generator import layout as L
-from generator.pipeline import FORMATS, generate_file
 
-from .conftest import SAMPLES, libreoffice_convert
+from .conftest import SAMPLES, generated_in_both_clients
 from .pdfgeom import read_pages
 
 BOTTOM = L.PAGE_HEIGHT_MM - L.MARGIN_BOTTOM_MM
@@ -122,8 +121,7 @@ def generated(tmp_path_factory) -> list[dict]:
     by gongwen and its DOCX laid out again by LibreOffice."""
     rng = random.Random(19)
     folder = tmp_path_factory.mktemp("specs")
-    out = tmp_path_factory.mktemp("generated")
-    cases = []
+    specs = []
     for n in range(10):
         plan_file = None
         if n % 2:
@@ -131,16 +129,9 @@ def generated(tmp_path_factory) -> list[dict]:
             (folder / plan_file).write_text(
                 yaml.safe_dump(random_plan(rng, own_attachments=True), allow_unicode=True),
                 encoding="utf-8")
-        spec = random_notice(rng, plan_file)
-        source = folder / f"通知{n}.yaml"
-        source.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
-        outputs = {p.suffix[1:]: p for p in generate_file(source, out, FORMATS).outputs}
-        cases.append({"spec": spec, "folder": folder, **outputs})
-    lo = tmp_path_factory.mktemp("lo")
-    libreoffice_convert([c["docx"] for c in cases], lo, tmp_path_factory.mktemp("lo-profile"))
-    for case in cases:
-        case["lo"] = lo / (case["docx"].stem + ".pdf")
-    return cases
+        specs.append((folder / f"通知{n}.yaml", random_notice(rng, plan_file)))
+    cases = generated_in_both_clients(specs, tmp_path_factory.mktemp("generated"), tmp_path_factory)
+    return [case | {"folder": folder} for case in cases]
 
 
 def test_every_written_text_is_in_both_outputs(generated):

@@ -7,10 +7,8 @@ from pathlib import Path
 
 import docx
 import pytest
-import yaml
 
-from generator.pipeline import FORMATS, generate_file
-from tests.conftest import libreoffice_convert
+from tests.conftest import generated_in_both_clients
 from tests.pdfgeom import Page, read_pages
 
 ORGAN = "河口镇人民政府"
@@ -47,18 +45,11 @@ def cases(tmp_path_factory) -> list[dict]:
     folder = tmp_path_factory.mktemp("paging")
     # the lengths around a page's end are where the closing is at risk
     lengths = sorted({rng.randint(150, 780) for _ in range(14)} | {300, 450})
-    out = []
-    for n, length in enumerate(lengths):
-        spec = _notice(rng, length)
-        source = folder / f"通知{n}.yaml"
-        source.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
-        outputs = {p.suffix[1:]: p for p in generate_file(source, folder, FORMATS).outputs}
-        out.append({"spec": spec, "length": length, **outputs})
-    lo = tmp_path_factory.mktemp("paging-lo")
-    libreoffice_convert([c["docx"] for c in out], lo, tmp_path_factory.mktemp("lo-profile"))
-    for case in out:
-        case["lo"] = lo / (case["docx"].stem + ".pdf")
-    return out
+    specs = [(folder / f"通知{n}.yaml", _notice(rng, length)) for n, length in enumerate(lengths)]
+    cases = generated_in_both_clients(specs, folder, tmp_path_factory)
+    for case, length in zip(cases, lengths):
+        case["length"] = length
+    return cases
 
 
 def _sign(pages: list[Page]) -> tuple[Page, int]:

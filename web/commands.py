@@ -67,6 +67,16 @@ def list_command(as_json, archive_dir) -> None:
     click.echo(f"共 {len(users)} 个账号。")
 
 
+def _change_account(archive_dir, change, done: str) -> None:
+    """One change to the accounts, reported in Chinese (a user's mistake exits 2)."""
+    with open_archive(archive_dir) as archive:
+        try:
+            change(archive)
+        except (UserError, ArchiveError) as exc:
+            fail(str(exc), EXIT_INPUT if isinstance(exc, UserError) else 1)
+    click.echo(done)
+
+
 @user_group.command("passwd")
 @click.argument("name")
 @archive_dir_option
@@ -74,12 +84,9 @@ def passwd_command(name, archive_dir) -> None:
     """修改账号的密码（输入方式同 user add）。"""
     from .accounts import change_password
 
-    with open_archive(archive_dir) as archive:
-        try:
-            change_password(archive, name, _password(), os_user())
-        except (UserError, ArchiveError) as exc:
-            fail(str(exc), EXIT_INPUT if isinstance(exc, UserError) else 1)
-    click.echo(f"已修改账号“{name}”的密码；已记入审计日志。")
+    _change_account(archive_dir,
+                    lambda archive: change_password(archive, name, _password(), os_user()),
+                    f"已修改账号“{name}”的密码；已记入审计日志。")
 
 
 @user_group.command("disable")
@@ -89,12 +96,8 @@ def disable_command(name, archive_dir) -> None:
     """停用账号：不能再登录，已登录的会话立即失效。"""
     from .accounts import disable_user
 
-    with open_archive(archive_dir) as archive:
-        try:
-            disable_user(archive, name, os_user())
-        except (UserError, ArchiveError) as exc:
-            fail(str(exc), EXIT_INPUT if isinstance(exc, UserError) else 1)
-    click.echo(f"已停用账号“{name}”；已记入审计日志。")
+    _change_account(archive_dir, lambda archive: disable_user(archive, name, os_user()),
+                    f"已停用账号“{name}”；已记入审计日志。")
 
 
 def _check_port(host: str, port: int) -> None:
