@@ -534,10 +534,12 @@ def test_who_page_answers_like_gongwen_who(auditor, web_archive):
 
 
 def test_a_persons_name_on_a_record_leads_to_all_their_duties(auditor, web_archive):
-    shown = json.loads(run_cli("archive", "show", "2", "--json", "-A", web_archive).output)
+    records = json.loads(run_cli("archive", "list", "--json", "-A", web_archive).output)
+    shown = next(s for r in records if (s := json.loads(run_cli(
+        "archive", "show", str(r["id"]), "--json", "-A", web_archive).output))["people"])
     name = shown["people"][0]["name"]
     expected = cli_json(web_archive, "--person", name)
-    page = auditor.get("/records/2").text
+    page = auditor.get(f"/records/{shown['id']}").text
     link = re.search(r'<a href="(/people/[^"]+)"[^>]*>' + re.escape(name), page).group(1)
     person = auditor.get(link).text
     duties = json.loads(run_cli("who", "--person", name, "--json", "-A", web_archive).output)
