@@ -94,6 +94,11 @@ class KindIssue:
     fix: str
     missing: bool = False  # the field is not there at all
 
+    @property
+    def said(self) -> str:
+        """The message as shown: a missing field named first."""
+        return f"缺少“{self.field}”：{self.message}" if self.missing else self.message
+
 
 def kind_issues(facts: KindFacts) -> list[KindIssue]:
     """Everything a document's 文种 asks of it that `facts` do not give."""

@@ -65,13 +65,10 @@ def kind_problems(source: Source, spec: DocumentSpec, blocking: bool) -> list[Pr
     out = []
     for issue in kind_issues(spec_facts(source, spec)):
         if (RULES[issue.rule].severity is Severity.ERROR) is blocking:
-            prefix = "" if blocking else "警告："
-            message = f"{issue.message}；{issue.fix}"
-            if not issue.missing and issue.field in source.data:
-                problem = problem_at(source, (issue.field,), prefix + message)
-            else:  # a field the 文种 asks for and the writer left out: said at the 文种
-                problem = problem_at(source, ("文种",), f"{prefix}缺少“{issue.field}”：{message}")
-            out.append(replace(problem, rule=issue.rule))
+            message = f"{'' if blocking else '警告：'}{issue.said}；{issue.fix}"
+            # a field the 文种 asks for and the writer left out is said at the 文种
+            at = (issue.field,) if not issue.missing and issue.field in source.data else ("文种",)
+            out.append(replace(problem_at(source, at, message), rule=issue.rule))
     return out
 
 

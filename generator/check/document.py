@@ -78,8 +78,7 @@ def _kind_rules(imported: Imported, kept: list[Paragraph], file: str) -> list[Fi
         if issue.rule == "kind-format" or issue.missing and issue.field == "主送机关":
             continue  # how gongwen lays it out; a 主送 the reader did not find (recipients-colon)
         at = imported.found_at.get(issue.field) or title_at
-        message = f"缺少“{issue.field}”：{issue.message}" if issue.missing else issue.message
-        out.append(finding(issue.rule, location_of(at, file) if at else Location(file), message,
+        out.append(finding(issue.rule, location_of(at, file) if at else Location(file), issue.said,
                            issue.fix))
     return out
 

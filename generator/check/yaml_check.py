@@ -150,10 +150,9 @@ def _kind_rules(yaml_file: YamlFile, scalars: list[Scalar], facts) -> list[Findi
         first.setdefault(scalar.path[0], scalar)
     out = []
     for issue in kind_issues(facts):
-        message = f"缺少“{issue.field}”：{issue.message}" if issue.missing else issue.message
         scalar = first.get(issue.field) or first.get("文种")
         at = yaml_file.location(scalar) if scalar else Location(yaml_file.display, line=1)
-        out.append(finding(issue.rule, at, message, issue.fix))
+        out.append(finding(issue.rule, at, issue.said, issue.fix))
     return out
 
 
