@@ -807,3 +807,54 @@ def test_editor_is_for_clerks(auditor):
     refused = auditor.post("/api/editor/check", json={"yaml": "文种: 通知"},
                            headers={"x-csrf-token": page_token(auditor)})
     assert refused.status_code == 403
+
+
+# -- the district coverage report as a page
+
+DISTRICT = Path(__file__).resolve().parent.parent / "samples" / "district"
+
+
+def _district_files(unit_text: bytes | None = None):
+    unit = DISTRICT / "单位" / "青山县第二实验小学联防联控制度.yaml"
+    roster = DISTRICT / "花名册" / "青山县第二实验小学.yaml"
+    template = DISTRICT / "教育系统联防联控制度.yaml"
+    return [("template", (template.name, template.read_bytes(), "text/yaml")),
+            ("plans", (unit.name, unit_text or unit.read_bytes(), "text/yaml")),
+            ("rosters", (roster.name, roster.read_bytes(), "text/yaml"))]
+
+
+def test_coverage_page_shows_the_same_report_as_the_command(auditor, tmp_path):
+    page = auditor.get("/coverage")
+    assert page.status_code == 200 and 'name="plans"' in page.text
+    response = auditor.post("/coverage", headers={"x-csrf-token": token(page.text)},
+                            data={"output": "page"}, files=_district_files())
+    assert response.status_code == 200, response.text
+    assert "对照检查报告" in response.text and "青山县第二实验小学" in response.text
+    assert "gongwen-coverage-" not in response.text  # files named as uploaded, not where staged
+    as_json = auditor.post("/coverage", headers={"x-csrf-token": token(page.text),
+                                                 "accept": "application/json"},
+                           files=_district_files()).json()
+    cli = json.loads(run_cli("coverage", DISTRICT / "教育系统联防联控制度.yaml",
+                             DISTRICT / "单位" / "青山县第二实验小学联防联控制度.yaml", "--json",
+                             expect=None).output)
+    assert [u["单位"] for u in as_json["单位"]] == [u["单位"] for u in cli["单位"]]
+    assert as_json["违规总数"] == cli["违规总数"]
+    workbook = auditor.post("/coverage", headers={"x-csrf-token": token(page.text)},
+                            data={"output": "xlsx"}, files=_district_files())
+    assert workbook.status_code == 200 and workbook.content[:2] == b"PK"
+
+
+def test_coverage_page_names_a_broken_unit_file_and_its_line(auditor):
+    broken = "继承: ../教育系统联防联控制度.yaml\n单位: 某校\n修改: [\n".encode()
+    response = auditor.post("/coverage", headers={"x-csrf-token": page_token(auditor, "/coverage")},
+                            files=_district_files(broken))
+    assert response.status_code == 422
+    assert "未生成报告" in response.text and "单位/青山县第二实验小学联防联控制度.yaml:" in response.text
+    assert_no_traceback(response.text)
+
+
+def test_coverage_page_needs_a_session_and_csrf(client, auditor):
+    refused = auditor.post("/coverage", files=_district_files())
+    assert refused.status_code == 403
+    auditor.post("/logout", headers={"x-csrf-token": page_token(auditor)})
+    assert client.get("/coverage").status_code == 303

@@ -185,12 +185,16 @@ async def server_error(request: Request, exc: Exception) -> Response:
 
 def create_app(archive_dir: Path, https_only: bool = False,
                limiter: LoginLimiter | None = None) -> Starlette:
-    from . import editor_pages, pages
+    from . import coverage_pages, editor_pages, pages
     from .editing import Editor
 
     root = Path(archive_dir)
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"),
-                             autoescape=True)
+    from generator.templates import TEMPLATE_DIR
+
+    # the workspace's pages first; then the generator's, for the reports a page includes
+    env = jinja2.Environment(loader=jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader(HERE / "templates"), jinja2.FileSystemLoader(TEMPLATE_DIR)]),
+        autoescape=True)
     ctx = Context(Workspace(root), UserStore(root), Jinja2Templates(env=env),
                   limiter or LoginLimiter())
 
@@ -208,12 +212,14 @@ def create_app(archive_dir: Path, https_only: bool = False,
         Route("/logout", page(logout), methods=["POST"]),
         *pages.routes(page),
         *editor_pages.routes(page),
+        *coverage_pages.routes(page),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(
         routes=routes,
         middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit, limit=MAX_BODY,
-                                                           larger={"/upload": MAX_UPLOAD}),
+                                                           larger={"/upload": MAX_UPLOAD,
+                                                                   "/coverage": MAX_UPLOAD}),
                     Middleware(SessionMiddleware, secret_key=secret, session_cookie="gongwen",
                                max_age=SESSION_MAX_AGE_S, same_site="lax", https_only=https_only)],
         exception_handlers={HTTPException: http_error, Exception: server_error},

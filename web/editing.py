@@ -57,7 +57,8 @@ class Editor:
     def __init__(self):
         self._pool: ThreadPoolExecutor | None = None
 
-    async def _run(self, work, *args):
+    async def run(self, work, *args):
+        """`work(*args)` on the one thread where reading is confined."""
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gongwen-editor")
         return await asyncio.get_running_loop().run_in_executor(self._pool, work, *args)
@@ -68,10 +69,10 @@ class Editor:
             self._pool = None
 
     async def check(self, text: str) -> Checked:
-        return await self._run(_in_folder, text, None)
+        return await self.run(_in_folder, text, None)
 
     async def render(self, text: str, fmt: str) -> Rendered:
-        return await self._run(_in_folder, text, fmt)
+        return await self.run(_in_folder, text, fmt)
 
 
 def _too_long(text: str) -> Checked | None:

@@ -275,33 +275,15 @@ def coverage_command(template_path: Path, plans: tuple[Path, ...], everything: b
 
 def _coverage(template_path: Path, plans: tuple[Path, ...], everything: bool,
               as_json_output: bool, html_path: Path | None, xlsx_path: Path | None) -> None:
-    from archive.extract import ExtractError
-
-    from ..load import load_document
-    from .coverage import CoverageReport, compare
+    from .coverage_run import run_coverage
     from .report import as_json, terminal_lines, write_html, write_xlsx
 
-    template = _template(template_path)
-    files = _plan_files(plans, template_path)
-    template_spec = load_document(template_path).spec
-    units = []
-    problems: list[Problem] = []
-    for path in files:
-        try:
-            loaded = _load_plan(path)
-        except InputError as exc:
-            problems += exc.problems
-            continue
-        except ExtractError as exc:
-            problems.append(Problem(str(path), None, None, "", str(exc)))
-            continue
-        if loaded.inputs and loaded.inputs[0].resolve() != template_path.resolve():
-            click.secho(f"注意：{path} 继承的是另一个模板 {loaded.inputs[0]}", fg="yellow", err=True)
-        units.append(compare(template, template_spec, loaded.spec, path))
-    if problems:
-        _stop(problems, "未生成报告")
-    report = CoverageReport(template_path, template.header.name, template.header.version,
-                            tuple(units))
+    run = run_coverage(template_path, list(plans))
+    for note in run.notes:
+        click.secho(note, fg="yellow", err=True)
+    if run.report is None:
+        _stop(run.problems, "未生成报告")
+    report = run.report
     if as_json_output:
         import json
 
@@ -316,39 +298,3 @@ def _coverage(template_path: Path, plans: tuple[Path, ...], everything: bool,
             click.echo(f"已写出 {path}", err=as_json_output)
     if report.violations:
         sys.exit(EXIT_VIOLATION)
-
-
-def _load_plan(path: Path):
-    """A unit plan: YAML as written, or a DOCX, PDF or TXT read back by import."""
-    from ..importer.paragraphs import READABLE
-    from ..load import load_document
-
-    if path.suffix.lower() in READABLE:
-        from ..importer.document import import_file
-
-        return import_file(path).load()
-    return load_document(path)
-
-
-def _plan_files(plans: tuple[Path, ...], template_path: Path) -> list[Path]:
-    files: list[Path] = []
-    for path in plans:
-        if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")
-                            and p.resolve() != template_path.resolve() and _is_plan(p))
-        else:
-            files.append(path)
-    if not files:
-        click.secho("没有找到单位文件（.yaml）", fg="red", err=True)
-        sys.exit(EXIT_INPUT)
-    return files
-
-
-def _is_plan(path: Path) -> bool:
-    """A document or unit plan, not a roster or template lying in the same folder."""
-    from ..source import read_source
-    from .template import is_template
-
-    source, _ = read_source(path)
-    return source is None or (("继承" in source.data or "正文" in source.data)
-                              and not is_template(source.data))

@@ -113,15 +113,24 @@ def write_html(report: CoverageReport, path: Path) -> None:
     from ..templates import html_environment
 
     template = html_environment().get_template("coverage.html")
-    html = template.render(report=report, counts=summary_counts, statuses=STATUSES,
-                           role_text=_role_text, holders_text=_holders_text, today=dt.date.today().isoformat(),
-                           EQUAL=EQUAL, DELETE=DELETE)
-    write_atomically(path, html.encode("utf-8"))
+    write_atomically(path, template.render(html_values(report)).encode("utf-8"))
+
+
+def html_values(report: CoverageReport) -> dict:
+    """What templates/coverage_report.html needs, wherever it is included."""
+    return {"report": report, "counts": summary_counts, "statuses": STATUSES,
+            "role_text": _role_text, "holders_text": _holders_text,
+            "today": dt.date.today().isoformat(), "EQUAL": EQUAL, "DELETE": DELETE}
 
 
 # ---- XLSX ---------------------------------------------------------------------------
 
 def write_xlsx(report: CoverageReport, path: Path) -> None:
+    write_atomically(path, xlsx_bytes(report))
+
+
+def xlsx_bytes(report: CoverageReport) -> bytes:
+    """The workbook: 汇总, 明细 and 角色 sheets, violations in red."""
     import io
 
     import openpyxl
@@ -163,4 +172,4 @@ def write_xlsx(report: CoverageReport, path: Path) -> None:
             sheet.column_dimensions[column[0].column_letter].width = min(60, max(6, longest + 2))
     buffer = io.BytesIO()
     book.save(buffer)
-    write_atomically(path, buffer.getvalue())
+    return buffer.getvalue()
