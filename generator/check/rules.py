@@ -63,7 +63,8 @@ _ALL = [
     Rule("measure-owner", W, "工作措施没有责任领导或责任人"),
     Rule("clause-form", N, "责任分工写法不规范"),
     # 文种 (generator/kinds.py)
-    Rule("kind-format", E, "文种的版式 gongwen 尚不能生成（信函、命令、纪要格式）", _GB + "10", "yaml"),
+    Rule("kind-format", E, "格式与文种不合（格式名、只用于命令或纪要格式的字段、信函的印发机关）", _GB + "10", "yaml"),
+    Rule("kind-order", E, "命令（令）缺令号、签发人或签发人职务", _GB + "10.2、7.3.5.3"),
     Rule("kind-recipients", W, "主送机关不合文种要求（请示一个、公告通告不写、议案主送人大）", _REGS + "第十五条"),
     Rule("kind-signer-missing", E, "上行文版头缺签发人", _GB + "7.2.6"),
     Rule("kind-signer", W, "非上行文标注了签发人", _GB + "7.2.6"),
