@@ -94,7 +94,7 @@ def _masthead(spec: DocumentSpec, fmt: Format) -> Masthead | None:
     return Masthead(
         mark=mark, mark_size_pt=mark_size_pt(mark), copy_number=spec.copy_number,
         secrecy=spec.secrecy, urgency=spec.urgency, doc_number=spec.doc_number,
-        signer=spec.signer,
+        signer=spec.signer if fmt is Format.DOCUMENT else None,
     )
 
 
