@@ -69,7 +69,7 @@ RED = "FF0000"  # the standard's Y80% M80% printed red; screen red on output
 
 # 信函格式 (10.1): the mark's top edge 30 mm below the page's top edge; a red double line
 # (thick over thin) 4 mm below the mark and another (thin over thick) 20 mm above the page's
-# bottom edge, both 170 mm long and centred; 份号 … and 发文字号 under the first, 7/8 of a 3号
+# bottom edge, both 170 mm long and centred (on the text block, as the mark); 份号 … and 发文字号 under the first, 7/8 of a 3号
 # character's height below it. The lines' weights are not fixed by the standard (common
 # practice): 1 mm and 0.35 mm, 0.5 mm apart.
 LETTER_MARK_TOP_MM = 30.0  # from the page's top edge
@@ -81,7 +81,8 @@ LETTER_RULE_THIN_MM = 0.35
 LETTER_RULE_SPACE_MM = 0.5
 LETTER_RULE_HEIGHT_MM = LETTER_RULE_THICK_MM + LETTER_RULE_SPACE_MM + LETTER_RULE_THIN_MM
 LETTER_TEXT_GAP_MM = BODY_SIZE_PT * 7 / 8 / PT_PER_INCH * MM_PER_INCH  # 7/8 of 3号: 4.94 mm
-LETTER_RULE_LEFT_MM = (PAGE_WIDTH_MM - LETTER_RULE_LENGTH_MM) / 2  # centred on the page
+# centred as the mark is, on the text block (which stands 1 mm right of the page's middle)
+LETTER_RULE_LEFT_MM = MARGIN_LEFT_MM + (TEXT_WIDTH_MM - LETTER_RULE_LENGTH_MM) / 2
 
 
 def letter_rule_top_mm(mark_size_pt: float) -> float:
