@@ -463,8 +463,10 @@ YAML_KIND_CASES = [
       "正文": ["同意拨付经费二十万元。"]}, "kind-reply", "正文"),
     ({"文种": "议案", "标题": "关于提请审议河道管理办法的议案", "主送机关": ["县人民政府"],
       "正文": ["现提请审议。"]}, "kind-recipients", "主送机关"),
-    ({"文种": "函", "标题": "关于商请协助汛期物资调运的函", "主送机关": ["县交通运输局"],
-      "正文": ["请予协助。"]}, "kind-format", "文种"),
+    ({"文种": "通知", "标题": "关于汛期物资调运的通知", "主送机关": ["各村民委员会"],
+      "正文": ["请予协助。"], "出席": ["王林"]}, "kind-format", "出席"),
+    ({"文种": "命令（令）", "标题": "公布河道管理规定", "签发人": "周明远", "签发人职务": "镇长",
+      "正文": ["《河道管理规定》现予公布。"]}, "kind-order", "文种"),
 ]
 
 
@@ -486,7 +488,7 @@ def test_a_kind_error_stops_generation_and_a_warning_does_not(tmp_path):
     stopped.write_text(yaml.safe_dump({**KIND_YAML, **YAML_KIND_CASES[-1][0]}, allow_unicode=True),
                        encoding="utf-8")
     result = CliRunner().invoke(main, ["generate", str(stopped), "-o", str(tmp_path / "out")])
-    assert result.exit_code == 2 and "信函格式" in result.output
+    assert result.exit_code == 2 and "命令（令）须写令号" in result.output
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
     warned = tmp_path / "请示.yaml"
     warned.write_text(yaml.safe_dump({**KIND_YAML, **YAML_KIND_CASES[0][0]}, allow_unicode=True),
@@ -519,7 +521,7 @@ def test_kind_rules_in_documents_read_back(tmp_path, lines, rule, line):
 
 def test_every_kind_is_accepted_or_refused_with_its_format():
     from generator.errors import InputError
-    from generator.kinds import BUILT_FORMATS, KINDS
+    from generator.kinds import BUILT_FORMATS, KINDS, Format
     from generator.load import load_document
 
     for name, kind in KINDS.items():
@@ -527,6 +529,8 @@ def test_every_kind_is_accepted_or_refused_with_its_format():
                 "正文": ["关于所请示事项，现说明如下。"], "附注": "联系人：王林，电话：0000-1234567"}
         if kind.recipients == "none":
             del spec["主送机关"]
+        if kind.format is Format.ORDER:
+            spec.update({"令号": 1, "签发人": "王林", "签发人职务": "镇长"})
         source = yaml.safe_dump(spec, allow_unicode=True)
         try:
             load_document(Path("文种.yaml"), text=source)
