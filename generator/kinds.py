@@ -117,6 +117,7 @@ class KindFacts:
     signer: str | None = None  # 签发人
     asked_format: str | None = None  # 格式, as written
     fields: tuple[str, ...] = ()  # which FORMAT_FIELDS and 印发机关 the document gives
+    signed: bool = False  # a 署名 over the 成文日期 closes the text (a document read back)
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,9 @@ def _format_issues(kind: Kind, fmt: Format, facts: KindFacts) -> list[KindIssue]
     if fmt is Format.LETTER and "印发机关" in facts.fields:
         out.append(KindIssue("kind-format", "印发机关", "信函格式的版记不加印发机关和印发日期"
                              "（GB/T 9704—2012 10.1）", "删去“印发机关”和“印发日期”"))
+    if fmt is Format.MINUTES and facts.signed:
+        out.append(KindIssue("kind-signature", "发文机关", "纪要不署名、不盖章，也不在文末标注成文日期"
+                             "（GB/T 9704—2012 10.3）", "删去文末的署名和日期；与会人员列为出席、列席"))
     if fmt is Format.ORDER:
         for name, example in (("令号", "令号: 3"), ("签发人", "签发人: 姓名"),
                               ("签发人职务", "签发人职务: 镇长")):

@@ -40,8 +40,10 @@ ATTENDEES = [{"姓名": f"{surname}明", "职务": "镇农业农村办公室副�
 MINUTES = {
     "文种": "纪要", "发文机关标志": "河口镇防汛工作会议纪要", "标题": "河口镇防汛工作会议纪要",
     "发文机关": "河口镇人民政府", "成文日期": "2024-06-12",
-    "正文": ["会议研究了主汛期防汛工作，议定事项如下。", "各村落实巡堤人员，六月底前到岗。"],
+    "正文": ["会议研究了主汛期防汛工作，听取了各村汛前准备情况的汇报，对巡堤、物资和转移避险作了部署，议定事项如下。",
+             "各村落实巡堤人员，六月底前到岗。"],
     "出席": ATTENDEES, "请假": ["蒋华"], "列席": [{"姓名": "沈丽", "职务": "镇党政办公室"}],
+    "印发机关": "河口镇党政办公室", "印发日期": "2024-06-12",
 }
 
 
@@ -326,3 +328,94 @@ def test_attendance_joins_every_name_with_its_post_in_order(count):
     assert [a.label for a in doc.attendance] == ["出席"]
     names = doc.attendance[0].names.split("、")
     assert names == [f"村主任甲{n}" if n % 2 else f"乙{n}" for n in range(count)]
+
+
+# -- gongwen check knows each format in a document read back
+
+def _findings(path: Path) -> list[dict]:
+    from generator.check.run import check_file
+
+    return check_file(path).as_dict()["findings"]
+
+
+@pytest.mark.parametrize("client", CLIENTS)
+@pytest.mark.parametrize("name", ["letter", "order", "minutes"])
+def test_our_formats_check_clean_in_both_clients(made, name, client):
+    assert _findings(made[name][client]) == []
+
+
+def test_our_formats_docx_check_clean_and_import_keeps_the_kind(made, tmp_path):
+    from generator.importer.document import import_file
+
+    for name, kind in (("letter", "函"), ("order", "命令（令）"), ("minutes", "纪要")):
+        assert _findings(made[name]["docx"]) == [], name
+        for client in ("docx", "pdf"):
+            fields = import_file(made[name][client]).fields
+            assert fields["文种"] == kind, (name, client, fields["文种"])
+    order = import_file(made["order"]["pdf"]).fields
+    assert (order["令号"], order["签发人"], order["签发人职务"]) == ("第3号", "孟庆和", "镇长")
+    minutes = import_file(made["minutes"]["pdf"]).fields
+    assert minutes["出席"] == [f"{p['职务']}{p['姓名']}" for p in ATTENDEES]  # wrapped lines joined
+    assert minutes["请假"] == ["蒋华"] and minutes["列席"] == ["镇党政办公室沈丽"]
+
+
+def test_an_imported_order_and_minutes_generate_again(made, tmp_path):
+    from generator.importer.document import import_file
+
+    for name in ("order", "minutes"):
+        imported = import_file(made[name]["docx"])
+        source = tmp_path / f"{name}.yaml"
+        source.write_text(imported.yaml_text(), encoding="utf-8")
+        assert load_document(source).spec.kind == made[name]["spec"]["文种"]
+
+
+def test_a_signed_minutes_is_flagged(tmp_path):
+    path = tmp_path / "纪要.txt"
+    path.write_text("\n".join([
+        "河口镇防汛工作会议纪要", "会议研究了主汛期防汛工作。", "各村落实巡堤人员，六月底前到岗。",
+        "河口镇人民政府", "2024年6月12日"]), encoding="utf-8")
+    assert [f["rule"] for f in _findings(path) if f["rule"].startswith("kind-")] == ["kind-signature"]
+
+
+def _letter_pdf(path: Path, lower_rule: bool, first_number: bool) -> Path:
+    """A letter written by hand: a red mark above the text block, rules drawn or not."""
+    from weasyprint import HTML
+
+    number = '"— " counter(page) " —"'
+    first = "" if first_number else "@page :first { @bottom-right { content: none } }"
+    rule = ('<div style="position: absolute; left: -7mm; top: 238mm; width: 170mm; '
+            'border-top: 1mm solid red; height: 0.5mm"></div>') if lower_rule else ""
+    body = "".join(f"<p>{LONG}</p>" for _ in range(14))
+    HTML(string=f"""<html><head><style>
+      @page {{ size: A4; margin: 37mm 26mm 35mm 28mm; }}
+      @page :right {{ @bottom-right {{ content: {number}; font-family: FandolSong; font-size: 14pt;
+                         vertical-align: top; padding-top: 7mm; margin-right: 14pt }} }}
+      @page :left {{ @bottom-left {{ content: {number}; font-family: FandolSong; font-size: 14pt;
+                         vertical-align: top; padding-top: 7mm; margin-left: 14pt }} }}
+      {first}
+      body {{ font-family: FandolFang; font-size: 16pt; line-height: 28.95pt }}
+      p {{ margin: 0; text-indent: 2em; text-align: justify }}
+      .mark {{ color: red; font-family: FandolSong; font-weight: bold; font-size: 36pt;
+               line-height: 1; text-align: center; margin-top: -7mm; text-indent: 0 }}
+      .rule {{ margin: 4mm 0 0 -7mm; width: 170mm; border-top: 1mm solid red; height: 0.5mm }}
+    </style></head><body><p class="mark">河口镇人民政府</p><div class="rule"></div>{rule}
+      <p style="text-align: right; text-indent: 0; margin-top: 5mm">河政函〔2024〕7号</p>
+      <p style="text-align: center; font-size: 22pt; margin-top: 58pt; text-indent: 0">关于商请共同巡查交界堤段的函</p>
+      <p style="text-indent: 0">东岭镇人民政府：</p>{body}
+      <p style="text-align: right; margin-top: 28.95pt">河口镇人民政府</p>
+      <p style="text-align: right">2024年6月5日</p></body></html>""").write_pdf(path)
+    return path
+
+
+def test_a_letter_written_by_hand_is_checked_against_the_letter_format(tmp_path):
+    good = _letter_pdf(tmp_path / "信函.pdf", lower_rule=True, first_number=False)
+    layout = {"letter-rules", "red-header", "page-number"}
+    assert [f for f in _findings(good) if f["rule"] in layout] == []
+    no_rule = _letter_pdf(tmp_path / "无双线.pdf", lower_rule=False, first_number=False)
+    found = [f for f in _findings(no_rule) if f["rule"] in layout]
+    assert [(f["rule"], f["page"]) for f in found] == [("letter-rules", 1)], found
+    assert "页面下端没有红色双线" in found[0]["message"]
+    numbered = _letter_pdf(tmp_path / "首页页码.pdf", lower_rule=True, first_number=True)
+    found = [f for f in _findings(numbered) if f["rule"] in layout]
+    assert [(f["rule"], f["page"]) for f in found] == [("page-number", 1)], found
+    assert "首页不显示页码" in found[0]["message"]

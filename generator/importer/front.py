@@ -183,7 +183,7 @@ def _read_head(paragraphs: list[Paragraph], parts: Parts) -> int:
         # 命令（令）格式 (10.2): the 令号 under the mark, the text under it, no title
         _set(parts, "令号", number, paragraphs[i])
         _set(parts, "文种", "命令（令）", paragraphs[i])
-        _set(parts, "标题", mark + number, paragraphs[i - 1])
+        parts.fields["标题"] = mark + number  # stands for the title a 令 does not print
         return i + 1
     end = _title_span(paragraphs, i)
     if end > i:
@@ -211,6 +211,11 @@ def _is_mark(paragraphs: list[Paragraph], i: int) -> bool:
         return False
     if p.text.endswith("文件"):
         return True
+    under = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
+    if p.size and p.size >= 26 and under is not None and (
+            (under.size and 20 <= under.size < p.size - 4)
+            or (not under.size and _title_span(paragraphs, i + 1) > i + 1)):
+        return True  # a mark over a title in smaller type (a 纪要's, a 信函's without a number)
     below = paragraphs[i + 1].text if i + 1 < len(paragraphs) else ""
     above_number = bool(DOC_NUMBER.search(below)) and len(below) < 40
     return above_number and (bool(p.size and p.size >= 26) or _is_organ(p.text))
