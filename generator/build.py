@@ -56,9 +56,11 @@ def build_document(loaded: Loaded) -> Document:
 
 
 def _mark(spec: DocumentSpec, fmt: Format) -> str | None:
-    """发文机关标志: as written; a 令's and a 纪要's are never left out (10.2, 10.3)."""
+    """发文机关标志: as written; a 信函's, a 令's and a 纪要's are never left out (10.1-10.3)."""
     if spec.mark:
         return spec.mark
+    if fmt is Format.LETTER:
+        return spec.organ
     if fmt is Format.ORDER:
         return spec.organ + "令"
     if fmt is Format.MINUTES:

@@ -419,3 +419,40 @@ def test_a_letter_written_by_hand_is_checked_against_the_letter_format(tmp_path)
     found = [f for f in _findings(numbered) if f["rule"] in layout]
     assert [(f["rule"], f["page"]) for f in found] == [("page-number", 1)], found
     assert "首页不显示页码" in found[0]["message"]
+
+
+def test_a_letter_without_a_mark_takes_the_organs_name():
+    from generator.build import build_document
+
+    spec = {k: v for k, v in LETTER.items() if k != "发文机关标志"}
+    doc = build_document(_load(spec))
+    assert doc.masthead.mark == "河口镇人民政府" and doc.imprint.ruled is False
+
+
+MARKS = ["青山镇人民政府", "青山县农业农村局青山县水利局", "青山县人民政府防汛抗旱指挥部办公室综合协调组"]
+
+
+@pytest.fixture(scope="module")
+def marks(tmp_path_factory) -> list[dict]:
+    folder = tmp_path_factory.mktemp("marks")
+    specs = [(folder / f"标志{n}.yaml", {**LETTER, "发文机关标志": mark, "正文": ["请研究后函复。"],
+                                          "份号": None, "密级": None})
+             for n, mark in enumerate(MARKS)]
+    for _, spec in specs:
+        del spec["份号"], spec["密级"]
+    return generated_in_both_clients(specs, folder, tmp_path_factory)
+
+
+@pytest.mark.parametrize("client", CLIENTS)
+def test_whatever_the_marks_length_the_line_is_4_mm_under_it_and_the_number_under_the_line(
+        marks, client):
+    for case in marks:
+        pdf, mark = case[client], case["spec"]["发文机关标志"]
+        size = L.mark_size_pt(mark)
+        top, _, left, right = _box(_find(pdf, mark))
+        assert abs(top - L.LETTER_MARK_TOP_MM) < 1.0 and right - left < L.TEXT_WIDTH_MM + 0.5
+        upper = [r for r in _red_rules(pdf) if r[0] < 100]
+        assert abs(min(r[0] for r in upper) - (top + size * MM + L.LETTER_RULE_GAP_MM)) < 1.0
+        number = _box(_find(pdf, "河政函"))
+        assert abs(number[0] - L.letter_text_top_mm(size)) < 0.8, (mark, number[0])
+        assert abs(_box(_find(pdf, "〔2024〕7号"))[3] - RIGHT) < 1.0
