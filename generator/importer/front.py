@@ -218,7 +218,8 @@ def _is_mark(paragraphs: list[Paragraph], i: int) -> bool:
         return True  # a mark over a title in smaller type (a 纪要's, a 信函's without a number)
     below = paragraphs[i + 1].text if i + 1 < len(paragraphs) else ""
     above_number = bool(DOC_NUMBER.search(below)) and len(below) < 40
-    return above_number and (bool(p.size and p.size >= 26) or _is_organ(p.text))
+    return above_number and (bool(p.size and p.size >= 26) or _is_organ(p.text)
+                             or p.text.endswith("纪要"))  # a 纪要标志 (10.3)
 
 
 _RULES_HEADER = re.compile(r"^[\u4e00-\u9fff]{2,16}(?:规章|令)$")
