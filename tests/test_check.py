@@ -500,6 +500,8 @@ def test_a_kind_error_stops_generation_and_a_warning_does_not(tmp_path):
 
 TEXT_KIND_CASES = [
     # (lines of a received text, rule, line of the finding)
+    (["青山镇防汛工作会议纪要", "会议研究了主汛期防汛工作，议定各村六月底前落实巡堤人员。", "青山镇人民政府",
+      "2024年6月12日"], "kind-signature", 3),
     (["青山镇人民政府", "青政报〔2024〕3号", "关于拨付汛期物资经费的请示", "县人民政府：",
       "现申请拨付经费二十万元。", "妥否，请批示。", "青山镇人民政府", "2024年5月21日",
       "（联系人：王林，电话：0000-1234567）"], "kind-signer-missing", 3),
@@ -547,3 +549,10 @@ def test_readme_lists_every_kind():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     table = readme[readme.index("### 文种"):readme.index("**YAML 中写的路径**")]
     assert [name for name in KINDS if name not in table] == []
+
+
+def test_a_letterhead_without_its_lower_double_line_is_found(tmp_path):
+    from .test_special_formats import _letter_pdf
+
+    pdf = _letter_pdf(tmp_path / "信函.pdf", lower_rule=False, first_number=False)
+    assert [f["page"] for f in findings_of(pdf) if f["rule"] == "letter-rules"] == [1]

@@ -423,10 +423,14 @@ def _red_header(pages: list[Page], imported: Imported, display: str) -> list[Fin
 
 
 def _is_letter(pages: list[Page], imported: Imported) -> bool:
-    """The 信函格式 (10.1): a 发文机关标志 above the text block, where a letterhead stands."""
+    """The 信函格式 (10.1): a 发文机关标志 above the text block, where a letterhead stands, with
+    a red line under it (or in a 函)."""
     mark = imported.found_at.get("发文机关标志")
     line = _line_at(pages, mark) if mark is not None and mark.page == 1 else None
-    return line is not None and line.top < TOP - 2
+    if line is None or line.top >= TOP - 2:
+        return False
+    ruled = any(line.bottom < y < line.bottom + 15 for y in pages[0].red_rules)
+    return ruled or imported.fields.get("文种") == "函"
 
 
 def _letterhead(pages: list[Page], imported: Imported, display: str) -> list[Finding]:
