@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from .dates import format_date
 from .layout import mark_size_pt, signature_indents
+from .kinds import Format, format_of
 from .model import (
-    Attachment, AttachmentNoteLine, Block, Cell, Document, Imprint, Masthead, Para, Row,
+    Attachment, AttendanceLine, AttachmentNoteLine, Block, Cell, Document, Imprint, Masthead, OrderSignature, Para, Row,
     Signature, Style, Table,
 )
 from .numbering import MAX_LEVEL, attachment_label, marker
@@ -22,6 +23,7 @@ SEP = "　"  # full-width space between a name and its post
 
 def build_document(loaded: Loaded) -> Document:
     spec = loaded.spec
+    fmt = format_of(spec.kind, spec.format_name)
     date = format_date(spec.date)
     indents = signature_indents(spec.organ, date)
     pages = [loaded.attached[i] for i in range(len(spec.attachments)) if i in loaded.attached]
@@ -30,8 +32,8 @@ def build_document(loaded: Loaded) -> Document:
         title_lines=title_lines(spec.title),
         body=Body(spec.people).items(spec.sections, level=1),
         signature=Signature(spec.organ, date, indents.organ, indents.date),
-        masthead=_masthead(spec),
-        doc_number=None if spec.mark else spec.doc_number,
+        masthead=_masthead(spec, fmt),
+        doc_number=None if _mark(spec, fmt) else spec.doc_number,
         recipients=_recipients(spec.recipients),
         attachment_note=_attachment_note(loaded),
         note=_note(spec.note),
@@ -44,8 +46,40 @@ def build_document(loaded: Loaded) -> Document:
             )
             for n, child in enumerate(pages, start=1)
         ],
-        imprint=_imprint(spec),
+        imprint=_imprint(spec, fmt),
+        format=fmt,
+        order_number=spec.order_number if fmt is Format.ORDER else None,
+        order_signature=(OrderSignature(spec.signer_post or "", spec.signer or "", date)
+                         if fmt is Format.ORDER else None),
+        attendance=_attendance(spec) if fmt is Format.MINUTES else [],
     )
+
+
+def _mark(spec: DocumentSpec, fmt: Format) -> str | None:
+    """发文机关标志: as written; a 信函's, a 令's and a 纪要's are never left out (10.1-10.3)."""
+    if spec.mark:
+        return spec.mark
+    if fmt is Format.LETTER:
+        return spec.organ
+    if fmt is Format.ORDER:
+        return spec.organ + "令"
+    if fmt is Format.MINUTES:
+        return spec.organ + "纪要"
+    return None
+
+
+ATTENDANCE = (("出席", "present"), ("请假", "absent"), ("列席", "attending"))
+
+
+def _attendance(spec: DocumentSpec) -> list[AttendanceLine]:
+    """出席, 请假, 列席 in the standard's order, each "单位职务姓名" joined by "、"."""
+    out = []
+    for label, name in ATTENDANCE:
+        people = getattr(spec, name)
+        if people:
+            out.append(AttendanceLine(label, "、".join(
+                f"{p.post}{p.name}" if p.post else p.name for p in people)))
+    return out
 
 
 def title_lines(title: str) -> list[str]:
@@ -55,13 +89,14 @@ def title_lines(title: str) -> list[str]:
     return lines(title)
 
 
-def _masthead(spec: DocumentSpec) -> Masthead | None:
-    if not spec.mark:
+def _masthead(spec: DocumentSpec, fmt: Format) -> Masthead | None:
+    mark = _mark(spec, fmt)
+    if not mark:
         return None
     return Masthead(
-        mark=spec.mark, mark_size_pt=mark_size_pt(spec.mark), copy_number=spec.copy_number,
+        mark=mark, mark_size_pt=mark_size_pt(mark), copy_number=spec.copy_number,
         secrecy=spec.secrecy, urgency=spec.urgency, doc_number=spec.doc_number,
-        signer=spec.signer,
+        signer=spec.signer if fmt is Format.DOCUMENT else None,
     )
 
 
@@ -96,11 +131,15 @@ def _note(note: str | None) -> str | None:
     return note if note.startswith("（") and note.endswith("）") else f"（{note}）"
 
 
-def _imprint(spec: DocumentSpec) -> Imprint | None:
-    """版记 when there is anything to put in it: 抄送, or 印发机关 and 印发日期."""
-    if not (spec.cc or spec.printer or spec.print_date):
+def _imprint(spec: DocumentSpec, fmt: Format) -> Imprint | None:
+    """版记 when there is anything to put in it: 抄送, or 印发机关 and 印发日期. A 信函's has
+    neither 印发机关, 印发日期 nor rules (10.1)."""
+    letter = fmt is Format.LETTER
+    if not (spec.cc or (not letter and (spec.printer or spec.print_date))):
         return None
     cc = joined_cc(spec.cc) + "。" if spec.cc else None
+    if letter:
+        return Imprint(cc=cc, printer=None, print_date=None, ruled=False)
     date = format_date(spec.print_date) + "印发" if spec.print_date else None
     return Imprint(cc=cc, printer=spec.printer, print_date=date)
 

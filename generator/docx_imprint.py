@@ -120,7 +120,9 @@ def _imprint_footnote(word, imprint: Imprint):
     note = OxmlElement("w:footnote")
     note.set(qn("w:id"), IMPRINT_FOOTNOTE_ID)
     style_id = word.styles["版记"].style_id
-    if imprint.cc:
+    if imprint.cc and not imprint.ruled:  # 信函格式 (10.1): no rules
+        note.append(_line(style_id, [("抄送：" + imprint.cc, False)], top=None, bottom=None))
+    elif imprint.cc:
         note.append(_line(style_id, [("抄送：" + imprint.cc, False)], top=L.IMPRINT_THICK_MM,
                           bottom=L.IMPRINT_THIN_MM if imprint.printed else L.IMPRINT_THICK_MM))
     if imprint.printed:
@@ -139,7 +141,8 @@ def _border(edge: str, mm: float, color: str = "000000", space_pt: int = 0):
     return el
 
 
-def _line(style_id: str, pieces: list[tuple[str, bool]], top: float | None, bottom: float):
+def _line(style_id: str, pieces: list[tuple[str, bool]], top: float | None,
+          bottom: float | None):
     """A 版记 line in its style; a piece marked True is set flush right. The text sits one
     character inside the rules: indents of one character, and white side borders that far
     out, which is how Word (and LibreOffice after it) widen top and bottom borders."""
@@ -148,14 +151,16 @@ def _line(style_id: str, pieces: list[tuple[str, bool]], top: float | None, bott
     pstyle = OxmlElement("w:pStyle")
     pstyle.set(qn("w:val"), style_id)
     ppr.append(pstyle)
-    borders = OxmlElement("w:pBdr")
-    if top is not None:
-        borders.append(_border("top", top))
-    side_pt = round(L.IMPRINT_SIZE_PT)
-    borders.append(_border("left", 0, "FFFFFF", side_pt))
-    borders.append(_border("bottom", bottom))
-    borders.append(_border("right", 0, "FFFFFF", side_pt))
-    ppr.append(borders)
+    if top is not None or bottom is not None:
+        borders = OxmlElement("w:pBdr")
+        if top is not None:
+            borders.append(_border("top", top))
+        side_pt = round(L.IMPRINT_SIZE_PT)
+        borders.append(_border("left", 0, "FFFFFF", side_pt))
+        if bottom is not None:
+            borders.append(_border("bottom", bottom))
+        borders.append(_border("right", 0, "FFFFFF", side_pt))
+        ppr.append(borders)
     if any(right for _, right in pieces):
         tabs = OxmlElement("w:tabs")
         tab = OxmlElement("w:tab")

@@ -14,7 +14,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor, Twips
+from docx.shared import Emu, Mm, Pt, RGBColor, Twips
 
 from . import layout as L
 from .templates import DOCX_TEMPLATE
@@ -29,6 +29,11 @@ PARAGRAPH_STYLES = {
     "发文机关标志": (L.MARK_FACE, L.MARK_MAX_SIZE_PT, "center", 0, 0, 0),
     "发文字号": (L.BODY_FACE, L.BODY_SIZE_PT, "center", 0, 0, 0),
     "发文字号上行文": (L.BODY_FACE, L.BODY_SIZE_PT, "left", 0, 1, 1),
+    "信函份号": (L.HEITI, L.BODY_SIZE_PT, "left", 0, 0, 0),  # 10.1: 发文字号 at a right tab
+    "令号": (L.BODY_FACE, L.BODY_SIZE_PT, "center", 0, 0, 0),
+    "签发人职务签名": (L.BODY_FACE, L.BODY_SIZE_PT, "right", 0, 0, L.ORDER_SIGN_RIGHT_CHARS),
+    "令成文日期": (L.BODY_FACE, L.BODY_SIZE_PT, "right", 0, 0, L.ORDER_DATE_RIGHT_CHARS),
+    "出席名单": (L.BODY_FACE, L.BODY_SIZE_PT, "left", -3, L.ATTENDANCE_LEFT_CHARS + 3, 0),
     "公文标题": (L.TITLE_FACE, L.TITLE_SIZE_PT, "center", 0, 0, 0),
     "主送机关": (L.BODY_FACE, L.BODY_SIZE_PT, "left", 0, 0, 0),
     "一级标题": (L.HEADING_FACES[1], L.BODY_SIZE_PT, "justify", 2, 0, 0),
@@ -55,6 +60,9 @@ LEVEL_STYLES = {"h1": "一级标题", "h2": "二级标题", "h3": "三级标题"
 ROSTER_MORE_STYLE = "名单续行"
 BODY_CHAR_STYLE = "正文字符"  # the body part of a run-in heading
 SIGNER_CHAR_STYLE = "签发人姓名"
+ATTENDANCE_LABEL_STYLE = "出席标签"  # 10.3: "出席：" in 黑体
+# the paragraph that begins each format's closing (generator.render_docx keeps it together)
+CLOSING_STYLES = ("发文机关署名", "签发人职务签名", "出席名单")
 FOOTNOTE_MARK_STYLE = "footnote reference"  # Word's built-in name, read by LibreOffice
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
           "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
@@ -135,9 +143,9 @@ def _styles(doc) -> None:
         set_faces(style.element.get_or_add_rPr(), face)
         pf = style.paragraph_format
         pf.alignment = _ALIGN[align]
-        pf.first_line_indent = CHAR * first if first else Twips(0)
-        pf.left_indent = CHAR * left if left else Twips(0)
-        pf.right_indent = CHAR * right if right else Twips(0)
+        pf.first_line_indent = Emu(round(CHAR * first)) if first else Twips(0)
+        pf.left_indent = Emu(round(CHAR * left)) if left else Twips(0)
+        pf.right_indent = Emu(round(CHAR * right)) if right else Twips(0)
         pf.space_before = Pt(0)
         pf.space_after = Pt(0)
         pf.widow_control = False
@@ -151,6 +159,12 @@ def _styles(doc) -> None:
     # block's left edge, not from the paragraph's indent
     doc.styles["发文字号上行文"].paragraph_format.tab_stops.add_tab_stop(
         Twips(round(L.mm_to_pt(L.TEXT_WIDTH_MM) * 20)) - CHAR, WD_TAB_ALIGNMENT.RIGHT)
+    # 10.1: the 发文字号 flush right with the text block, on the first element's line
+    doc.styles["信函份号"].paragraph_format.tab_stops.add_tab_stop(
+        Twips(L.mm_to_twips(L.TEXT_WIDTH_MM)), WD_TAB_ALIGNMENT.RIGHT)
+    set_paragraph_flag(doc.styles["信函份号"].element.get_or_add_pPr(), "snapToGrid", "0")
+    for name in ("签发人职务签名", "出席名单"):
+        doc.styles[name].paragraph_format.keep_with_next = True
     for name in ("发文字号", "发文字号上行文"):
         _red_rule_below(doc.styles[name].element)
     doc.styles["附件标签"].paragraph_format.page_break_before = True
@@ -158,7 +172,8 @@ def _styles(doc) -> None:
     _exact_line(doc.styles["版记"].paragraph_format, L.LINE_PITCH_PT)
     _exact_line(doc.styles["页码"].paragraph_format, L.PAGE_NUMBER_SIZE_PT)
     _table_styles(doc)
-    for name, face in ((BODY_CHAR_STYLE, L.BODY_FACE), (SIGNER_CHAR_STYLE, L.KAITI)):
+    for name, face in ((BODY_CHAR_STYLE, L.BODY_FACE), (SIGNER_CHAR_STYLE, L.KAITI),
+                       (ATTENDANCE_LABEL_STYLE, L.ATTENDANCE_LABEL_FACE)):
         style = doc.styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
         set_faces(style.element.get_or_add_rPr(), face)
     # The 版记 is a footnote (docx_imprint.py): its reference mark, a space, prints white
@@ -293,8 +308,27 @@ class _Writer:
 
 def _body(doc) -> None:
     w = _Writer(doc)
-    # 版头
-    w.tag("{%p if doc.masthead %}")
+    # 版头: 信函格式 (10.1), 命令（令）格式 (10.2), or the 版头 of 7.2 (文件, 纪要)
+    w.tag("{%p if doc.masthead and doc.fmt == 'LETTER' %}")
+    w.para("发文机关标志", ("{{ doc.masthead.mark }}", None))  # a frame (render_docx)
+    w.tag("{%p for line in (doc.masthead.lines_above_mark or ['']) %}")
+    w.para("信函份号", ("{{ line }}", None), ("{% if loop.first and doc.masthead.doc_number %}\t"
+                                             "{{ doc.masthead.doc_number }}{% endif %}",
+                                             BODY_CHAR_STYLE))
+    w.tag("{%p endfor %}")
+    w.blank()
+    w.blank()
+    w.tag("{%p elif doc.masthead and doc.fmt == 'ORDER' %}")
+    w.tag("{%p for line in doc.masthead.lines_above_mark %}")
+    w.para("份号密级", ("{{ line }}", None))
+    w.tag("{%p endfor %}")
+    w.para("发文机关标志", ("{{ doc.masthead.mark }}", None))
+    w.blank()
+    w.blank()
+    w.para("令号", ("{{ doc.order_number or '' }}", None))
+    w.blank()
+    w.blank()
+    w.tag("{%p elif doc.masthead %}")
     w.tag("{%p for line in doc.masthead.lines_above_mark %}")
     w.para("份号密级", ("{{ line }}", None))
     w.tag("{%p endfor %}")
@@ -312,11 +346,13 @@ def _body(doc) -> None:
     w.tag("{%p elif doc.doc_number %}")
     w.para("发文字号", ("{{ doc.doc_number }}", None))
     w.tag("{%p endif %}")
-    # 标题, 主送
+    # 标题, 主送 (a 令 prints no title: its body begins two lines under the 令号)
+    w.tag("{%p if doc.fmt != 'ORDER' %}")
     w.tag("{%p for line in doc.title_lines %}")
     w.para("公文标题", ("{{ line }}", None))
     w.tag("{%p endfor %}")
     w.blank()
+    w.tag("{%p endif %}")
     w.tag("{%p if doc.recipients %}")
     w.para("主送机关", ("{{ doc.recipients }}", None))
     w.tag("{%p endif %}")
@@ -324,9 +360,25 @@ def _body(doc) -> None:
     w.body_loop("doc.body")
     # 附件说明, 署名, 成文日期, 附注
     w.attachment_note("doc.attachment_note")
+    w.tag("{%p if doc.fmt == 'ORDER' %}")  # 7.3.5.3
+    w.blank()
+    w.blank()
+    w.para("签发人职务签名", ("{{ doc.order_signature.post }}" + "　" * int(L.ORDER_POST_GAP_CHARS)
+                        + "{{ doc.order_signature.name }}", None))
+    w.blank()
+    w.para("令成文日期", ("{{ doc.order_signature.date }}", None))
+    w.tag("{%p elif doc.fmt == 'MINUTES' %}")  # 10.3
+    w.tag("{%p for a in doc.attendance %}")
+    w.tag("{%p if loop.first %}")
+    w.blank()
+    w.tag("{%p endif %}")
+    w.para("出席名单", ("{{ a.label }}：", ATTENDANCE_LABEL_STYLE), ("{{ a.names }}", None))
+    w.tag("{%p endfor %}")
+    w.tag("{%p else %}")
     w.blank()
     w.para("发文机关署名", ("{{ doc.signature.organ }}", None))
     w.para("成文日期", ("{{ doc.signature.date }}", None))
+    w.tag("{%p endif %}")
     w.tag("{%p if doc.note %}")
     w.para("附注", ("{{ doc.note }}", None))
     w.tag("{%p endif %}")

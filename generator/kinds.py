@@ -28,6 +28,11 @@ class Format(Enum):
     ORDER = "命令（令）格式（10.2）"
     MINUTES = "纪要格式（10.3）"
 
+    @property
+    def short(self) -> str:
+        """The name writers use in `格式:` ("信函")."""
+        return self.value.split("格式")[0]
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -59,7 +64,12 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
 )}
 
 # the formats whose layout is built; a 文种 needing another is refused with the reason
-BUILT_FORMATS = {Format.DOCUMENT}
+BUILT_FORMATS = {Format.DOCUMENT, Format.LETTER, Format.ORDER, Format.MINUTES}
+# formats a writer may ask for with `格式:` whatever the 文种 (10.1: "where a writer asks")
+CHOSEN_FORMATS = (Format.DOCUMENT, Format.LETTER)
+# the fields only one format prints, and the format
+FORMAT_FIELDS = {"令号": Format.ORDER, "签发人职务": Format.ORDER, "出席": Format.MINUTES,
+                 "列席": Format.MINUTES, "请假": Format.MINUTES}
 KIND_NAMES = tuple(KINDS)
 _ALIASES = {"命令": "命令（令）", "令": "命令（令）", "命令(令)": "命令（令）", "会议纪要": "纪要"}
 
@@ -67,6 +77,27 @@ _ALIASES = {"命令": "命令（令）", "令": "命令（令）", "命令(令)"
 def kind_named(value: object) -> object:
     """A 文种 as writers also write it ("命令", "令", "会议纪要") in the name gongwen uses."""
     return _ALIASES.get(value.strip(), value.strip()) if isinstance(value, str) else value
+
+
+def format_named(value: str) -> Format | None:
+    """"信函", "信函格式" or the full name -> the Format; None if there is none of that name."""
+    text = value.strip().removesuffix("格式") if isinstance(value, str) else ""
+    for fmt in Format:
+        if text in (fmt.short, fmt.value.split("（1")[0]):
+            return fmt
+    return Format.ORDER if text in ("命令", "令", "命令(令)") else None
+
+
+def format_of(kind_name: str, asked: str | None) -> Format:
+    """The format a document is laid out in: the one asked for when the 文种 allows it,
+    else the 文种's own."""
+    kind = KINDS.get(kind_name)
+    own = kind.format if kind else Format.DOCUMENT
+    chosen = format_named(asked) if asked else None
+    if chosen in CHOSEN_FORMATS and own in CHOSEN_FORMATS:
+        return chosen
+    return own
+
 
 _ASKING = re.compile(r"(妥否|(?<![申邀提])请(?:予)?(?:批示|批准|审批|审定|核准|批复|给予|解决|拨付))")
 _PEOPLE_CONGRESS = re.compile(r"人民代表大会")
@@ -84,6 +115,9 @@ class KindFacts:
     note: str = ""  # 附注
     masthead: bool = False  # a 版头 (发文机关标志) is there
     signer: str | None = None  # 签发人
+    asked_format: str | None = None  # 格式, as written
+    fields: tuple[str, ...] = ()  # which FORMAT_FIELDS and 印发机关 the document gives
+    signed: bool = False  # a 署名 over the 成文日期 closes the text (a document read back)
 
 
 @dataclass(frozen=True)
@@ -106,13 +140,17 @@ def kind_issues(facts: KindFacts) -> list[KindIssue]:
     if kind is None:
         return []
     out: list[KindIssue] = []
-    if kind.format not in BUILT_FORMATS:
+    fmt = format_of(kind.name, facts.asked_format)
+    if fmt not in BUILT_FORMATS:
         out.append(KindIssue("kind-format", "文种", f"{kind.name}用{kind.format.value}排版，"
                              "gongwen 还不能生成这种格式",
                              "暂用“通知”或“意见”等文件格式的文种，或用文字处理软件按该格式排版"))
+    out += _format_issues(kind, fmt, facts)
     out += _recipient_issues(kind, facts)
     if kind.direction is Direction.UP:
         out += _upward_issues(kind, facts)
+    elif fmt is Format.ORDER:
+        pass  # the 签发人 signs a 令 (7.3.5.3); _format_issues asks for it
     elif facts.signer:
         out.append(KindIssue("kind-signer", "签发人", f"签发人只在上行文（请示、报告、议案）的版头标注，"
                              f"{kind.name}不标", "删去“签发人”"))
@@ -131,6 +169,38 @@ def kind_issues(facts: KindFacts) -> list[KindIssue]:
             _PEOPLE_CONGRESS.search(r) for r in facts.recipients):
         out.append(KindIssue("kind-recipients", "主送机关", "议案应主送同级人民代表大会或其常务委员会",
                              "主送机关写“某某县人民代表大会常务委员会”"))
+    return out
+
+
+def _format_issues(kind: Kind, fmt: Format, facts: KindFacts) -> list[KindIssue]:
+    """What the format (GB/T 9704 chapter 10) asks: the format a writer names, the fields
+    only another format prints, the 令's number and signer."""
+    out = []
+    asked = format_named(facts.asked_format) if facts.asked_format else None
+    if facts.asked_format and asked is None:
+        names = "、".join(f.short for f in CHOSEN_FORMATS)
+        out.append(KindIssue("kind-format", "格式", f"没有“{facts.asked_format}”这种格式",
+                             f"写 {names} 之一（命令、纪要的格式随文种而定）"))
+    elif asked is not None and asked is not fmt:
+        out.append(KindIssue("kind-format", "格式", f"{kind.name}只用{kind.format.value}",
+                             "删去“格式”"))
+    for name, needs in FORMAT_FIELDS.items():
+        if name in facts.fields and fmt is not needs:
+            out.append(KindIssue("kind-format", name, f"“{name}”只用于{needs.value}，"
+                                 f"这份{kind.name}用{fmt.value}", f"删去“{name}”"))
+    if fmt is Format.LETTER and "印发机关" in facts.fields:
+        out.append(KindIssue("kind-format", "印发机关", "信函格式的版记不加印发机关和印发日期"
+                             "（GB/T 9704—2012 10.1）", "删去“印发机关”和“印发日期”"))
+    if fmt is Format.MINUTES and facts.signed:
+        out.append(KindIssue("kind-signature", "发文机关", "纪要不署名、不盖章，也不在文末标注成文日期"
+                             "（GB/T 9704—2012 10.3）", "删去文末的署名和日期；与会人员列为出席、列席"))
+    if fmt is Format.ORDER:
+        for name, example in (("令号", "令号: 3"), ("签发人", "签发人: 姓名"),
+                              ("签发人职务", "签发人职务: 镇长")):
+            if name not in facts.fields and not (name == "签发人" and facts.signer):
+                out.append(KindIssue("kind-order", name, f"命令（令）须写{name}"
+                                     "（GB/T 9704—2012 10.2、7.3.5.3）", f"写“{example}”",
+                                     missing=True))
     return out
 
 

@@ -67,6 +67,49 @@ RED_LINE_GAP_MM = 4.0
 RED_LINE_WIDTH_MM = 0.5  # not fixed by the standard; common practice
 RED = "FF0000"  # the standard's Y80% M80% printed red; screen red on output
 
+# 信函格式 (10.1): the mark's top edge 30 mm below the page's top edge; a red double line
+# (thick over thin) 4 mm below the mark and another (thin over thick) 20 mm above the page's
+# bottom edge, both 170 mm long and centred (on the text block, as the mark); 份号 … and 发文字号 under the first, 7/8 of a 3号
+# character's height below it. The lines' weights are not fixed by the standard (common
+# practice): 1 mm and 0.35 mm, 0.5 mm apart.
+LETTER_MARK_TOP_MM = 30.0  # from the page's top edge
+LETTER_RULE_GAP_MM = 4.0
+LETTER_RULE_BOTTOM_MM = 20.0  # the second line's bottom edge above the page's bottom edge
+LETTER_RULE_LENGTH_MM = 170.0
+LETTER_RULE_THICK_MM = 1.0
+LETTER_RULE_THIN_MM = 0.35
+LETTER_RULE_SPACE_MM = 0.5
+LETTER_RULE_HEIGHT_MM = LETTER_RULE_THICK_MM + LETTER_RULE_SPACE_MM + LETTER_RULE_THIN_MM
+LETTER_TEXT_GAP_MM = BODY_SIZE_PT * 7 / 8 / PT_PER_INCH * MM_PER_INCH  # 7/8 of 3号: 4.94 mm
+# centred as the mark is, on the text block (which stands 1 mm right of the page's middle)
+LETTER_RULE_LEFT_MM = MARGIN_LEFT_MM + (TEXT_WIDTH_MM - LETTER_RULE_LENGTH_MM) / 2
+
+
+def letter_rule_top_mm(mark_size_pt: float) -> float:
+    """The first double line's top edge, from the page's top edge: 4 mm below the mark."""
+    return LETTER_MARK_TOP_MM + mark_size_pt / PT_PER_INCH * MM_PER_INCH + LETTER_RULE_GAP_MM
+
+
+def letter_second_rule_top_mm() -> float:
+    return PAGE_HEIGHT_MM - LETTER_RULE_BOTTOM_MM - LETTER_RULE_HEIGHT_MM
+
+
+def letter_text_top_mm(mark_size_pt: float) -> float:
+    """Top of the first line under the first double line (份号 … and 发文字号)."""
+    return letter_rule_top_mm(mark_size_pt) + LETTER_RULE_HEIGHT_MM + LETTER_TEXT_GAP_MM
+
+
+# 命令（令）格式 (10.2): the mark's top edge 20 mm below the text block's top; 令号 two lines
+# below it, the body two lines below the 令号. The closing (7.3.5.3): 签名章 (or the name)
+# four characters in from the right, the post two characters left of it, the date four in.
+ORDER_MARK_TOP_MM = 20.0
+ORDER_SIGN_RIGHT_CHARS = 4.0
+ORDER_POST_GAP_CHARS = 2.0
+ORDER_DATE_RIGHT_CHARS = 4.0
+
+# 纪要格式 (10.3): "出席：" two characters in, 黑体; wrapped lines under the first name.
+ATTENDANCE_LEFT_CHARS = 2.0
+
 # 版记 rules (7.4): first and last 0.35 mm, between 0.25 mm.
 IMPRINT_THICK_MM = 0.35
 IMPRINT_THIN_MM = 0.25
@@ -95,6 +138,7 @@ TITLE_FACE = XIAOBIAOSONG
 MARK_FACE = XIAOBIAOSONG
 PAGE_NUMBER_FACE = SONGTI
 ATTACHMENT_LABEL_FACE = HEITI
+ATTENDANCE_LABEL_FACE = HEITI  # 纪要's 出席：, 请假：, 列席： (10.3)
 # Heading levels 一、 （一） 1. （1）
 HEADING_FACES = {1: HEITI, 2: KAITI, 3: FANGSONG, 4: FANGSONG}
 

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import ClassVar
 
+from .kinds import Format
+
 
 class Style(str, Enum):
     """Paragraph roles; each maps to one named Word style and one CSS class."""
@@ -105,12 +107,32 @@ class Signature:
 
 
 @dataclass(frozen=True)
+class OrderSignature:
+    """命令（令）'s closing (GB/T 9704 7.3.5.3): the signer's post two characters left of the
+    签名章 (here the name), four characters in from the right; the date a line below."""
+
+    post: str
+    name: str
+    date: str
+
+
+@dataclass(frozen=True)
+class AttendanceLine:
+    """纪要 (10.3): "出席：" in 黑体, then units and names in 仿宋, wrapped lines aligned
+    after the colon."""
+
+    label: str  # 出席, 请假, 列席
+    names: str
+
+
+@dataclass(frozen=True)
 class Imprint:
     """版记 at the foot of the last page."""
 
     cc: str | None  # "A，B。" (without "抄送：")
     printer: str | None
     print_date: str | None  # "2020年2月19日印发"
+    ruled: bool = True  # the 信函格式's 版记 has no rules (10.1)
 
     @property
     def printed(self) -> bool:
@@ -142,3 +164,17 @@ class Document:
     attachments: list[Attachment] = field(default_factory=list)
     imprint: Imprint | None = None
     closing_keep: ClosingKeep = ClosingKeep.FREE
+    format: Format = Format.DOCUMENT  # GB/T 9704 chapter 10
+    order_number: str | None = None  # 命令（令）: "第3号", under the mark
+    order_signature: OrderSignature | None = None  # 命令（令）: in place of the 署名
+    attendance: list[AttendanceLine] = field(default_factory=list)  # 纪要: in place of the 署名
+
+    @property
+    def fmt(self) -> str:
+        """The format's name for the templates: DOCUMENT, LETTER, ORDER, MINUTES."""
+        return self.format.name
+
+    @property
+    def signed(self) -> bool:
+        """The 署名 and 成文日期 of 7.3.5.2 close the main text (not in a 令 or 纪要)."""
+        return self.format in (Format.DOCUMENT, Format.LETTER)

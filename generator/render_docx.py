@@ -11,8 +11,11 @@ from docx.shared import Mm, Pt, Twips
 from docxtpl import DocxTemplate
 
 from . import layout as L
+from .docx_letter import add_letterhead
+from .kinds import Format
 from .model import ClosingKeep, Document
 from .docx_imprint import add_imprint
+from .docx_template import CLOSING_STYLES
 from .docx_tables import add_tables
 from .templates import DOCX_TEMPLATE
 
@@ -73,7 +76,11 @@ def _place_measured(word, doc: Document) -> None:
             pf = paragraph.paragraph_format
             pf.line_spacing = Pt(size)
             above = len(doc.masthead.lines_above_mark)
-            pf.space_before = Mm(L.MARK_TOP_MM) - Pt(L.LINE_PITCH_PT * above)
+            if doc.format is Format.LETTER:
+                add_letterhead(word, paragraph, size)
+            else:
+                top = L.ORDER_MARK_TOP_MM if doc.format is Format.ORDER else L.MARK_TOP_MM
+                pf.space_before = Mm(top) - Pt(L.LINE_PITCH_PT * above)
     _keep_closing_together(word, doc.closing_keep)
     if doc.imprint is not None:
         add_imprint(word, doc.imprint)
@@ -96,7 +103,7 @@ def _keep_closing_together(word, keep: ClosingKeep) -> None:
     """The closing's lines stay together; the last body paragraph goes with them only when
     generator.paging bound it (whole, or as the tail carried from the paragraph before)."""
     paragraphs = word.paragraphs
-    signs = [i for i, p in enumerate(paragraphs) if p.style.name == "发文机关署名"]
+    signs = [i for i, p in enumerate(paragraphs) if p.style.name in CLOSING_STYLES]
     if not signs:
         return
     i = signs[0] - 1

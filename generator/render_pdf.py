@@ -16,7 +16,7 @@ def render_html(doc: Document, probe: bool = False) -> str:
     """`probe`: each character of the body's last paragraph in an anchor of its own
     ("c0", "c1", …), so generator.paging can tell its lines."""
     env = html_environment()
-    css = env.get_template("gongwen.css").render()
+    css = env.get_template("gongwen.css").render(doc=doc)
     return env.get_template("gongwen.html").render(doc=doc, css=css, probe=probe)
 
 

@@ -371,6 +371,33 @@ def _organ_list(key: str, clause: str = ""):
 
 
 
+class Attendee(Model):
+    """A person at a meeting (纪要's 出席, 列席, 请假): a name, with a post or unit if given."""
+
+    name: Text = Field(alias="姓名")
+    post: str = Field("", alias="职务")
+
+
+def _attendee(value: object) -> object:
+    return {"姓名": value} if isinstance(value, str) else value
+
+
+Attendees = Annotated[list[Annotated[Attendee, BeforeValidator(_attendee)]],
+                      BeforeValidator(_one_or_many)]
+
+
+def _order_number(value: object) -> object:
+    """令号: 3, "3" or "第3号" -> "第3号"."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str):
+        digits = value.strip().removeprefix("第").removesuffix("号").strip()
+        if not re.fullmatch(r"[1-9]\d*", digits):
+            raise ValueError("令号应为序号，如 令号: 3（生成“第3号”）")
+        return f"第{digits}号"
+    return value
+
+
 class DocumentSpec(Model):
     """One document of any 文种 generator.kinds knows."""
 
@@ -384,6 +411,13 @@ class DocumentSpec(Model):
     secrecy: str | None = Field(None, alias="密级")
     urgency: str | None = Field(None, alias="紧急程度")
     signer: str | None = Field(None, alias="签发人")
+    # GB/T 9704 chapter 10 (generator.kinds decides which format a document takes)
+    format_name: str | None = Field(None, alias="格式")  # 信函 or 文件, for 文种 that allow both
+    order_number: Annotated[str, BeforeValidator(_order_number)] | None = Field(None, alias="令号")
+    signer_post: str | None = Field(None, alias="签发人职务")  # 命令（令）: above the 成文日期
+    present: Attendees = Field(default_factory=list, alias="出席")  # 纪要 (10.3)
+    absent: Attendees = Field(default_factory=list, alias="请假")
+    attending: Attendees = Field(default_factory=list, alias="列席")
     recipients: _organ_list("主送机关") = Field(default_factory=list, alias="主送机关")
     note: str | None = Field(None, alias="附注")
     cc: _organ_list("抄送", "，见 GB/T 9704—2012 7.4.2") = Field(default_factory=list, alias="抄送")

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from .check.rules import RULES, Severity
 from .errors import Problem
-from .kinds import KindFacts, kind_issues
+from .kinds import FORMAT_FIELDS, KindFacts, kind_issues
 from .positions import describe_error, problem_at
 from .schema import (
     PERSON_KEYS, UNION_TAG_PREFIX, DocumentSpec, LeadingGroupItem, MeasuresItem, Role, Section,
@@ -75,7 +75,9 @@ def kind_problems(source: Source, spec: DocumentSpec, blocking: bool) -> list[Pr
 def spec_facts(source: Source, spec: DocumentSpec) -> KindFacts:
     return KindFacts(kind=spec.kind, title=spec.title, recipients=tuple(spec.recipients),
                      body="".join(_strings(source.data.get("正文"))), note=spec.note or "",
-                     masthead=spec.mark is not None, signer=spec.signer)
+                     masthead=spec.mark is not None, signer=spec.signer,
+                     asked_format=spec.format_name,
+                     fields=tuple(k for k in (*FORMAT_FIELDS, "印发机关") if k in source.data))
 
 
 def _strings(node: Any) -> Iterator[str]:

@@ -463,8 +463,10 @@ YAML_KIND_CASES = [
       "正文": ["同意拨付经费二十万元。"]}, "kind-reply", "正文"),
     ({"文种": "议案", "标题": "关于提请审议河道管理办法的议案", "主送机关": ["县人民政府"],
       "正文": ["现提请审议。"]}, "kind-recipients", "主送机关"),
-    ({"文种": "函", "标题": "关于商请协助汛期物资调运的函", "主送机关": ["县交通运输局"],
-      "正文": ["请予协助。"]}, "kind-format", "文种"),
+    ({"文种": "通知", "标题": "关于汛期物资调运的通知", "主送机关": ["各村民委员会"],
+      "正文": ["请予协助。"], "出席": ["王林"]}, "kind-format", "出席"),
+    ({"文种": "命令（令）", "标题": "公布河道管理规定", "签发人": "周明远", "签发人职务": "镇长",
+      "正文": ["《河道管理规定》现予公布。"]}, "kind-order", "文种"),
 ]
 
 
@@ -486,7 +488,7 @@ def test_a_kind_error_stops_generation_and_a_warning_does_not(tmp_path):
     stopped.write_text(yaml.safe_dump({**KIND_YAML, **YAML_KIND_CASES[-1][0]}, allow_unicode=True),
                        encoding="utf-8")
     result = CliRunner().invoke(main, ["generate", str(stopped), "-o", str(tmp_path / "out")])
-    assert result.exit_code == 2 and "信函格式" in result.output
+    assert result.exit_code == 2 and "命令（令）须写令号" in result.output
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
     warned = tmp_path / "请示.yaml"
     warned.write_text(yaml.safe_dump({**KIND_YAML, **YAML_KIND_CASES[0][0]}, allow_unicode=True),
@@ -498,6 +500,8 @@ def test_a_kind_error_stops_generation_and_a_warning_does_not(tmp_path):
 
 TEXT_KIND_CASES = [
     # (lines of a received text, rule, line of the finding)
+    (["青山镇防汛工作会议纪要", "会议研究了主汛期防汛工作，议定各村六月底前落实巡堤人员。", "青山镇人民政府",
+      "2024年6月12日"], "kind-signature", 3),
     (["青山镇人民政府", "青政报〔2024〕3号", "关于拨付汛期物资经费的请示", "县人民政府：",
       "现申请拨付经费二十万元。", "妥否，请批示。", "青山镇人民政府", "2024年5月21日",
       "（联系人：王林，电话：0000-1234567）"], "kind-signer-missing", 3),
@@ -519,7 +523,7 @@ def test_kind_rules_in_documents_read_back(tmp_path, lines, rule, line):
 
 def test_every_kind_is_accepted_or_refused_with_its_format():
     from generator.errors import InputError
-    from generator.kinds import BUILT_FORMATS, KINDS
+    from generator.kinds import BUILT_FORMATS, KINDS, Format
     from generator.load import load_document
 
     for name, kind in KINDS.items():
@@ -527,6 +531,8 @@ def test_every_kind_is_accepted_or_refused_with_its_format():
                 "正文": ["关于所请示事项，现说明如下。"], "附注": "联系人：王林，电话：0000-1234567"}
         if kind.recipients == "none":
             del spec["主送机关"]
+        if kind.format is Format.ORDER:
+            spec.update({"令号": 1, "签发人": "王林", "签发人职务": "镇长"})
         source = yaml.safe_dump(spec, allow_unicode=True)
         try:
             load_document(Path("文种.yaml"), text=source)
@@ -543,3 +549,10 @@ def test_readme_lists_every_kind():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     table = readme[readme.index("### 文种"):readme.index("**YAML 中写的路径**")]
     assert [name for name in KINDS if name not in table] == []
+
+
+def test_a_letterhead_without_its_lower_double_line_is_found(tmp_path):
+    from .test_special_formats import _letter_pdf
+
+    pdf = _letter_pdf(tmp_path / "信函.pdf", lower_rule=False, first_number=False)
+    assert [f["page"] for f in findings_of(pdf) if f["rule"] == "letter-rules"] == [1]

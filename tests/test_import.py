@@ -21,6 +21,9 @@ from generator.schema import (
 )
 from generator.load import load_document
 
+from generator.build import build_document
+from generator.kinds import Format, format_of
+
 from .conftest import ROOT, SAMPLES, run_cli
 
 MESSY = Path(__file__).parent / "fixtures" / "import"
@@ -94,8 +97,18 @@ def structure(loaded) -> dict:
         "kind", "title", "mark", "doc_number", "copy_number", "secrecy", "urgency", "signer",
         "recipients", "note", "cc", "printer", "print_date")}
     children = [structure(loaded.attached[i]) for i in sorted(loaded.attached)]
-    if not loaded.attached:  # attached documents print neither signature nor date
+    fmt = format_of(spec.kind, spec.format_name)
+    masthead = build_document(loaded).masthead  # the mark printed (a 令's by default, 10.2)
+    fields["mark"] = masthead.mark if masthead else None
+    if not loaded.attached and fmt is not Format.MINUTES:
+        # attached documents print neither signature nor date, nor does a 纪要 (GB/T 9704 10.3)
         fields |= {"organ": spec.organ, "date": spec.date}
+    if fmt is Format.ORDER:  # a 令 prints no title, but its 令号 and signer (10.2)
+        del fields["title"]
+        fields |= {"order": spec.order_number, "post": spec.signer_post}
+    if fmt is Format.MINUTES:
+        fields |= {name: [(a.post + a.name) for a in getattr(spec, name)]
+                   for name in ("present", "absent", "attending")}
     return {"fields": fields, "people": people_structure(loaded, body), "body": body,
             "attachment titles": [a.title for a in spec.attachments if a.title],
             "attached": children}
@@ -128,6 +141,8 @@ def round_trip_files(tmp_path_factory) -> dict[tuple[str, str], Path]:
 @pytest.mark.parametrize("sample", ROUND_TRIP, ids=lambda p: p.stem)
 def test_round_trip_keeps_the_structure(round_trip_files, sample, fmt, tmp_path):
     source = round_trip_files[(sample.stem, fmt)]
+    if fmt == "txt" and "文种: 纪要" in sample.read_text("utf-8"):
+        pytest.skip("a 纪要 prints its date only in the 版记 (印发日期), a footnote the text filter leaves out")
     out = tmp_path / "imported.yaml"
     run_cli("import", source, "-o", out)
     expected, got = structure(load_document(sample)), structure(load_document(out))
@@ -144,7 +159,9 @@ def test_round_trip_keeps_the_structure(round_trip_files, sample, fmt, tmp_path)
 def test_round_trip_finds_no_defects_in_gongwen_output(round_trip_files):
     for (stem, fmt), path in round_trip_files.items():
         findings = [f for f in import_file(path).all_findings if f.level is not Level.CHANGED]
-        assert findings == [], (stem, fmt)
+        if fmt == "txt" and stem.endswith("纪要"):  # its date is in the 版记 the text leaves out
+            findings = [f for f in findings if f.about != "成文日期"]
+        assert findings == [], (stem, fmt, findings)
 
 
 def test_an_attached_plan_is_written_beside_the_notice(round_trip_files, tmp_path):

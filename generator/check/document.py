@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..dates import format_date, read_written_date
-from ..kinds import KINDS, KindFacts, kind_issues, kind_named
+from ..kinds import FORMAT_FIELDS, KINDS, KindFacts, kind_issues, kind_named
 from ..importer.clean import is_furniture
 from ..importer.document import Imported, import_file
 from ..importer.findings import Finding as ImportFinding
@@ -63,7 +63,7 @@ def _kind_rules(imported: Imported, kept: list[Paragraph], file: str) -> list[Fi
     (the title when that part is missing). How gongwen would lay it out is not asked here."""
     fields = imported.fields
     title = (fields.get("标题") or "").replace("\n", "")
-    kind = kind_named(title_kind(title))
+    kind = fields.get("文种") if fields.get("文种") == "命令（令）" else kind_named(title_kind(title))
     if kind not in KINDS:
         return []
     title_at = imported.found_at.get("标题")
@@ -72,11 +72,15 @@ def _kind_rules(imported: Imported, kept: list[Paragraph], file: str) -> list[Fi
                       recipients=tuple([recipients] if isinstance(recipients, str) else recipients),
                       body="".join(p.text for p in kept if p is not title_at),
                       note=fields.get("附注") or "", masthead="发文机关标志" in fields,
-                      signer=fields.get("签发人"))
+                      signer=fields.get("签发人"),
+                      fields=tuple(k for k in FORMAT_FIELDS if fields.get(k)),
+                      signed="发文机关" in imported.found_at and "成文日期" in imported.found_at)
     out = []
     for issue in kind_issues(facts):
         if issue.rule == "kind-format" or issue.missing and issue.field == "主送机关":
             continue  # how gongwen lays it out; a 主送 the reader did not find (recipients-colon)
+        if issue.rule == "kind-order" and issue.field != "令号":
+            continue  # a 令's signer may be a seal image the text does not show
         at = imported.found_at.get(issue.field) or title_at
         out.append(finding(issue.rule, location_of(at, file) if at else Location(file), issue.said,
                            issue.fix))

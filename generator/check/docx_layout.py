@@ -146,7 +146,8 @@ def _roles(imported: Imported) -> dict[int, str]:
     roles: dict[int, str] = {}
     found = imported.found_at
     for key, role in (("发文机关标志", "mark"), ("密级", "head"), ("紧急程度", "head"),
-                      ("发文字号", "number"), ("抄送", "imprint"), ("印发机关", "imprint")):
+                      ("发文字号", "number"), ("抄送", "imprint"), ("印发机关", "imprint"),
+                      ("出席", "attendance"), ("请假", "attendance"), ("列席", "attendance")):
         if key in found:
             roles[found[key].line] = role
     if "标题" in found:
@@ -178,10 +179,14 @@ def _fonts(paragraphs, styles: Styles, imported: Imported, display: str) -> list
             continue
         marker = read_marker(text)
         heading_end = _heading_end(text, marker)
+        # a 纪要's "出席：" is 黑体 (GB/T 9704 10.3); the names after it are body text
+        label_end = text.find("：") + 1 if roles.get(number) == "attendance" else 0
         offset = 0
         for r, t in runs:
             face, size = _face(styles, p, r), _size(styles, p, r)
-            if marker and marker.form in _HEADING_FACES and offset < heading_end:
+            if offset < label_end:
+                pass
+            elif marker and marker.form in _HEADING_FACES and offset < heading_end:
                 headings[(marker.form, face)].append(number)
             elif not text.startswith("附件") and roles.get(number) != "number":
                 body[(face, size)].append(number)

@@ -132,7 +132,8 @@ def _read_pages(data: bytes) -> tuple[list[Page], dict[str, bool]]:
                      for n, line in enumerate(text_lines(page), start=1)]
             _mark_tables(lines, page)
             # a CSS border is filled as a frame, so either edge may be the rule that shows
-            rules = [shape[edge] * MM_PER_PT for shape in page.rects + page.lines
+            # (a filled rectangle Word or LibreOffice draws, a 信函's double line, is a curve)
+            rules = [shape[edge] * MM_PER_PT for shape in page.rects + page.lines + page.curves
                      for edge in ("top", "bottom")
                      if (shape["x1"] - shape["x0"]) * MM_PER_PT >= 100
                      and (_is_red(shape.get("non_stroking_color")) or _is_red(shape.get("stroking_color")))]
@@ -204,8 +205,9 @@ def check_pdf_layout(path: Path, display: str, imported: Imported) -> list[Findi
     out += _margins(pages, body, display)
     out += _fonts(pages, body, body_size, imported, display)
     out += _grid(body, display)
-    out += _page_numbers(pages, display)
-    out += _red_header(pages, imported, display)
+    letter = _is_letter(pages, imported)
+    out += _page_numbers(pages, display, letter)
+    out += _letterhead(pages, imported, display) if letter else _red_header(pages, imported, display)
     out += _imprint(pages, imported, display)
     missing = sorted(name.split("+")[-1] for name, embedded in fonts.items() if not embedded)
     if missing:
@@ -351,11 +353,18 @@ def _cells(line: Line) -> int:
     return round(sum(1.0 if ord(ch) >= 0x2E80 else 0.5 for c in chars for ch in c["text"]))
 
 
-def _page_numbers(pages: list[Page], display: str) -> list[Finding]:
+def _page_numbers(pages: list[Page], display: str, letter: bool = False) -> list[Finding]:
+    """`letter`: the 信函格式, whose first page shows no number (GB/T 9704 10.1)."""
     one_char = L.PAGE_NUMBER_SIZE_PT * MM_PER_PT
     missing, wrong = [], []
+    out = []
     for page in pages:
         footer = page.footer()
+        if letter and page.number == 1:
+            if footer is not None:
+                out.append(finding("page-number", Location(display, page=1),
+                                   "信函格式首页不显示页码（GB/T 9704—2012 10.1）", "删去首页页码"))
+            continue
         if footer is None:
             last_imprint = page is pages[-1] and any(
                 line.text.startswith(("抄送", "抄 送")) or line.text.endswith("印发") for line in page.lines)
@@ -380,7 +389,6 @@ def _page_numbers(pages: list[Page], display: str) -> list[Finding]:
                 problems.append("双页页码应居左空一字")
         if problems:
             wrong.append((page, problems))
-    out = []
     if missing:
         out.append(finding("page-number", Location(display, page=missing[0]),
                            f"第{'、'.join(map(str, missing[:5]))}页没有页码" + ("等" if len(missing) > 5 else ""),
@@ -412,6 +420,46 @@ def _red_header(pages: list[Page], imported: Imported, display: str) -> list[Fin
             out.append(finding("red-header", Location(display, page=line.page, line=line.number),
                                "发文字号下没有红色分隔线", "在发文字号之下4 mm处加与版心等宽的红色分隔线"))
     return out
+
+
+def _is_letter(pages: list[Page], imported: Imported) -> bool:
+    """The 信函格式 (10.1): a 发文机关标志 above the text block, where a letterhead stands, with
+    a red line under it (or in a 函)."""
+    mark = imported.found_at.get("发文机关标志")
+    line = _line_at(pages, mark) if mark is not None and mark.page == 1 else None
+    if line is None or line.top >= TOP - 2:
+        return False
+    ruled = any(line.bottom < y < line.bottom + 15 for y in pages[0].red_rules)
+    return ruled or imported.fields.get("文种") == "函"
+
+
+def _letterhead(pages: list[Page], imported: Imported, display: str) -> list[Finding]:
+    """A red double line under the letter's mark and one under the text block (10.1)."""
+    first = pages[0]
+    mark = _line_at(pages, imported.found_at["发文机关标志"])
+    out = []
+    if not _is_red_line(mark):
+        out.append(finding("red-header", Location(display, page=1, line=mark.number),
+                           "发文机关标志不是红色", "发文机关标志用红色小标宋"))
+    under = [line for line in first.lines if line.top > mark.bottom + 1]
+    upper = [y for y in first.red_rules if mark.bottom < y < (under[0].top if under else BOTTOM)]
+    lower = [y for y in first.red_rules if y > BOTTOM]
+    if not upper or not lower:
+        where = "发文机关标志下" if not upper else "页面下端"
+        out.append(finding("letter-rules", Location(display, page=1, line=mark.number),
+                           f"信函格式{where}没有红色双线",
+                           "发文机关标志下4 mm和距页面下边缘20 mm处各印一条长170 mm的红色双线"))
+    elif abs(min(upper) - mark.bottom - L.LETTER_RULE_GAP_MM) > 2 or \
+            abs(max(lower) - (L.PAGE_HEIGHT_MM - L.LETTER_RULE_BOTTOM_MM)) > 2:
+        out.append(finding("letter-rules", Location(display, page=1, line=mark.number),
+                           f"红色双线位置不符：标志下 {min(upper) - mark.bottom:.1f} mm，"
+                           f"距页面下边缘 {L.PAGE_HEIGHT_MM - max(lower):.1f} mm",
+                           "第一条双线在发文机关标志下4 mm，第二条距页面下边缘20 mm"))
+    return out
+
+
+def _is_red_line(line: Line) -> bool:
+    return all(_is_red(c.get("non_stroking_color")) for c in line.chars if c["text"].strip())
 
 
 def _imprint(pages: list[Page], imported: Imported, display: str) -> list[Finding]:

@@ -63,7 +63,9 @@ _ALL = [
     Rule("measure-owner", W, "工作措施没有责任领导或责任人"),
     Rule("clause-form", N, "责任分工写法不规范"),
     # 文种 (generator/kinds.py)
-    Rule("kind-format", E, "文种的版式 gongwen 尚不能生成（信函、命令、纪要格式）", _GB + "10", "yaml"),
+    Rule("kind-format", E, "格式与文种不合（格式名、只用于命令或纪要格式的字段、信函的印发机关）", _GB + "10", "yaml"),
+    Rule("kind-signature", W, "纪要署名或标注了成文日期（纪要不署名、不盖章）", _GB + "10.3"),
+    Rule("kind-order", E, "命令（令）缺令号、签发人或签发人职务", _GB + "10.2、7.3.5.3"),
     Rule("kind-recipients", W, "主送机关不合文种要求（请示一个、公告通告不写、议案主送人大）", _REGS + "第十五条"),
     Rule("kind-signer-missing", E, "上行文版头缺签发人", _GB + "7.2.6"),
     Rule("kind-signer", W, "非上行文标注了签发人", _GB + "7.2.6"),
@@ -83,6 +85,7 @@ _ALL = [
     Rule("grid-chars", W, "每行不是28字", _GB + "5.2.2.3", "layout"),
     Rule("page-number", W, "页码不符（四号半角宋体“— 1 —”，单页居右、双页居左）", _GB + "7.5", "layout"),
     Rule("red-header", E, "版头发文机关标志或分隔线不是红色", _GB + "7.2.4、7.2.7", "layout"),
+    Rule("letter-rules", E, "信函格式缺红色双线或位置不符（标志下4 mm、距页面下边缘20 mm）", _GB + "10.1", "layout"),
     Rule("imprint-position", W, "版记不在末页下端或字号不是四号", _GB + "7.4", "layout"),
     Rule("font-embedded", E, "PDF 未嵌入字体", "", "layout"),
     Rule("font-east-asian", W, "DOCX 中文字体未设置（由主题字体决定）", "", "layout"),

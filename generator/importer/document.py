@@ -23,9 +23,10 @@ from .textloss import keep_lost_text
 # titles' 文种 that gongwen writes as another (the rest of generator.kinds as they are)
 _KIND = {"实施方案": "方案", "工作方案": "方案", "计划": "方案",
          "办法": "制度", "规定": "制度", "细则": "制度", "规则": "制度"}
-_ORDER = ("文种", "份号", "密级", "紧急程度", "发文机关标志", "发文字号", "签发人", "标题", "主送机关",
-          "发文机关", "成文日期", "附注", "人员", "正文", "附件", "抄送", "印发机关", "印发日期")
-_FLOW_LISTS = ("主送机关", "抄送", "副组长", "成员", "组员", "责任人")
+_ORDER = ("文种", "份号", "密级", "紧急程度", "发文机关标志", "发文字号", "令号", "签发人", "签发人职务",
+          "标题", "主送机关", "发文机关", "成文日期", "附注", "人员", "正文", "出席", "请假", "列席", "附件",
+          "抄送", "印发机关", "印发日期")
+_FLOW_LISTS = ("主送机关", "抄送", "副组长", "成员", "组员", "责任人", "出席", "请假", "列席")
 
 
 @dataclass
@@ -133,7 +134,12 @@ def _fill_gaps(fields: dict, web: dict[str, str], path: Path, imported: Imported
     if "标题" not in fields:
         fields["标题"] = path.stem
         missing("标题", f"暂以文件名“{path.stem}”代替")
-    fields["文种"] = _kind(fields["标题"], imported)
+    fields["文种"] = fields.get("文种") or _kind(fields["标题"], imported)  # a 令: from its 版头
+    if "成文日期" not in fields and fields["文种"] == "纪要" and fields.get("印发日期"):
+        printed = fields["印发日期"]  # 纪要格式 (10.3) prints no 成文日期
+        fields["成文日期"] = type(printed).fromordinal(printed.toordinal())  # not a YAML alias
+        imported.findings.append(Finding(Level.CHANGED, "纪要不标成文日期，暂以印发日期为成文日期",
+                                         about="成文日期"))
     if "发文字号" not in fields and (number := web.get("文号") or web.get("发文字号")):
         fields["发文字号"] = number
     if "成文日期" not in fields:
@@ -170,6 +176,10 @@ def _say_fallbacks(fields: dict, offered: list, imported: Imported) -> None:
 
 def _organ_from(fields: dict, web: dict[str, str]) -> str | None:
     mark = fields.get("发文机关标志", "")
+    if mark and fields.get("文种") == "命令（令）":
+        return mark.removesuffix("命令").removesuffix("令").strip()
+    if mark and fields.get("文种") == "纪要":
+        return mark.removesuffix("纪要").strip()
     if mark:
         return mark.removesuffix("文件").strip()
     title = fields["标题"].replace("\n", "")

@@ -10,6 +10,7 @@ from typing import NamedTuple
 from ..dates import read_written_date
 from ..schema import split_outside_brackets
 from .findings import Finding, Level
+from .formats import attendance, is_order_mark, order_number, post_and_name
 from .markers import read_marker
 from .paragraphs import Paragraph
 from .web import Removed
@@ -165,7 +166,8 @@ def _read_head(paragraphs: list[Paragraph], parts: Parts) -> int:
             _set(parts, "紧急程度", text, paragraphs[i])
         elif number and len(text) < 40:
             _read_doc_number(number, text, paragraphs[i], parts)
-        elif _is_mark(paragraphs, i):
+        elif _is_mark(paragraphs, i) or (is_order_mark(text) and i + 1 < len(paragraphs)
+                                         and order_number(paragraphs[i + 1].text)):
             _set(parts, "发文机关标志", text, paragraphs[i])
         elif _RULES_HEADER.match(text) and i + 1 < len(paragraphs):
             parts.removed.append(Removed(text, "规章页眉", paragraphs[i]))
@@ -175,6 +177,14 @@ def _read_head(paragraphs: list[Paragraph], parts: Parts) -> int:
         else:
             break
         i += 1
+    mark = parts.fields.get("发文机关标志")
+    if i < len(paragraphs) and isinstance(mark, str) and is_order_mark(mark) and (
+            number := order_number(paragraphs[i].text)):
+        # 命令（令）格式 (10.2): the 令号 under the mark, the text under it, no title
+        _set(parts, "令号", number, paragraphs[i])
+        _set(parts, "文种", "命令（令）", paragraphs[i])
+        parts.fields["标题"] = mark + number  # stands for the title a 令 does not print
+        return i + 1
     end = _title_span(paragraphs, i)
     if end > i:
         _set(parts, "标题", "\n".join(p.text for p in paragraphs[i:end]), paragraphs[i])
@@ -201,9 +211,15 @@ def _is_mark(paragraphs: list[Paragraph], i: int) -> bool:
         return False
     if p.text.endswith("文件"):
         return True
+    under = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
+    if p.size and p.size >= 26 and under is not None and (
+            (under.size and 20 <= under.size < p.size - 4)
+            or (not under.size and _title_span(paragraphs, i + 1) > i + 1)):
+        return True  # a mark over a title in smaller type (a 纪要's, a 信函's without a number)
     below = paragraphs[i + 1].text if i + 1 < len(paragraphs) else ""
     above_number = bool(DOC_NUMBER.search(below)) and len(below) < 40
-    return above_number and (bool(p.size and p.size >= 26) or _is_organ(p.text))
+    return above_number and (bool(p.size and p.size >= 26) or _is_organ(p.text)
+                             or p.text.endswith("纪要"))  # a 纪要标志 (10.3)
 
 
 _RULES_HEADER = re.compile(r"^[\u4e00-\u9fff]{2,16}(?:规章|令)$")
@@ -336,6 +352,9 @@ def _is_recipients(text: str) -> bool:
 
 def _read_tail(paragraphs: list[Paragraph], start: int, parts: Parts) -> int:
     """Read the end of the main text backwards; the index where the body ends."""
+    end = _read_attendance(paragraphs, start, parts)
+    if end < len(paragraphs):  # 纪要格式 (10.3): no 署名 or date after these lines
+        return _read_attachment_note(paragraphs, start, end, parts)
     date_at = _date_line(paragraphs, start)
     if date_at is None:
         return _read_attachment_note(paragraphs, start, len(paragraphs), parts)
@@ -346,7 +365,12 @@ def _read_tail(paragraphs: list[Paragraph], start: int, parts: Parts) -> int:
         _find(parts, Level.DEFECT, f"成文日期“{p.text}”：{flaw}（GB/T 9704—2012 7.3.5）", p,
               "date-form")
     end = date_at
-    if date_at - 1 >= start and _is_organ(paragraphs[date_at - 1].text):
+    signer = post_and_name(paragraphs[date_at - 1].text) if date_at - 1 >= start else None
+    if "令号" in parts.fields and signer:  # 7.3.5.3: the signer's post and name over the date
+        _set(parts, "签发人职务", signer.post, paragraphs[date_at - 1])
+        _set(parts, "签发人", signer.name, paragraphs[date_at - 1])
+        end = date_at - 1
+    elif date_at - 1 >= start and _is_organ(paragraphs[date_at - 1].text):
         _set(parts, "发文机关", paragraphs[date_at - 1].text.replace("　", "").replace(" ", ""),
              paragraphs[date_at - 1])
         end = date_at - 1
@@ -358,6 +382,30 @@ def _read_tail(paragraphs: list[Paragraph], start: int, parts: Parts) -> int:
         _find(parts, Level.CHANGED, f"成文日期之后的“{q.text[:20]}”无法归类，并入正文末尾", q)
     parts.trailing = after
     return _read_attachment_note(paragraphs, start, end, parts)
+
+
+def _read_attendance(paragraphs: list[Paragraph], start: int, parts: Parts) -> int:
+    """A 纪要's 出席, 请假, 列席 lines ending the main text (a PDF's wrapped lines joined);
+    the index where they begin."""
+    title = str(parts.fields.get("标题", "")).replace("\n", "")
+    mark = str(parts.fields.get("发文机关标志", ""))
+    if not (title_kind(title) == "纪要" or mark.endswith("纪要")):
+        return len(paragraphs)
+    i = j = len(paragraphs)
+    pending: list[Paragraph] = []  # lines under an 出席 line, not yet joined to it
+    while j - 1 > start:
+        p = paragraphs[j - 1]
+        read = attendance(p.text + "".join(q.text for q in pending))
+        if read:
+            _set(parts, read[0], read[1], p)
+            pending, i = [], j - 1
+        elif len(pending) < 8 and not p.text.endswith(("。", "：", ":")) and \
+                not read_written_date(p.text):
+            pending.insert(0, p)
+        else:
+            break
+        j -= 1
+    return i
 
 
 def _date_line(paragraphs: list[Paragraph], start: int) -> int | None:

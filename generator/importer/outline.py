@@ -17,7 +17,8 @@ from .paragraphs import Paragraph
 
 
 _ORDINAL_INSIDE = re.compile(r"[；;。，,]\s*([一二三四五六七八九十]+)是")
-_CLOSING = re.compile(r"^(?:特此(?:通知|通报|通告|函告|批复|报告|公告|说明)|此复|妥否，请批示|以上报告，请审阅)。?$")
+_CLOSING = re.compile(r"^(?:特此(?:通知|通报|通告|函告|函复|批复|报告|公告|说明)|此复|此函|专此函[达告]|"
+                      r"请[^，。]{0,8}函复|妥否，请批示|以上报告，请审阅)。?$")
 
 
 _GB_FORMS = (Form.CN, Form.CN_PAREN, Form.NUM, Form.NUM_PAREN)  # order set by GB/T 9704 7.3.3
