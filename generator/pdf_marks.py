@@ -212,7 +212,8 @@ class _Device(_device_base()):
             return
         stroke_colour = _rgb(graphicstate.scolor) if stroke else None
         fill_colour = _rgb(graphicstate.ncolor) if fill else None
-        width = graphicstate.linewidth * self._scale() * MM_PER_PT if stroke else 0.0
+        # pdfminer scales the line width by the CTM when it is set (do_w); the dash it keeps raw
+        width = graphicstate.linewidth * MM_PER_PT if stroke else 0.0
         dash = ()
         if stroke and graphicstate.dash and graphicstate.dash[0]:
             dash = tuple(float(v) * self._scale() * MM_PER_PT for v in graphicstate.dash[0])
