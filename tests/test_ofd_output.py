@@ -293,3 +293,39 @@ def _pdf_with_helvetica() -> bytes:
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+def test_landscape_table_page(tmp_path):
+    """A 横向 table's page is 297 x 210 mm in the OFD too, its turned page number turned there."""
+    spec = {"文种": "方案", "标题": "河口镇汛期物资清单方案", "发文机关": "河口镇人民政府",
+            "成文日期": "2024-05-08",
+            "正文": ["为做好物资保障，制定本方案。",
+                     {"表格": {"标题": "河口镇防汛物资清单", "横向": True,
+                              "表头": ["序号", "物资名称", "数量", "存放地点", "责任人", "联系电话"],
+                              "行": [["1", "编织袋", "20000", "镇仓库", "王某某", "0000-1234567"]]}},
+                     "各村要加强管理。"]}
+    source = tmp_path / "横向.yaml"
+    source.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    outputs = generate_many([source], tmp_path / "out", ("pdf", "ofd"), jobs=1)[0].outputs
+    pdf, ofd = sorted(outputs, key=lambda p: p.suffix, reverse=True)
+    pkg = Package(ofd)
+    with pdfplumber.open(pdf) as read:
+        sizes = [(round(p.width * MM), round(p.height * MM)) for p in read.pages]
+        turned = [(c["text"], c["matrix"][4] * MM, (read.pages[n].height - c["matrix"][5]) * MM)
+                  for n, p in enumerate(read.pages) for c in p.chars
+                  if not c["upright"] and not c["text"].isspace()]
+    assert (297, 210) in sizes and turned
+    for page, size in zip(pkg.pages, sizes):
+        area = page.find("ofd:Area/ofd:PhysicalBox", NS)
+        assert (area.text if area is not None else "0 0 210 297") == f"0 0 {size[0]} {size[1]}"
+    origins = []
+    for page in pkg.pages:
+        for obj in page.iter(f"{{{NS['ofd']}}}TextObject"):
+            if obj.get("CTM"):
+                bx, by = (float(v) for v in obj.get("Boundary").split()[:2])
+                a, b, c, d, e, f = (float(v) for v in obj.get("CTM").split())
+                assert (a, b, c, d) == (0, 1, -1, 0)  # the baseline runs down the page
+                origins.append((obj.find("ofd:TextCode", NS).text, bx + e, by + f))
+    assert len(origins) == len(turned)
+    for (t, x, y), (u, ox, oy) in zip(turned, origins):
+        assert t == u and abs(x - ox) < 0.5 and abs(y - oy) < 0.5
