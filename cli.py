@@ -29,7 +29,7 @@ from generator.importer.commands import import_command
 from generator.console import (
     allow_dir_option, generate_with_progress, print_problems, reading_named,
 )
-from generator.pipeline import FORMATS, Generated, output_problems
+from generator.pipeline import EXTRA_FORMATS, FORMATS, Generated, output_problems
 from search.commands import index_group, search_command, who_command
 from web.commands import serve_command, user_group
 
@@ -82,8 +82,9 @@ def validate(files: tuple[Path, ...], allow_dirs: tuple[Path, ...]) -> None:
                 type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--output", "outdir", type=click.Path(path_type=Path),
               default=Path("out"), show_default=True, help="输出目录。")
-@click.option("-f", "--format", "fmt", type=click.Choice(["all", *FORMATS]), default="all",
-              show_default=True, help="输出格式：docx、pdf 或两者（all）。")
+@click.option("-f", "--format", "fmt", type=click.Choice(["all", *FORMATS, *EXTRA_FORMATS]),
+              default="all", show_default=True,
+              help="输出格式：docx、pdf 或两者（all）；ofd 为 GB/T 33190 版式文件（电子公文交换用），需单独指定。")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="并行进程数，默认使用全部 CPU 核心。")
 @click.option("-q", "--quiet", is_flag=True, help="不显示进度条和输出文件列表。")

@@ -123,12 +123,22 @@ def _page_lines(package: zipfile.ZipFile, name: str, number: int) -> list[Line]:
     lines = []
     for n, row in enumerate(rows, start=1):
         row.sort(key=lambda p: p.x0)
-        text = "".join(p.text for p in row).strip()
+        text = _joined(row).strip()
         if text:
             size = max(p.size for p in row)
             lines.append(Line(text, number, n, row[0].x0 * MM, row[-1].x1 * MM,
                               (row[0].baseline - size) * MM, size * MM))
     return lines
+
+
+GAP_PT = 3  # a gap this wide between pieces of a line reads as a space, as pdfplumber's x_tolerance
+
+
+def _joined(row: list["_Piece"]) -> str:
+    text = row[0].text
+    for before, piece in zip(row, row[1:]):
+        text += (" " if (piece.x0 - before.x1) * MM > GAP_PT else "") + piece.text
+    return text
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""YAML files -> DOCX and/or PDF files: all of a run's outputs, or none."""
+"""YAML files -> DOCX, PDF and/or OFD files: all of a run's outputs, or none."""
 from __future__ import annotations
 
 import os
@@ -20,13 +20,18 @@ if TYPE_CHECKING:
 
 # The renderers, the schema and their libraries load when a document is made, not when the
 # command line starts (`gongwen --help`).
-FORMATS = ("docx", "pdf")
+FORMATS = ("docx", "pdf")  # what "all" makes
+# OFD (GB/T 33190) for 电子公文 exchange, on request (-f ofd): written from the PDF's layout
+EXTRA_FORMATS = ("ofd",)
 
 
 def _renderer(fmt: str):
     if fmt == "docx":
         from .render_docx import render_docx
         return lambda paged, target: render_docx(paged.doc, target)
+    if fmt == "ofd":
+        from .render_ofd import render_ofd
+        return lambda paged, target: render_ofd(paged.doc, target, paged.pages)
     from .render_pdf import render_pdf
     return lambda paged, target: render_pdf(paged.doc, target, paged.pages)
 
